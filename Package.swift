@@ -1,0 +1,134 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "calldesk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "calldesk", targets: ["calldesk"]),
+        .library(name: "Telephony", targets: ["Telephony"]),
+        .library(name: "CRM", targets: ["CRM"]),
+        .library(name: "AMI", targets: ["AMI"]),
+        .library(name: "PBXSimulator", targets: ["PBXSimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+    ],
+    targets: [
+        // Phone numbers and PBX-neutral call concepts; pure Swift, no I/O.
+        .target(
+            name: "Telephony",
+            swiftSettings: swiftSettings
+        ),
+        // The CRM data model and its store (one query code path for SQLite and PostgreSQL).
+        .target(
+            name: "CRM",
+            dependencies: [
+                "Telephony",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Asterisk Manager Interface client on SwiftNIO; knows nothing of the CRM.
+        .target(
+            name: "AMI",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A simulated Asterisk speaking the real AMI wire protocol on loopback.
+        .target(
+            name: "PBXSimulator",
+            dependencies: [
+                "AMI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Configuration, wiring and command implementations shared by the executable and tests.
+        .target(
+            name: "CallDeskKit",
+            dependencies: [
+                "Telephony", "CRM", "AMI",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "calldesk",
+            dependencies: [
+                "CallDeskKit", "CRM", "Telephony", "AMI", "PBXSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "calldesk-bench",
+            dependencies: [
+                "CRM", "Telephony", "AMI", "CallDeskKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/calldesk-bench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TelephonyTests",
+            dependencies: ["Telephony"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CRMTests",
+            dependencies: ["CRM", "Telephony", "CallDeskKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AMITests",
+            dependencies: [
+                "AMI", "PBXSimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CallDeskKitTests",
+            dependencies: ["CallDeskKit", "CRM"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

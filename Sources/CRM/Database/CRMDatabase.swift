@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// A pool of connections to the CRM database that hands out `SQLDatabase`s and runs transactions.
+///
+/// This is the only place that knows which database is behind the store; every query above it is
+/// written once with SQLKit. SQLite gets one connection (its writes are serialised anyway) in WAL
+/// mode; PostgreSQL gets a small pool per event loop.
+public final class CRMDatabase: Sendable {
+    /// Which SQL engine is behind the pool.
+    public enum Engine: String, Sendable { case sqlite, postgres }
+
+    public let engine: Engine
+    public let location: DatabaseLocation
+    private let pool: Pool
+    private let eventLoopGroup: MultiThreadedEventLoopGroup
+    private let logger: Logger
+
+    /// AsyncKit's pools guard their state with a lock but are not annotated `Sendable`.
+    private enum Pool: @unchecked Sendable {
+        case sqlite(EventLoopGroupConnectionPool<SQLiteConnectionSource>)
+        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>, searchPath: [String]?)
+    }
+
+    /// Opens a pool to `location`; call `shutdown()` when done.
+    public init(location: DatabaseLocation, logger: Logger, maxConnections: Int = 4) throws(CRMError) {
+        self.location = location
+        self.logger = logger
+        switch location {
+        case .sqlite(let path):
+            let absolute = URL(fileURLWithPath: path).path
+            let directory = URL(fileURLWithPath: absolute).deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: directory) else {
+                throw CRMError.invalidDatabaseURL(url: "sqlite://\(path)", reason: "directory \(directory) does not exist")
+            }
+            engine = .sqlite
+            eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let source = SQLiteConnectionSource(configuration: .init(storage: .file(path: absolute), enableForeignKeys: true))
+            pool = .sqlite(EventLoopGroupConnectionPool(
+                source: source, maxConnectionsPerEventLoop: 1, requestTimeout: .seconds(30), logger: logger, on: eventLoopGroup))
+        case .postgres(let url, let schema):
+            engine = .postgres
+            var configuration: SQLPostgresConfiguration
+            do {
+                configuration = try SQLPostgresConfiguration(url: Self.urlWithoutQuery(url))
+            } catch {
+                throw CRMError.invalidDatabaseURL(url: DatabaseLocation.redacted(url), reason: "\(error)")
+            }
+            if let schema { configuration.searchPath = [schema] }
+            eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            pool = .postgres(EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration),
+                maxConnectionsPerEventLoop: maxConnections, requestTimeout: .seconds(30), logger: logger, on: eventLoopGroup),
+                searchPath: schema.map { [$0] })
+        }
+    }
+
+    private static func urlWithoutQuery(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return url }
+        components.queryItems = components.queryItems?.filter { $0.name != "schema" }
+        if components.queryItems?.isEmpty == true { components.queryItems = nil }
+        return components.string ?? url
+    }
+
+    /// Runs `body` with one leased connection; statements run in autocommit mode.
+    public func withConnection<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        switch pool {
+        case .sqlite(let pool):
+            let connection = try await lease(pool)
+            defer { pool.releaseConnection(connection) }
+            return try await body(connection.sql(queryLogLevel: .trace))
+        case .postgres(let pool, _):
+            let connection = try await lease(pool)
+            defer { pool.releaseConnection(connection) }
+            return try await body(connection.sql(queryLogLevel: .trace))
+        }
+    }
+
+    private func lease<Source: ConnectionPoolSource>(_ pool: EventLoopGroupConnectionPool<Source>) async throws -> Source.Connection {
+        do {
+            return try await pool.requestConnection(logger: logger).get()
+        } catch {
+            throw CRMError.databaseUnavailable(location: location.description, underlying: String(describing: error))
+        }
+    }
+
+    /// Runs `body` inside one transaction: committed when it returns, rolled back when it throws.
+    public func withTransaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { sql in
+            try await sql.raw(engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Applies per-connection settings; called once after opening.
+    func prepare() async throws {
+        guard engine == .sqlite else { return }
+        try await withConnection { sql in
+            try await sql.raw("PRAGMA journal_mode = WAL").run()
+            try await sql.raw("PRAGMA synchronous = NORMAL").run()
+            try await sql.raw("PRAGMA busy_timeout = 5000").run()
+        }
+    }
+
+    /// Closes every connection and the pool's event loop.
+    public func shutdown() async {
+        switch pool {
+        case .sqlite(let pool): try? await pool.shutdownAsync()
+        case .postgres(let pool, _): try? await pool.shutdownAsync()
+        }
+        try? await eventLoopGroup.shutdownGracefully()
+    }
+}

@@ -1,0 +1,12 @@
+import Telephony
+
+/// One customer as a search or duplicate listing shows it: name, phones, grade and owner.
+public struct CustomerSummary: Sendable, Hashable, Codable {
+    public let id: Int
+    public let name: String
+    public let kind: CustomerKind
+    public let phones: [PhoneNumber]
+    public let grade: LeadGrade?
+    public let ownerID: Int
+    public let ownerName: String
+}

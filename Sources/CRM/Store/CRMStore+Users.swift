@@ -1,0 +1,102 @@
+import Crypto
+import Foundation
+import SQLKit
+
+extension CRMStore {
+    /// Creates a user and returns it with a fresh API token; only the token's SHA-256 is stored.
+    public func addUser(name: String, role: UserRole, extension ext: String? = nil, team: String? = nil,
+                        seniority: Int = 0) async throws -> (user: User, token: String) {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw CRMError.invalidInput(field: "name", value: name, reason: "must not be empty") }
+        if let ext, !(ext.allSatisfy(\.isASCIIDigit) && (2...8).contains(ext.count)) {
+            throw CRMError.invalidInput(field: "extension", value: ext, reason: "expected 2–8 digits, e.g. 1001")
+        }
+        let token = Self.makeToken()
+        let user = try await database.withTransaction { sql in
+            if try await userID(named: trimmed, in: sql) != nil {
+                throw CRMError.conflict("a user named '\(trimmed)' already exists")
+            }
+            if let ext, try await sql.select().column("id").from("users").where("extension", .equal, ext).first() != nil {
+                throw CRMError.conflict("extension \(ext) already belongs to another user")
+            }
+            let teamID = try await team.asyncMap { try await ensureTeam(named: $0, in: sql) }
+            let id = try await sql.insert(into: "users")
+                .columns("name", "role", "extension", "team_id", "seniority", "api_token_hash", "created_at")
+                .values(SQLBind(trimmed), SQLBind(role.rawValue), SQLBind(ext), SQLBind(teamID), SQLBind(seniority),
+                        SQLBind(Self.hash(token: token)), SQLBind(Date()))
+                .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
+            return User(id: id, name: trimmed, role: role, extension: ext, teamID: teamID, seniority: seniority)
+        }
+        logger.info("user added", metadata: ["user": "\(user.name)", "role": "\(role.rawValue)"])
+        return (user, token)
+    }
+
+    /// The user holding this API token, if any and not disabled.
+    public func user(forToken token: String) async throws -> User? {
+        try await database.withConnection { sql in
+            try await sql.select().columns("id", "name", "role", "extension", "team_id", "seniority").from("users")
+                .where("api_token_hash", .equal, Self.hash(token: token)).where("disabled_at", .is, SQLLiteral.null)
+                .first(decoding: User.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+    }
+
+    /// The user with this exact name.
+    public func user(named name: String) async throws -> User? {
+        try await database.withConnection { sql in
+            try await sql.select().columns("id", "name", "role", "extension", "team_id", "seniority").from("users")
+                .where("name", .equal, name)
+                .first(decoding: User.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+    }
+
+    /// Every user, ordered by id.
+    public func users() async throws -> [User] {
+        try await database.withConnection { sql in
+            try await sql.select().columns("id", "name", "role", "extension", "team_id", "seniority").from("users")
+                .orderBy("id").all(decoding: User.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+    }
+
+    func userID(named name: String, in sql: any SQLDatabase) async throws -> Int? {
+        try await sql.select().column("id").from("users").where("name", .equal, name).first(decodingColumn: "id", as: Int.self)
+    }
+
+    /// The id of the user with this name, created as an agent without a token when missing.
+    func ensureUser(named name: String, in sql: any SQLDatabase) async throws -> Int {
+        if let id = try await userID(named: name, in: sql) { return id }
+        let id = try await sql.insert(into: "users")
+            .columns("name", "role", "seniority", "created_at")
+            .values(SQLBind(name), SQLBind(UserRole.agent.rawValue), SQLBind(0), SQLBind(Date()))
+            .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
+        logger.info("owner user created", metadata: ["user": "\(name)"])
+        return id
+    }
+
+    func ensureTeam(named name: String, in sql: any SQLDatabase) async throws -> Int {
+        if let id = try await sql.select().column("id").from("teams").where("name", .equal, name)
+            .first(decodingColumn: "id", as: Int.self) { return id }
+        return try await sql.insert(into: "teams").columns("name", "created_at").values(SQLBind(name), SQLBind(Date()))
+            .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
+    }
+
+    static func makeToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return "cdk_" + bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func hash(token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import SQLKit
+import Telephony
+
+/// The CRM's repository: every read and write of customers, users and their history.
+///
+/// All queries are written once with SQLKit and run unchanged on SQLite and PostgreSQL.
+public final class CRMStore: Sendable {
+    public let database: CRMDatabase
+    public let normalizer: PhoneNormalizer
+    let logger: Logger
+
+    public init(database: CRMDatabase, normalizer: PhoneNormalizer, logger: Logger) {
+        self.database = database
+        self.normalizer = normalizer
+        self.logger = logger
+    }
+
+    /// Opens the database at `location` and, unless told otherwise, applies pending migrations.
+    public static func open(location: DatabaseLocation, normalizer: PhoneNormalizer, logger: Logger,
+                            migrate: Bool = true) async throws -> CRMStore {
+        let database = try CRMDatabase(location: location, logger: logger)
+        do {
+            try await database.prepare()
+            if migrate { try await Migrator(database: database, logger: logger).migrate() }
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+        return CRMStore(database: database, normalizer: normalizer, logger: logger)
+    }
+
+    /// Closes the database connections.
+    public func close() async {
+        await database.shutdown()
+    }
+
+    /// Records who changed what; always called inside the transaction that made the change.
+    func audit(_ sql: any SQLDatabase, actor: Int?, action: String, entity: String, entityID: Int,
+               details: [String: String]) async throws {
+        let json = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
+        try await sql.insert(into: "audit_log")
+            .columns("at", "actor_id", "action", "entity", "entity_id", "details")
+            .values(SQLBind(Date()), SQLBind(actor), SQLBind(action), SQLBind(entity), SQLBind(entityID), SQLBind(json))
+            .run()
+    }
+
+    /// The audit trail of one entity, oldest first.
+    public func auditTrail(entity: String, id: Int) async throws -> [AuditEntry] {
+        try await database.withConnection { sql in
+            try await sql.select().columns("id", "at", "actor_id", "action", "entity", "entity_id", "details")
+                .from("audit_log")
+                .where("entity", .equal, entity).where("entity_id", .equal, id)
+                .orderBy("id")
+                .all(decoding: AuditEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

@@ -1,0 +1,16 @@
+/// How to reach one Asterisk: its AMI socket and, optionally, its ARI base URL.
+public struct PBXSettings: Sendable, Hashable, CustomStringConvertible {
+    public var name: String
+    public var amiHost: String
+    public var amiPort: Int
+    public var amiUsername: String
+    /// The AMI secret; never printed (see `description`).
+    public var amiSecret: String
+    public var ariURL: String?
+    public var ariUsername: String?
+    public var ariPassword: String?
+
+    public var description: String {
+        "\(name): ami \(amiUsername)@\(amiHost):\(amiPort)" + (ariURL.map { ", ari \($0)" } ?? "")
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import CRM
+import Foundation
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data from files.", subcommands: [Customers.self])
+
+    struct Customers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import customers from a UTF-8 CSV (English or Chinese headers); safe to run twice.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "CSV file") var file: String
+        @Option(help: "Owner for rows without 负责人/owner") var defaultOwner: String?
+        @Option(help: "Where to write rejected rows (default FILE.rejects.csv)") var rejects: String?
+        @Option(help: "Rows per transaction") var batchSize: Int = 500
+
+        func run() async throws {
+            try await withStore(options) { store, _ in
+                let importer = CustomerImporter(store: store, batchSize: batchSize, defaultOwner: defaultOwner)
+                let bar = ProgressBar()
+                let report: ImportReport
+                do {
+                    report = try await importer.run(path: file, rejectsPath: rejects) { bar.show($0) }
+                } catch let error as ImportError {
+                    bar.finish()
+                    throw CommandFailure(error.description)
+                }
+                bar.finish()
+                print("read \(report.rowsRead) rows: \(report.created) customers created, \(report.updated) updated, "
+                    + "\(report.unchanged) already present, \(report.rejected) rejected")
+                if let path = report.rejectsPath { print("rejected rows with line numbers and reasons: \(path)") }
+            }
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, drawn only when it is a terminal.
+final class ProgressBar: Sendable {
+    private let enabled = isatty(STDERR_FILENO) == 1
+    private let started = Date()
+
+    func show(_ report: ImportReport) {
+        guard enabled, report.totalBytes > 0 else { return }
+        let fraction = min(1, Double(report.bytesRead) / Double(report.totalBytes))
+        let width = 30, filled = Int(fraction * Double(width))
+        let rate = Double(report.rowsRead) / max(0.001, Date().timeIntervalSince(started))
+        let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+            + String(format: "%3.0f%% %d rows %.0f rows/s %d rejected", fraction * 100, report.rowsRead, rate, report.rejected)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

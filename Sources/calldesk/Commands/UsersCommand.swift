@@ -1,0 +1,41 @@
+import ArgumentParser
+import CRM
+
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "users", abstract: "Manage agents, supervisors and admins.",
+                                                    subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user; prints the new API token on the last line.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "agent, supervisor or admin") var role: UserRole
+        @Option(help: "Full name, unique") var name: String
+        @Option(help: "Desk extension such as 1001") var `extension`: String?
+        @Option(help: "Team name (created if missing)") var team: String?
+        @Option(help: "Seniority level; higher ranks take escalated leads") var seniority: Int = 0
+
+        func run() async throws {
+            try await withStore(options) { store, _ in
+                let (user, token) = try await store.addUser(name: name, role: role, extension: `extension`, team: team, seniority: seniority)
+                print("added \(user.role.rawValue) \(user.name) (id \(user.id)\(user.extension.map { ", extension \($0)" } ?? ""))")
+                print("API token (shown once, store it now):")
+                print(token)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users (never their tokens).")
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            try await withStore(options) { store, _ in
+                for user in try await store.users() {
+                    print("\(user.id)\t\(user.role.rawValue)\t\(user.name)\t\(user.extension ?? "-")")
+                }
+            }
+        }
+    }
+}
+
+extension UserRole: ExpressibleByArgument {}
