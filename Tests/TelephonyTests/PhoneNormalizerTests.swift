@@ -102,7 +102,7 @@ struct PhoneNormalizerTests {
             let written = String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
             if let number = normalizer.normalize(written).phoneNumber {
                 #expect(number.e164.hasPrefix("+"))
-                #expect(number.e164.dropFirst().allSatisfy(\.isASCII))
+                #expect(number.e164.dropFirst().allSatisfy { $0.isASCII && $0.isNumber })
                 #expect((8...16).contains(number.e164.count), "\(written) → \(number)")
             }
         }

@@ -1,0 +1,124 @@
+import CRM
+import Foundation
+import Testing
+
+@Suite("Customer CSV import")
+struct ImportTests {
+    static let chineseCSV = """
+        姓名,电话,手机,等级,负责人,车型,车架号,保险到期
+        张三,021-8888 6666,138-0013-8000,A,王芳,Model Y,LRW3E7EK1NC123456,2026-03-31
+        李四,,+8613900139000,B级,赵强,,,
+        坏号码,12ab,,A,王芳,,,
+        王五,13700137000,,D,王芳,,,
+        "赵,六",13600136000,,C,王芳,,,2026/2/30
+        钱七,010-66668888,,,,,,
+
+        """
+
+    func withCSV<T>(_ text: String, bom: Bool = false, _ body: (String) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("customers.csv").path
+        try Data((bom ? [0xEF, 0xBB, 0xBF] : []) + Array(text.utf8)).write(to: URL(fileURLWithPath: path))
+        return try await body(path)
+    }
+
+    @Test("Chinese headers with a BOM: good rows imported, bad rows rejected with line and reason", arguments: TestEngine.available)
+    func importsChineseWithBOM(_ engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            try await withCSV(Self.chineseCSV, bom: true) { path in
+                let report = try await CustomerImporter(store: store, batchSize: 2, defaultOwner: "公海").run(path: path)
+                #expect(report.rowsRead == 6)
+                #expect(report.created == 3)
+                #expect(report.rejected == 3)
+                let rejects = try String(contentsOfFile: try #require(report.rejectsPath), encoding: .utf8)
+                let lines = rejects.split(separator: "\n").map(String.init)
+                #expect(lines.count == 4)
+                #expect(lines[1].hasPrefix("4,phone '12ab' is not a phone number"))
+                #expect(lines[2].hasPrefix("5,\"grade (等级) 'D' is not A, B or C\""))
+                #expect(lines[3].hasPrefix("6,policy expiry (保险到期) '2026/2/30' is not a date"))
+                #expect(lines[3].contains("\"赵,六\""))
+
+                let zhang = try #require(try await store.findCustomers("13800138000").first)
+                #expect(zhang.name == "张三" && zhang.grade == .a && zhang.ownerName == "王芳")
+                #expect(Set(zhang.phones.map(\.e164)) == ["+8613800138000", "+862188886666"])
+                #expect(try await store.findCustomers("13900139000").first?.ownerName == "赵强")
+                #expect(try await store.findCustomers("01066668888").first?.ownerName == "公海")
+                #expect(try await store.user(named: "赵强")?.role == .agent)
+            }
+        }
+    }
+
+    @Test("importing the same file twice adds nothing", arguments: TestEngine.available)
+    func idempotent(_ engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            try await withCSV(Self.chineseCSV) { path in
+                let importer = CustomerImporter(store: store, defaultOwner: "公海")
+                let first = try await importer.run(path: path)
+                let second = try await importer.run(path: path)
+                #expect(first.created == 3)
+                #expect(second.created == 0 && second.updated == 0 && second.unchanged == 3)
+                let counts = try await store.database.withConnection { sql in
+                    (try await sql.select().column("id").from("customers").all().count,
+                     try await sql.select().column("id").from("phones").all().count,
+                     try await sql.select().column("id").from("vehicles").all().count,
+                     try await sql.select().column("id").from("insurance_policies").all().count)
+                }
+                #expect(counts == (3, 4, 1, 1))
+            }
+        }
+    }
+
+    @Test("English headers, quoted multi-line fields keep the right line numbers", arguments: TestEngine.available)
+    func englishAndMultiline(_ engine: TestEngine) async throws {
+        let csv = "name,mobile,owner,grade\r\n\"Acme\nMotors\",13800138000,Wang,A\r\nBad,not-a-phone,Wang,B\r\n"
+        try await TestDatabase.withStore(engine) { store async throws in
+            try await withCSV(csv) { path in
+                let report = try await CustomerImporter(store: store).run(path: path)
+                #expect(report.created == 1 && report.rejected == 1)
+                let rejects = try String(contentsOfFile: try #require(report.rejectsPath), encoding: .utf8)
+                #expect(rejects.contains("\n4,phone 'not-a-phone'"))
+                #expect(try await store.findCustomers("13800138000").first?.name == "Acme\nMotors")
+            }
+        }
+    }
+
+    @Test("a row without an owner and no default owner is rejected, not lost", arguments: TestEngine.available)
+    func ownerRequired(_ engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            try await withCSV("姓名,手机\n孙八,13800138000\n") { path in
+                let report = try await CustomerImporter(store: store).run(path: path)
+                #expect(report.rejected == 1 && report.created == 0)
+            }
+        }
+    }
+
+    @Test("a file without name or phone columns is refused before anything is written", arguments: TestEngine.available)
+    func missingColumns(_ engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            try await withCSV("foo,bar\n1,2\n") { path in
+                await #expect(throws: ImportError.self) { try await CustomerImporter(store: store).run(path: path) }
+            }
+        }
+    }
+
+    @Test("invalid UTF-8 stops the import with the line, keeping earlier batches and nothing half-written", arguments: TestEngine.available)
+    func invalidUTF8(_ engine: TestEngine) async throws {
+        var bytes = Array("name,mobile,owner\nA,13800138000,W\nB,13800138001,W\n".utf8)
+        bytes += [0x43, 0xFF, 0xFE] + Array(",13800138002,W\n".utf8)
+        try await TestDatabase.withStore(engine) { store async throws in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("utf8-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("bad.csv").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let error = await #expect(throws: ImportError.self) {
+                try await CustomerImporter(store: store, batchSize: 1).run(path: path)
+            }
+            #expect(error?.description.contains("after line 3") == true)
+            #expect(try await store.findCustomers("13800138001").count == 1)
+            #expect(try await store.findCustomers("13800138002").isEmpty)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import CRM
+import Testing
+
+@Suite("Users and API tokens")
+struct UserTests {
+    @Test("a new user's token authenticates them and only its hash is stored", arguments: TestEngine.available)
+    func tokenAuthenticates(_ engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            let (user, token) = try await store.addUser(name: "王芳", role: .agent, extension: "1001", team: "hotline")
+            #expect(try await store.user(forToken: token) == user)
+            #expect(try await store.user(forToken: token + "x") == nil)
+            let stored = try await store.database.withConnection { sql in
+                try await sql.select().column("api_token_hash").from("users").all(decodingColumn: "api_token_hash", as: String.self)
+            }
+            #expect(!stored.contains(token))
+        }
+    }
+
+    @Test("duplicate names and extensions are refused with a clear message", arguments: TestEngine.available)
+    func duplicatesRefused(_ engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            _ = try await store.addUser(name: "王芳", role: .agent, extension: "1001")
+            await #expect(throws: CRMError.conflict("a user named '王芳' already exists")) {
+                try await store.addUser(name: "王芳", role: .supervisor)
+            }
+            await #expect(throws: CRMError.conflict("extension 1001 already belongs to another user")) {
+                try await store.addUser(name: "赵强", role: .agent, extension: "1001")
+            }
+            await #expect(throws: CRMError.self) { try await store.addUser(name: "x", role: .agent, extension: "10a1") }
+            #expect(try await store.users().count == 1)
+        }
+    }
+}
