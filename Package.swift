@@ -97,6 +97,8 @@ let package = Package(
             name: "calldesk-bench",
             dependencies: [
                 "CRM", "Telephony", "AMI", "CallDeskKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -95,3 +95,17 @@ struct CallDeskConfigTests {
         try await body(path)
     }
 }
+
+@Suite("Sample configuration")
+struct SampleConfigTests {
+    @Test("Config/calldesk.example.yaml loads and validates")
+    func sampleLoads() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Config/calldesk.example.yaml").path
+        let config = try await CallDeskConfig.load(file: path, environment: [:])
+        #expect(config.defaultAreaCode == "21")
+        #expect(config.outsideLinePrefix == "9")
+        #expect(config.pbxes.first?.amiUsername == "crmd")
+        #expect(config.pbxes.first?.ariURL == "http://127.0.0.1:8088")
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// CallDesk's benchmarks: run on demand (scripts/bench), each prints its figures.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calldesk-bench",
+        abstract: "Measure CallDesk: phone lookup, import, AMI decoding.",
+        subcommands: [All.self, LookupBench.self, ImportBench.self]
+    )
+
+    struct All: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "all", abstract: "Every benchmark with default sizes.")
+        func run() async throws {
+            try await LookupBench.parse([]).run()
+            try await ImportBench.parse([]).run()
+        }
+    }
+}
