@@ -1,0 +1,57 @@
+import NIOCore
+
+/// A request to Asterisk (`Action: Originate`, …) with its headers; the client adds the ActionID.
+public struct AMIAction: Sendable, CustomStringConvertible {
+    public var name: String
+    public var headers: [(String, String)]
+    /// Whether sending it twice is harmless. Only such actions may be retried by their owner
+    /// without reconciling first; the client itself never resends anything.
+    public var isIdempotent: Bool
+
+    public init(_ name: String, _ headers: KeyValuePairs<String, String> = [:]) {
+        self.init(name, headers: headers.map { ($0.key, $0.value) })
+    }
+
+    public init(_ name: String, headers: [(String, String)], isIdempotent: Bool? = nil) {
+        self.name = name
+        self.headers = headers
+        self.isIdempotent = isIdempotent ?? Self.idempotentActions.contains(name.lowercased())
+    }
+
+    /// Read-only or state-setting actions; everything else (Originate, Redirect, Hangup, MixMonitor,
+    /// Command, unknown actions) counts as non-idempotent.
+    static let idempotentActions: Set<String> = [
+        "ping", "challenge", "login", "logoff", "events", "filter", "coresettings", "corestatus", "coreshowchannels",
+        "queuestatus", "queuesummary", "queues", "status", "getvar", "setvar", "listcommands", "queuepause",
+        "devicestatelist", "extensionstatelist", "pjsipshowendpoints", "sippeers", "showdialplan", "waitevent",
+    ]
+
+    /// Writes `Action`, `ActionID`, the headers and the blank line; refuses line breaks inside
+    /// names or values, which would let a value inject headers.
+    public func write(actionID: String, into buffer: inout ByteBuffer) throws(AMIError) {
+        for (key, value) in [("Action", name), ("ActionID", actionID)] + headers {
+            guard !key.isEmpty, !key.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ":" }),
+                  !value.contains(where: { $0 == "\r" || $0 == "\n" })
+            else { throw .invalidAction(action: name, reason: "header '\(key)' has a line break or colon in its name or value") }
+        }
+        buffer.writeString("Action: ")
+        buffer.writeString(name)
+        buffer.writeString("\r\nActionID: ")
+        buffer.writeString(actionID)
+        buffer.writeString("\r\n")
+        for (key, value) in headers {
+            buffer.writeString(key)
+            buffer.writeString(": ")
+            buffer.writeString(value)
+            buffer.writeString("\r\n")
+        }
+        buffer.writeString("\r\n")
+    }
+
+    /// The action with secrets masked, for logs.
+    public var description: String {
+        "\(name) " + headers.map { key, value in
+            ["secret", "key", "password"].contains(key.lowercased()) ? "\(key)=***" : "\(key)=\(value)"
+        }.joined(separator: " ")
+    }
+}

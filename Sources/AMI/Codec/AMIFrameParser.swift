@@ -1,0 +1,163 @@
+import NIOCore
+
+/// Splits an AMI byte stream into banner, messages and protocol errors; resumable across reads.
+///
+/// Pure value type over `ByteBuffer`: the decoder uses it for the server's stream, the simulator
+/// for the client's. Lines end in `\r\n` (a bare `\n` is accepted); a message ends at an empty
+/// line. A line without `:` spoils its message, which is reported and skipped; a message over
+/// `maxMessageSize` is reported and discarded, so memory stays bounded.
+public struct AMIFrameParser: Sendable {
+    public var maxMessageSize: Int
+    private var expectBanner: Bool
+    /// Offset (from the reader index) where the next unscanned line of the current message starts.
+    private var lineStart = 0
+    private var fields: [AMIMessage.Field] = []
+    private var badLine: String?
+    private var isFollows = false
+    private var discarding = false
+
+    public init(expectBanner: Bool = true, maxMessageSize: Int = 1 << 20) {
+        self.expectBanner = expectBanner
+        self.maxMessageSize = maxMessageSize
+        fields.reserveCapacity(16)
+    }
+
+    private static let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r"), colon = UInt8(ascii: ":"), space = UInt8(ascii: " ")
+
+    /// The next complete frame, consuming its bytes from `buffer`; `nil` when more bytes are needed.
+    public mutating func next(_ buffer: inout ByteBuffer) -> AMIFrame? {
+        while true {
+            let step = buffer.withUnsafeReadableBytes { raw -> Step in scan(raw) }
+            switch step {
+            case .needMore:
+                if discarding, lineStart > 0 {
+                    buffer.moveReaderIndex(forwardBy: lineStart)
+                    lineStart = 0
+                }
+                return nil
+            case .skip(let count):
+                buffer.moveReaderIndex(forwardBy: count)
+            case .banner(let length, let textLength):
+                let text = buffer.getString(at: buffer.readerIndex, length: textLength) ?? ""
+                buffer.moveReaderIndex(forwardBy: length)
+                expectBanner = false
+                return .banner(text)
+            case .tooLarge:
+                discarding = true
+                fields.removeAll(keepingCapacity: true)
+                badLine = nil
+                isFollows = false
+                return .protocolError(.messageTooLarge(limit: maxMessageSize))
+            case .discarded(let length):
+                buffer.moveReaderIndex(forwardBy: length)
+                discarding = false
+            case .message(let length):
+                let slice = buffer.readSlice(length: length)!
+                let frame: AMIFrame
+                if let line = badLine {
+                    frame = .protocolError(.notAHeader(line: line))
+                } else {
+                    frame = .message(AMIMessage(bytes: slice, fields: fields))
+                }
+                fields.removeAll(keepingCapacity: true)
+                badLine = nil
+                isFollows = false
+                return frame
+            }
+        }
+    }
+
+    private enum Step {
+        case needMore
+        case skip(Int)
+        case banner(length: Int, textLength: Int)
+        case message(length: Int)
+        case tooLarge
+        case discarded(length: Int)
+    }
+
+    private mutating func scan(_ raw: UnsafeRawBufferPointer) -> Step {
+        let count = raw.count
+        var start = lineStart
+        while start < count {
+            guard let newlineIndex = Self.find(Self.newline, in: raw, from: start) else {
+                if discarding { lineStart = count; return .needMore }
+                lineStart = start
+                if !discarding, count > maxMessageSize { lineStart = 0; return .tooLarge }
+                return .needMore
+            }
+            var end = newlineIndex
+            if end > start, raw[end - 1] == Self.carriageReturn { end -= 1 }
+            let next = newlineIndex + 1
+
+            if expectBanner {
+                lineStart = 0
+                return .banner(length: next, textLength: end)
+            }
+            if discarding {
+                if end == start {
+                    lineStart = 0
+                    return .discarded(length: next)
+                }
+                start = next
+                continue
+            }
+            if end == start {
+                // Empty line: ends a message, or is stray padding between messages.
+                lineStart = 0
+                if fields.isEmpty && badLine == nil { return .skip(next) }
+                return .message(length: next)
+            }
+            if next > maxMessageSize {
+                lineStart = 0
+                return .tooLarge
+            }
+            parseLine(raw, start: start, end: end)
+            start = next
+        }
+        lineStart = start
+        return .needMore
+    }
+
+    private mutating func parseLine(_ raw: UnsafeRawBufferPointer, start: Int, end: Int) {
+        if let colon = Self.find(Self.colon, in: raw, from: start, to: end), colon > start {
+            var valueStart = colon + 1
+            if valueStart < end, raw[valueStart] == Self.space { valueStart += 1 }
+            fields.append(.init(nameStart: UInt32(start), nameLength: UInt32(colon - start),
+                                valueStart: UInt32(valueStart), valueLength: UInt32(end - valueStart)))
+            if fields.count == 1, colon - start == 8, end - valueStart == 7,
+               String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self).lowercased() == "response: follows"
+            {
+                isFollows = true
+            }
+            return
+        }
+        if isFollows {
+            // Old-style `Command` output (Response: Follows … --END COMMAND--): raw lines become `Output` values.
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self)
+            if text != "--END COMMAND--" {
+                fields.append(.init(nameStart: UInt32(start), nameLength: 0, valueStart: UInt32(start), valueLength: UInt32(end - start)))
+            }
+            return
+        }
+        if badLine == nil {
+            badLine = String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<min(end, start + 200)]), as: UTF8.self)
+        }
+    }
+
+    @inline(__always)
+    private static func find(_ byte: UInt8, in raw: UnsafeRawBufferPointer, from: Int, to: Int? = nil) -> Int? {
+        let end = to ?? raw.count
+        guard from < end, let base = raw.baseAddress else { return nil }
+        guard let found = memchr(base + from, Int32(byte), end - from) else { return nil }
+        return UnsafeRawPointer(found) - base
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

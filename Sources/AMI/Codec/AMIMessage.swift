@@ -1,0 +1,149 @@
+import Foundation
+import NIOCore
+
+/// One AMI message (a response, an event or a list item): ordered `Key: Value` headers that
+/// compare case-insensitively and may repeat.
+///
+/// The bytes stay in one `ByteBuffer` slice as they arrived; headers are offsets into it, and a
+/// `String` is made only for the values a caller reads.
+public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
+    @usableFromInline struct Field: Sendable, Hashable {
+        var nameStart: UInt32
+        var nameLength: UInt32
+        var valueStart: UInt32
+        var valueLength: UInt32
+    }
+
+    @usableFromInline let bytes: ByteBuffer
+    @usableFromInline let fields: [Field]
+
+    init(bytes: ByteBuffer, fields: [Field]) {
+        self.bytes = bytes
+        self.fields = fields
+    }
+
+    /// Builds a message from headers, as the simulator and tests do; values must not contain line breaks.
+    public init(_ headers: KeyValuePairs<String, String>) {
+        self.init(headers: headers.map { ($0.key, $0.value) })
+    }
+
+    public init(headers: [(String, String)]) {
+        var buffer = ByteBufferAllocator().buffer(capacity: headers.reduce(2) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 })
+        var fields: [Field] = []
+        fields.reserveCapacity(headers.count)
+        for (name, value) in headers {
+            let nameStart = buffer.writerIndex
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            let valueStart = buffer.writerIndex
+            buffer.writeString(value)
+            fields.append(Field(nameStart: UInt32(nameStart), nameLength: UInt32(name.utf8.count),
+                                valueStart: UInt32(valueStart), valueLength: UInt32(value.utf8.count)))
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+        self.init(bytes: buffer, fields: fields)
+    }
+
+    /// The number of header lines.
+    public var count: Int { fields.count }
+
+    /// The first value of `name` (compared case-insensitively), or `nil`.
+    public subscript(name: String) -> String? {
+        var name = name
+        return name.withUTF8 { key in
+            for field in fields where matches(field, key) { return value(of: field) }
+            return nil
+        }
+    }
+
+    /// Every value of a repeated header (`Output`, `Variable`, `ChanVariable(…)`), in order.
+    public func values(_ name: String) -> [String] {
+        var name = name
+        return name.withUTF8 { key in fields.filter { matches($0, key) }.map(value(of:)) }
+    }
+
+    /// All headers in wire order.
+    public var headers: [(name: String, value: String)] {
+        fields.map { (name(of: $0), value(of: $0)) }
+    }
+
+    /// Whether this is a response, an event (including list items), or something else.
+    public var kind: Kind {
+        guard let first = fields.first else { return .other }
+        let firstName = name(of: first)
+        if firstName.caseInsensitiveEquals("Response") { return .response(value(of: first)) }
+        if firstName.caseInsensitiveEquals("Event") { return .event(value(of: first)) }
+        if let response = self["Response"] { return .response(response) }
+        if let event = self["Event"] { return .event(event) }
+        return .other
+    }
+
+    /// What kind of message this is, with the response status or event name.
+    public enum Kind: Sendable, Hashable {
+        case response(String)
+        case event(String)
+        case other
+    }
+
+    /// The event name, when this is an event or list item.
+    public var eventName: String? {
+        if case .event(let name) = kind { return name }
+        return nil
+    }
+
+    public var actionID: String? { self["ActionID"] }
+
+    /// `Timestamp:` (epoch seconds with microseconds, present with `timestampevents = yes`).
+    public var timestamp: Date? {
+        guard let text = self["Timestamp"], let seconds = Double(text) else { return nil }
+        return Date(timeIntervalSince1970: seconds)
+    }
+
+    /// The message as it would appear on the wire, with a secret-looking value masked.
+    public var description: String {
+        headers.map { name, value in
+            let secret = ["secret", "key", "password"].contains(name.lowercased())
+            return "\(name): \(secret ? "***" : value)"
+        }.joined(separator: "\n")
+    }
+
+    public static func == (lhs: AMIMessage, rhs: AMIMessage) -> Bool {
+        lhs.headers.elementsEqual(rhs.headers) { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for (name, value) in headers {
+            hasher.combine(name)
+            hasher.combine(value)
+        }
+    }
+
+    @inline(__always)
+    private func matches(_ field: Field, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        if field.nameLength == 0 { return String(decoding: key, as: UTF8.self).caseInsensitiveEquals("Output") }
+        guard field.nameLength == key.count else { return false }
+        return bytes.withUnsafeReadableBytes { raw in
+            for i in 0..<key.count {
+                let a = raw[Int(field.nameStart) + i], b = key[i]
+                if a != b && (a | 0x20) != (b | 0x20) { return false }
+                if a != b && !((a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A) { return false }
+            }
+            return true
+        }
+    }
+
+    private func name(of field: Field) -> String {
+        field.nameLength == 0 ? "Output" : bytes.getString(at: bytes.readerIndex + Int(field.nameStart), length: Int(field.nameLength)) ?? ""
+    }
+
+    private func value(of field: Field) -> String {
+        bytes.getString(at: bytes.readerIndex + Int(field.valueStart), length: Int(field.valueLength)) ?? ""
+    }
+}
+
+extension String {
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+    }
+}
