@@ -45,6 +45,14 @@ public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
         self.init(bytes: buffer, fields: fields)
     }
 
+    /// The message exactly as it crossed the wire, ending with its blank line.
+    public var wireBytes: ByteBuffer { bytes }
+
+    /// A copy with every `name` header's value replaced (e.g. to rewrite an ActionID).
+    public func replacingValues(of name: String, with value: String) -> AMIMessage {
+        AMIMessage(headers: headers.map { $0.name.caseInsensitiveEquals(name) ? ($0.name, value) : ($0.name, $0.value) })
+    }
+
     /// The number of header lines.
     public var count: Int { fields.count }
 
