@@ -30,8 +30,9 @@ public struct AMIAction: Sendable, CustomStringConvertible {
     /// names or values, which would let a value inject headers.
     public func write(actionID: String, into buffer: inout ByteBuffer) throws(AMIError) {
         for (key, value) in [("Action", name), ("ActionID", actionID)] + headers {
-            guard !key.isEmpty, !key.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ":" }),
-                  !value.contains(where: { $0 == "\r" || $0 == "\n" })
+            // Bytes, not Characters: "\r\n" is one Character and would slip past a Character test.
+            guard !key.isEmpty, !key.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 58 }),
+                  !value.utf8.contains(where: { $0 == 13 || $0 == 10 })
             else { throw .invalidAction(action: name, reason: "header '\(key)' has a line break or colon in its name or value") }
         }
         buffer.writeString("Action: ")
