@@ -130,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CallDeskKitTests",
-            dependencies: ["CallDeskKit", "CRM"],
+            dependencies: ["CallDeskKit", "CRM", "AMI", "PBXSimulator", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
     ]

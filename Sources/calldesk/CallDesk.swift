@@ -7,7 +7,7 @@ struct CallDesk: AsyncParsableCommand {
         commandName: "calldesk",
         abstract: "Call-center CRM daemon beside an Asterisk PBX.",
         subcommands: [
-            MigrateCommand.self, ImportCommand.self, CustomersCommand.self, UsersCommand.self,
+            MigrateCommand.self, ImportCommand.self, CustomersCommand.self, UsersCommand.self, DoctorCommand.self,
         ]
     )
 }

@@ -202,3 +202,31 @@ struct AMIClientReplayTests {
         }
     }
 }
+
+@Suite("Several PBXs")
+struct SeveralPBXTests {
+    @Test("each PBX has its own supervised connection and every event and result carries its name")
+    func eventsTaggedByPBX() async throws {
+        let hq = try await AMIReplayServer.start(capture: ReplayHarness.capture("set-a/ami-09-restart"), logger: ReplayHarness.logger)
+        let branch = try await AMIReplayServer.start(capture: ReplayHarness.capture("set-a/ami-01-login-plain"), logger: ReplayHarness.logger)
+        var hqConfig = ReplayHarness.configuration(port: hq.port, eventMask: "on")
+        hqConfig.pbx = "hq"
+        var branchConfig = ReplayHarness.configuration(port: branch.port)
+        branchConfig.pbx = "branch"
+        let clients = [AMIClient(configuration: hqConfig, logger: ReplayHarness.logger),
+                       AMIClient(configuration: branchConfig, logger: ReplayHarness.logger)]
+        let streams = clients.map { $0.events() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in clients { group.addTask { try await client.run() } }
+            _ = try await streams[0].first { if case .connected(let pbx, _) = $0 { pbx == "hq" } else { false } }
+            _ = try await streams[1].first { if case .connected(let pbx, _) = $0 { pbx == "branch" } else { false } }
+            let shutdown = try await streams[0].first { $0.event?.name == "Shutdown" }
+            #expect(shutdown.event?.pbx == "hq")
+            let pong = try await clients[1].send(AMIAction("Ping"))
+            #expect(pong.pbx == "branch")
+            group.cancelAll()
+        }
+        await hq.close()
+        await branch.close()
+    }
+}

@@ -1,3 +1,4 @@
+import AMI
 import Configuration
 import Foundation
 import Logging
@@ -91,9 +92,13 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
             if let ariURL, !(ariURL.hasPrefix("http://") || ariURL.hasPrefix("https://")) {
                 throw ConfigError(key: index == 0 ? "ari.url" : "pbx.\(name).ari.url", value: ariURL, allowed: "an http:// or https:// URL such as http://127.0.0.1:8088")
             }
+            let authText = string("ami.auth") ?? "md5"
+            guard let auth = AMIClientConfiguration.AuthType(rawValue: authText) else {
+                throw ConfigError(key: index == 0 ? "ami.auth" : "pbx.\(name).ami.auth", value: authText, allowed: "md5 or plain")
+            }
             return PBXSettings(
                 name: name, amiHost: string("ami.host") ?? "127.0.0.1", amiPort: port,
-                amiUsername: string("ami.username") ?? "crmd", amiSecret: string("ami.secret", secret: true) ?? "",
+                amiUsername: string("ami.username") ?? "crmd", amiSecret: string("ami.secret", secret: true) ?? "", amiAuth: auth,
                 ariURL: ariURL, ariUsername: string("ari.username"), ariPassword: string("ari.password", secret: true))
         }
     }

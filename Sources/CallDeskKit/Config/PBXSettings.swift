@@ -1,3 +1,5 @@
+import AMI
+
 /// How to reach one Asterisk: its AMI socket and, optionally, its ARI base URL.
 public struct PBXSettings: Sendable, Hashable, CustomStringConvertible {
     public var name: String
@@ -6,11 +8,21 @@ public struct PBXSettings: Sendable, Hashable, CustomStringConvertible {
     public var amiUsername: String
     /// The AMI secret; never printed (see `description`).
     public var amiSecret: String
+    /// `md5` (challenge/response, the default: the secret never crosses the wire) or `plain`.
+    public var amiAuth: AMIClientConfiguration.AuthType
     public var ariURL: String?
     public var ariUsername: String?
     public var ariPassword: String?
 
     public var description: String {
         "\(name): ami \(amiUsername)@\(amiHost):\(amiPort)" + (ariURL.map { ", ari \($0)" } ?? "")
+    }
+}
+
+extension PBXSettings {
+    /// The AMI client settings for this PBX.
+    public func amiClientConfiguration(eventFilter: Set<String> = []) -> AMIClientConfiguration {
+        AMIClientConfiguration(pbx: name, host: amiHost, port: amiPort, username: amiUsername, secret: amiSecret,
+                               authType: amiAuth, eventFilter: eventFilter)
     }
 }

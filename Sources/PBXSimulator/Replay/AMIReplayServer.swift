@@ -56,7 +56,7 @@ final class ReplaySessionHandler: ChannelInboundHandler, @unchecked Sendable {
     private let capture: AMICapture
     private let hangUpOn: String?
     private let logger: Logger
-    private var nextStep = 0
+    private var consumed = Set<Int>()
     private var idMap: [String: String] = [:]
 
     init(capture: AMICapture, hangUpOn: String?, logger: Logger) {
@@ -80,48 +80,42 @@ final class ReplaySessionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
-        guard nextStep < capture.steps.count else {
-            // Past the recording: answer the housekeeping actions as Asterisk does, refuse the rest.
+        // The next unreplayed step for this action name (or unparsable line), so a client may ask
+        // in another order than the recording; past the recording, answer as Asterisk would.
+        let name: String? = if case .message(let action) = frame { action["Action"]?.lowercased() } else { nil }
+        guard let index = capture.steps.indices.first(where: { !consumed.contains($0) && capture.steps[$0].action?["Action"]?.lowercased() == name }) else {
             guard case .message(let action) = frame else { return }
             let id = action.actionID ?? ""
-            switch action["Action"]?.lowercased() {
+            switch name {
             case "logoff": reply(context, [("Response", "Goodbye"), ("ActionID", id), ("Message", "Thanks for all the fish.")], close: true)
             case "ping": reply(context, [("Response", "Success"), ("ActionID", id), ("Ping", "Pong")])
-            default: reply(context, [("Response", "Error"), ("ActionID", id), ("Message", "replay: the capture holds no more actions")])
+            default: reply(context, [("Response", "Error"), ("ActionID", id), ("Message", "replay: the capture holds no \(action["Action"] ?? "such") action")])
             }
             return
         }
-        let step = capture.steps[nextStep]
-        nextStep += 1
-        switch frame {
-        case .message(let action):
-            if let hangUpOn, action["Action"]?.lowercased() == hangUpOn.lowercased() {
+        let step = capture.steps[index]
+        consumed.insert(index)
+        if case .message(let action) = frame {
+            if let hangUpOn, name == hangUpOn.lowercased() {
                 context.close(promise: nil)
                 return
             }
-            if let recorded = step.action, let recordedID = recorded.actionID, let id = action.actionID {
+            if let recordedID = step.action?.actionID, let id = action.actionID {
                 idMap[recordedID] = id
             }
-            if let recorded = step.action, recorded["Action"]?.lowercased() != action["Action"]?.lowercased() {
-                reply(context, [("Response", "Error"), ("ActionID", action.actionID ?? ""),
-                                ("Message", "replay expected Action \(recorded["Action"] ?? "?") but got \(action["Action"] ?? "?")")])
-                return
-            }
             // A login is accepted only with the recorded credentials: the same secret, or the same MD5 key.
-            if let recorded = step.action, recorded["Action"]?.lowercased() == "login",
+            if let recorded = step.action, name == "login",
                recorded["Secret"] != action["Secret"] || recorded["Key"] != action["Key"] || recorded["Username"] != action["Username"] {
                 reply(context, [("Response", "Error"), ("ActionID", action.actionID ?? ""), ("Message", "Authentication failed")], close: true)
                 return
             }
-        case .protocolError, .banner:
-            break
         }
         var buffer = context.channel.allocator.buffer(capacity: 1024)
         for reply in step.replies {
             var bytes = (reply.actionID.flatMap { idMap[$0] }.map { reply.replacingValues(of: "ActionID", with: $0) } ?? reply).wireBytes
             buffer.writeBuffer(&bytes)
         }
-        let closes = capture.serverCloses && nextStep == capture.steps.count
+        let closes = capture.serverCloses && consumed.count == capture.steps.count
         context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
             if closes { context.close(promise: nil) }
         }
