@@ -6,12 +6,14 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calldesk-bench",
         abstract: "Measure CallDesk: phone lookup, import, AMI decoding.",
-        subcommands: [All.self, LookupBench.self, ImportBench.self]
+        subcommands: [All.self, LookupBench.self, ImportBench.self, AMIDecodeBench.self, AMILoopbackBench.self]
     )
 
     struct All: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "all", abstract: "Every benchmark with default sizes.")
         func run() async throws {
+            try await AMIDecodeBench.parse([]).run()
+            try await AMILoopbackBench.parse([]).run()
             try await LookupBench.parse([]).run()
             try await ImportBench.parse([]).run()
         }
