@@ -142,6 +142,8 @@ struct AMIClientReplayTests {
             #expect(pbx == "test-pbx" && action == "Originate")
             #expect(try await events.first { $0.generation == 2 }.generation == 2)
             #expect(server.connectionCount >= 2)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(server.receivedActions.filter { $0 == "Originate" }.count == 1)
             return true
         }
     }

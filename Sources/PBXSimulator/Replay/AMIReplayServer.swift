@@ -10,7 +10,12 @@ import NIOPosix
 public final class AMIReplayServer: Sendable {
     public let capture: AMICapture
     private let channel: any Channel
-    private let stats: NIOLockedValueBox<Int>
+    private let stats: NIOLockedValueBox<Stats>
+
+    struct Stats {
+        var connections = 0
+        var actions: [String] = []
+    }
 
     /// Starts listening on 127.0.0.1 (an ephemeral port unless given). With `hangUpOn`, the
     /// server drops the connection without a word when the client sends that action, like a
@@ -18,28 +23,31 @@ public final class AMIReplayServer: Sendable {
     public static func start(capture: AMICapture, port: Int = 0, hangUpOn: String? = nil,
                              group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                              logger: Logger = Logger(label: "calldesk.pbx-replay")) async throws -> AMIReplayServer {
-        let stats = NIOLockedValueBox(0)
+        let stats = NIOLockedValueBox(Stats())
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                stats.withLockedValue { $0 += 1 }
+                stats.withLockedValue { $0.connections += 1 }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(AMIDecoder(expectBanner: false)))
-                    try channel.pipeline.syncOperations.addHandler(ReplaySessionHandler(capture: capture, hangUpOn: hangUpOn, logger: logger))
+                    try channel.pipeline.syncOperations.addHandler(ReplaySessionHandler(capture: capture, hangUpOn: hangUpOn, stats: stats, logger: logger))
                 }
             }
             .bind(host: "127.0.0.1", port: port).get()
         return AMIReplayServer(capture: capture, channel: channel, stats: stats)
     }
 
-    private init(capture: AMICapture, channel: any Channel, stats: NIOLockedValueBox<Int>) {
+    private init(capture: AMICapture, channel: any Channel, stats: NIOLockedValueBox<Stats>) {
         self.capture = capture
         self.channel = channel
         self.stats = stats
     }
 
     /// How many client connections were accepted so far.
-    public var connectionCount: Int { stats.withLockedValue { $0 } }
+    public var connectionCount: Int { stats.withLockedValue { $0.connections } }
+
+    /// Every action name received so far, over all connections, in order.
+    public var receivedActions: [String] { stats.withLockedValue { $0.actions } }
 
     public var port: Int { channel.localAddress?.port ?? 0 }
 
@@ -55,13 +63,15 @@ final class ReplaySessionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private let capture: AMICapture
     private let hangUpOn: String?
+    private let stats: NIOLockedValueBox<AMIReplayServer.Stats>
     private let logger: Logger
     private var consumed = Set<Int>()
     private var idMap: [String: String] = [:]
 
-    init(capture: AMICapture, hangUpOn: String?, logger: Logger) {
+    init(capture: AMICapture, hangUpOn: String?, stats: NIOLockedValueBox<AMIReplayServer.Stats>, logger: Logger) {
         self.capture = capture
         self.hangUpOn = hangUpOn
+        self.stats = stats
         self.logger = logger
     }
 
@@ -83,6 +93,7 @@ final class ReplaySessionHandler: ChannelInboundHandler, @unchecked Sendable {
         // The next unreplayed step for this action name (or unparsable line), so a client may ask
         // in another order than the recording; past the recording, answer as Asterisk would.
         let name: String? = if case .message(let action) = frame { action["Action"]?.lowercased() } else { nil }
+        if case .message(let action) = frame { stats.withLockedValue { $0.actions.append(action["Action"] ?? "") } }
         guard let index = capture.steps.indices.first(where: { !consumed.contains($0) && capture.steps[$0].action?["Action"]?.lowercased() == name }) else {
             guard case .message(let action) = frame else { return }
             let id = action.actionID ?? ""
