@@ -233,3 +233,21 @@ struct SeveralPBXTests {
         await branch.close()
     }
 }
+
+@Suite("AMI error responses from a real Asterisk")
+struct AMIErrorResponseTests {
+    @Test("unknown action, missing Channel and missing channel are typed failures with Asterisk's words")
+    func errors() async throws {
+        try await ReplayHarness.run("set-b/ami-08b-errors-logged-in") { client, _, events async throws in
+            _ = try await events.first { $0.isConnected }
+            await #expect(throws: AMIError.actionFailed(pbx: "test-pbx", action: "FooBarBaz",
+                message: "Invalid/unknown command: FooBarBaz. Use Action: ListCommands to show available commands.")) {
+                try await client.send(AMIAction("FooBarBaz"))
+            }
+            let missing = await #expect(throws: AMIError.self) { try await client.send(AMIAction("Originate", ["Exten": "100"])) }
+            #expect("\(missing.map { "\($0)" } ?? "")".contains("Originate failed:"))
+            #expect(try await client.send(AMIAction("Ping")).message["Ping"] == "Pong")
+            return true
+        }
+    }
+}

@@ -79,12 +79,22 @@ public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
     /// Whether this is a response, an event (including list items), or something else.
     public var kind: Kind {
         guard let first = fields.first else { return .other }
-        let firstName = name(of: first)
-        if firstName.caseInsensitiveEquals("Response") { return .response(value(of: first)) }
-        if firstName.caseInsensitiveEquals("Event") { return .event(value(of: first)) }
+        if nameIs(first, "response") { return .response(value(of: first)) }
+        if nameIs(first, "event") { return .event(value(of: first)) }
         if let response = self["Response"] { return .response(response) }
         if let event = self["Event"] { return .event(event) }
         return .other
+    }
+
+    /// Compares a field name with a lowercase ASCII key without making a String (hot path).
+    @inline(__always)
+    private func nameIs(_ field: Field, _ lowercaseKey: StaticString) -> Bool {
+        guard field.nameLength == lowercaseKey.utf8CodeUnitCount else { return false }
+        return bytes.withUnsafeReadableBytes { raw in
+            let key = lowercaseKey.utf8Start
+            for i in 0..<Int(field.nameLength) where raw[Int(field.nameStart) + i] | 0x20 != key[i] { return false }
+            return true
+        }
     }
 
     /// What kind of message this is, with the response status or event name.
