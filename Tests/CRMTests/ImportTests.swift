@@ -122,3 +122,33 @@ struct ImportTests {
         }
     }
 }
+
+@Suite("Interrupted import")
+struct InterruptedImportTests {
+    @Test("cancelling mid-file leaves whole batches only, and a re-run completes it without duplicates", arguments: TestEngine.available)
+    func cancelledImport(_ engine: TestEngine) async throws {
+        var csv = "name,mobile,owner\n"
+        for i in 0..<1_000 { csv += "客户\(i),138\(String(format: "%08d", i)),W\n" }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cancel-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("big.csv").path
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        try await TestDatabase.withStore(engine) { store async throws in
+            let importer = CustomerImporter(store: store, batchSize: 100)
+            let task = Task {
+                try await importer.run(path: path) { report in
+                    if report.created >= 300 { withUnsafeCurrentTask { $0?.cancel() } }
+                }
+            }
+            await #expect(throws: CancellationError.self) { try await task.value }
+            let count = try await store.database.withConnection { sql in
+                try await sql.select().column("id").from("customers").all().count
+            }
+            #expect(count >= 300 && count < 1_000)
+            #expect(count % 100 == 0)
+            let resumed = try await importer.run(path: path)
+            #expect(resumed.created == 1_000 - count && resumed.unchanged == count)
+        }
+    }
+}
