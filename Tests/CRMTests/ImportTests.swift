@@ -70,6 +70,31 @@ struct ImportTests {
         }
     }
 
+    @Test("vehicles without VIN and rows repeating a customer in one file are not duplicated, on import or re-import", arguments: TestEngine.available)
+    func foldedRows(_ engine: TestEngine) async throws {
+        let csv = """
+            姓名,手机,负责人,车型,车牌,保险到期
+            孙八,13800138000,王芳,Camry,沪A12345,2027-01-31
+            孙 八,+86 138 0013 8000,王芳,Camry,沪A12345,2027-01-31
+            孙八,13800138000,王芳,Civic,,
+            """
+        try await TestDatabase.withStore(engine) { store async throws in
+            try await withCSV(csv) { path in
+                for batchSize in [1, 500] {
+                    let report = try await CustomerImporter(store: store, batchSize: batchSize).run(path: path)
+                    #expect(report.rejected == 0)
+                }
+                let counts = try await store.database.withConnection { sql in
+                    (try await sql.select().column("id").from("customers").all().count,
+                     try await sql.select().column("id").from("phones").all().count,
+                     try await sql.select().column("id").from("vehicles").all().count,
+                     try await sql.select().column("id").from("insurance_policies").all().count)
+                }
+                #expect(counts == (1, 1, 2, 1))
+            }
+        }
+    }
+
     @Test("English headers, quoted multi-line fields keep the right line numbers", arguments: TestEngine.available)
     func englishAndMultiline(_ engine: TestEngine) async throws {
         let csv = "name,mobile,owner,grade\r\n\"Acme\nMotors\",13800138000,Wang,A\r\nBad,not-a-phone,Wang,B\r\n"

@@ -113,65 +113,25 @@ public struct CustomerImporter: Sendable {
     private func commit(_ batch: [PendingRow], report: inout ImportReport, owners: inout [String: Int]) async throws {
         let knownOwners = owners
         let defaultOwner = defaultOwner
-        let (outcome, newOwners) = try await store.database.withTransaction { sql in
-            var counts = (created: 0, updated: 0, unchanged: 0)
+        let (outcomes, newOwners) = try await store.database.withTransaction { sql in
             var owners = knownOwners
+            var rows: [ImportBatchWriter.Row] = []
+            rows.reserveCapacity(batch.count)
             for pending in batch {
                 let ownerName = pending.row.owner ?? defaultOwner ?? ""
-                let ownerID: Int
-                if let known = owners[ownerName] {
-                    ownerID = known
-                } else {
-                    ownerID = try await store.ensureUser(named: ownerName, in: sql)
-                    owners[ownerName] = ownerID
-                }
-                switch try await upsert(pending.row, ownerID: ownerID, in: sql) {
-                case .created: counts.created += 1
-                case .updated: counts.updated += 1
-                case .unchanged: counts.unchanged += 1
-                }
+                if owners[ownerName] == nil { owners[ownerName] = try await store.ensureUser(named: ownerName, in: sql) }
+                rows.append(.init(parsed: pending.row, ownerID: owners[ownerName]!))
             }
-            return (counts, owners)
+            return (try await ImportBatchWriter(store: store, sql: sql).write(rows), owners)
         }
         owners = newOwners
-        report.created += outcome.created
-        report.updated += outcome.updated
-        report.unchanged += outcome.unchanged
-    }
-
-    private enum Outcome { case created, updated, unchanged }
-
-    private func upsert(_ row: ImportRowParser.Row, ownerID: Int, in sql: any SQLDatabase) async throws -> Outcome {
-        let wanted = Self.comparableName(row.name)
-        var existing: Int?
-        for phone in row.phones where existing == nil {
-            existing = try await store.customers(onNumber: phone.number.e164, in: sql)
-                .first { Self.comparableName($0.name) == wanted }?.id
+        for outcome in outcomes {
+            switch outcome {
+            case .created: report.created += 1
+            case .updated: report.updated += 1
+            case .unchanged: report.unchanged += 1
+            }
         }
-        guard let customerID = existing else {
-            _ = try await store.insertCustomer(NewCustomer(
-                name: row.name, kind: row.kind, source: row.source ?? "import", ownerID: ownerID, phones: row.phones,
-                grade: row.grade, vehicles: row.vehicle.map { [$0] } ?? [], policyExpiries: row.policyExpiry.map { [$0] } ?? []
-            ), in: sql)
-            return .created
-        }
-        var changed = false
-        for phone in row.phones {
-            changed = try await store.addPhone(customerID: customerID, raw: phone.raw, number: phone.number, in: sql) || changed
-        }
-        if let vehicle = row.vehicle {
-            changed = try await store.addVehicle(customerID: customerID, vehicle, in: sql) || changed
-        }
-        if let expiry = row.policyExpiry {
-            changed = try await store.addPolicy(customerID: customerID, vehicleID: nil, expiry: expiry, in: sql) || changed
-        }
-        if let grade = row.grade,
-           try await sql.select().column("id").from("leads").where("customer_id", .equal, customerID).first() == nil
-        {
-            try await store.insertLead(customerID: customerID, grade: grade, ownerID: ownerID, in: sql)
-            changed = true
-        }
-        return changed ? .updated : .unchanged
     }
 
     static func comparableName(_ name: String) -> String {
