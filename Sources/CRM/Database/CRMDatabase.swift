@@ -81,6 +81,24 @@ public final class CRMDatabase: Sendable {
         }
     }
 
+    /// Runs a future-returning `body` on one leased connection entirely on the pool's event loop,
+    /// so a short read costs one hop in and one out (the screen-pop lookup path).
+    public func withConnectionFuture<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) -> EventLoopFuture<T>) async throws -> T {
+        let eventLoop = eventLoopGroup.next()
+        let future: EventLoopFuture<T>
+        switch pool {
+        case .sqlite(let pool):
+            future = pool.withConnection(logger: logger, on: eventLoop) { body($0.sql(queryLogLevel: .trace)) }
+        case .postgres(let pool, _):
+            future = pool.withConnection(logger: logger, on: eventLoop) { body($0.sql(queryLogLevel: .trace)) }
+        }
+        do {
+            return try await future.get()
+        } catch let error as ConnectionPoolError {
+            throw CRMError.databaseUnavailable(location: location.description, underlying: String(describing: error))
+        }
+    }
+
     private func lease<Source: ConnectionPoolSource>(_ pool: EventLoopGroupConnectionPool<Source>) async throws -> Source.Connection {
         do {
             return try await pool.requestConnection(logger: logger).get()
