@@ -95,6 +95,25 @@ struct ImportTests {
         }
     }
 
+    @Test("namesakes in one batch stay two customers, each with its own phone and vehicle", arguments: TestEngine.available)
+    func namesakes(_ engine: TestEngine) async throws {
+        let csv = "name,mobile,owner,model\n张伟,13800000001,W,Camry\n张伟,13800000002,W,\n"
+        try await TestDatabase.withStore(engine) { store async throws in
+            try await withCSV(csv) { path in
+                #expect(try await CustomerImporter(store: store).run(path: path).created == 2)
+                let first = try #require(try await store.findCustomers("13800000001").first)
+                let second = try #require(try await store.findCustomers("13800000002").first)
+                #expect(first.id != second.id)
+                #expect(first.phones.map(\.e164) == ["+8613800000001"])
+                #expect(second.phones.map(\.e164) == ["+8613800000002"])
+                let models = try await store.database.withConnection { sql in
+                    try await sql.select().column("model").from("vehicles").where("customer_id", .equal, first.id).all(decodingColumn: "model", as: String.self)
+                }
+                #expect(models == ["Camry"])
+            }
+        }
+    }
+
     @Test("English headers, quoted multi-line fields keep the right line numbers", arguments: TestEngine.available)
     func englishAndMultiline(_ engine: TestEngine) async throws {
         let csv = "name,mobile,owner,grade\r\n\"Acme\nMotors\",13800138000,Wang,A\r\nBad,not-a-phone,Wang,B\r\n"

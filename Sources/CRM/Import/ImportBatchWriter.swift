@@ -4,7 +4,7 @@ import Telephony
 
 /// Writes one batch of parsed import rows inside the caller's transaction with a handful of
 /// set-based statements: one look-up for every phone of the batch, bulk inserts for phones,
-/// leads, vehicles and policies, and one insert per new customer (whose id the rest needs).
+/// leads, vehicles and policies, and multi-row inserts for new customers.
 ///
 /// A row matches an existing customer when the name (ignoring case and spaces) and one phone
 /// match, so re-importing a file adds nothing; rows of one batch that describe the same
@@ -39,28 +39,53 @@ struct ImportBatchWriter {
             for match in matches { byNumber[match.e164, default: []].append((match.id, CustomerImporter.comparableName(match.name))) }
         }
 
-        // 2. Resolve each row to a customer id, creating new customers one statement each.
+        // 2. Resolve each row to a customer: an existing one, or a new one (a provisional negative
+        //    id until the bulk insert below gives it a real one).
         var customerOfRow: [Int] = []
         var outcomes: [Outcome] = []
-        var newCustomers = Set<Int>()
-        for row in rows {
+        var newRows: [Int] = []
+        for (index, row) in rows.enumerated() {
             let name = CustomerImporter.comparableName(row.parsed.name)
             let existing = row.parsed.phones.lazy.compactMap { phone in byNumber[phone.number.e164]?.first { $0.name == name }?.id }.first
             if let existing {
                 customerOfRow.append(existing)
-                outcomes.append(.unchanged)
+                outcomes.append(.unchanged)  // becomes .updated below if the row adds anything
                 continue
             }
-            let id = try await sql.insert(into: "customers")
-                .columns("kind", "name", "source", "owner_id", "created_at", "updated_at")
-                .values(SQLBind(row.parsed.kind.rawValue), SQLBind(row.parsed.name), SQLBind(row.parsed.source ?? "import"),
-                        SQLBind(row.ownerID), SQLBind(now), SQLBind(now))
-                .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
-            newCustomers.insert(id)
-            customerOfRow.append(id)
+            newRows.append(index)
+            let provisional = -newRows.count
+            customerOfRow.append(provisional)
             outcomes.append(.created)
-            for phone in row.parsed.phones { byNumber[phone.number.e164, default: []].append((id, name)) }
+            for phone in row.parsed.phones { byNumber[phone.number.e164, default: []].append((provisional, name)) }
         }
+        // Rows identical in every customer column are interchangeable, so matching RETURNING rows
+        // by that content is exact whatever order the database returns them in.
+        struct Inserted: Decodable { let id: Int; let name: String; let kind: String; let source: String?; let ownerId: Int }
+        func contentKey(_ name: String, _ kind: String, _ source: String?, _ owner: Int) -> String { "\(name)|\(kind)|\(source ?? "")|\(owner)" }
+        var idsByContent: [String: [Int]] = [:]
+        for part in newRows.chunked(Self.chunk) {
+            var insert = sql.insert(into: "customers").columns("kind", "name", "source", "owner_id", "created_at", "updated_at")
+            for index in part {
+                let row = rows[index]
+                insert = insert.values(SQLBind(row.parsed.kind.rawValue), SQLBind(row.parsed.name), SQLBind(row.parsed.source ?? "import"),
+                                       SQLBind(row.ownerID), SQLBind(now), SQLBind(now))
+            }
+            for created in try await insert.returning("id", "name", "kind", "source", "owner_id")
+                .all(decoding: Inserted.self, keyDecodingStrategy: .convertFromSnakeCase) {
+                idsByContent[contentKey(created.name, created.kind, created.source, created.ownerId), default: []].append(created.id)
+            }
+        }
+        var realID: [Int: Int] = [:]
+        for (offset, index) in newRows.enumerated() {
+            let row = rows[index]
+            let key = contentKey(row.parsed.name, row.parsed.kind.rawValue, row.parsed.source ?? "import", row.ownerID)
+            guard let id = idsByContent[key]?.popLast() else {
+                throw CRMError.conflict("import: a new customer's id was not returned by the database")
+            }
+            realID[-(offset + 1)] = id
+        }
+        customerOfRow = customerOfRow.map { realID[$0] ?? $0 }
+        let newCustomers = Set(realID.values)
         let customerIDs = Array(Set(customerOfRow))
 
         // 3. Phones each customer lacks.
