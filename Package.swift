@@ -108,9 +108,15 @@ let package = Package(
             path: "Benchmarks/calldesk-bench",
             swiftSettings: swiftSettings
         ),
+        // Helpers shared by the test targets.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TelephonyTests",
-            dependencies: ["Telephony"],
+            dependencies: ["Telephony", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -121,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "AMITests",
             dependencies: [
-                "AMI", "PBXSimulator",
+                "AMI", "PBXSimulator", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),

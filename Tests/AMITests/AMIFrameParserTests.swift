@@ -2,6 +2,7 @@ import AMI
 import Foundation
 import NIOCore
 import Testing
+import TestSupport
 
 @Suite("AMI decoding of real Asterisk captures")
 struct AMIFrameParserTests {
@@ -125,18 +126,5 @@ struct AMIFrameParserTests {
                                      expectBanner: false, maxMessageSize: 4_096)
         #expect(frames.first == .protocolError(.messageTooLarge(limit: 4_096)))
         #expect(Fixtures.messages(frames).map(\.eventName) == ["Small"])
-    }
-}
-
-/// A deterministic generator so randomised tests repeat exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,6 +1,7 @@
 import AMI
 import NIOCore
 import Testing
+import TestSupport
 
 @Suite("AMI decoder under hostile input")
 struct AMIFuzzTests {

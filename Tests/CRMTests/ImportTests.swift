@@ -59,12 +59,7 @@ struct ImportTests {
                 let second = try await importer.run(path: path)
                 #expect(first.created == 3)
                 #expect(second.created == 0 && second.updated == 0 && second.unchanged == 3)
-                let counts = try await store.database.withConnection { sql in
-                    (try await sql.select().column("id").from("customers").all().count,
-                     try await sql.select().column("id").from("phones").all().count,
-                     try await sql.select().column("id").from("vehicles").all().count,
-                     try await sql.select().column("id").from("insurance_policies").all().count)
-                }
+                let counts = try await store.rowCounts()
                 #expect(counts == (3, 4, 1, 1))
             }
         }
@@ -84,12 +79,7 @@ struct ImportTests {
                     let report = try await CustomerImporter(store: store, batchSize: batchSize).run(path: path)
                     #expect(report.rejected == 0)
                 }
-                let counts = try await store.database.withConnection { sql in
-                    (try await sql.select().column("id").from("customers").all().count,
-                     try await sql.select().column("id").from("phones").all().count,
-                     try await sql.select().column("id").from("vehicles").all().count,
-                     try await sql.select().column("id").from("insurance_policies").all().count)
-                }
+                let counts = try await store.rowCounts()
                 #expect(counts == (1, 1, 2, 1))
             }
         }
@@ -193,6 +183,18 @@ struct InterruptedImportTests {
             #expect(count % 100 == 0)
             let resumed = try await importer.run(path: path)
             #expect(resumed.created == 1_000 - count && resumed.unchanged == count)
+        }
+    }
+}
+
+extension CRMStore {
+    /// Rows in customers, phones, vehicles and insurance_policies.
+    func rowCounts() async throws -> (Int, Int, Int, Int) {
+        try await database.withConnection { sql in
+            (try await sql.select().column("id").from("customers").all().count,
+             try await sql.select().column("id").from("phones").all().count,
+             try await sql.select().column("id").from("vehicles").all().count,
+             try await sql.select().column("id").from("insurance_policies").all().count)
         }
     }
 }

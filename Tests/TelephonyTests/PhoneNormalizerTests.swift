@@ -1,5 +1,6 @@
 import Testing
 import Telephony
+import TestSupport
 
 @Suite("Phone number normalisation")
 struct PhoneNormalizerTests {
@@ -82,7 +83,7 @@ struct PhoneNormalizerTests {
 
     @Test("property: every written form of a random number maps to the same E.164")
     func propertyAllForms() {
-        var rng = SplitMix64(seed: 0xCA11DE5C)
+        var rng = SeededGenerator(seed: 0xCA11DE5C)
         for _ in 0..<2_000 {
             let (nsn, kind) = randomNationalNumber(&rng)
             let expected = PhoneNumber(e164: "+86" + nsn, kind: kind)
@@ -95,7 +96,7 @@ struct PhoneNormalizerTests {
 
     @Test("property: random bytes never crash and never yield an invalid E.164")
     func propertyRandomInput() {
-        var rng = SplitMix64(seed: 42)
+        var rng = SeededGenerator(seed: 42)
         let alphabet = Array("0123456789+-() .abc９（）")
         for _ in 0..<5_000 {
             let length = Int(rng.next() % 20)
@@ -108,7 +109,7 @@ struct PhoneNormalizerTests {
         }
     }
 
-    private func randomNationalNumber(_ rng: inout SplitMix64) -> (String, PhoneKind) {
+    private func randomNationalNumber(_ rng: inout SeededGenerator) -> (String, PhoneKind) {
         func digits(_ n: Int, first: ClosedRange<UInt64> = 0...9) -> String {
             var s = String(first.lowerBound + rng.next() % (first.upperBound - first.lowerBound + 1))
             for _ in 1..<n { s += String(rng.next() % 10) }
@@ -126,7 +127,7 @@ struct PhoneNormalizerTests {
         }
     }
 
-    private func writtenForms(of nsn: String, kind: PhoneKind, using rng: inout SplitMix64) -> [String] {
+    private func writtenForms(of nsn: String, kind: PhoneKind, using rng: inout SeededGenerator) -> [String] {
         var forms = ["+86" + nsn, "0086" + nsn, "+86 " + nsn, "86" + nsn]
         if kind != .service { forms.append("0" + nsn) }
         if kind == .mobile {
@@ -145,18 +146,5 @@ struct PhoneNormalizerTests {
         }
         if kind == .service { forms.append(nsn); forms.append(String(nsn.prefix(3)) + "-" + String(nsn.dropFirst(3).prefix(3)) + "-" + String(nsn.suffix(4))) }
         return forms
-    }
-}
-
-/// A tiny deterministic generator so property tests are repeatable.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -122,7 +122,7 @@ public struct CustomerImporter: Sendable {
                 if owners[ownerName] == nil { owners[ownerName] = try await store.ensureUser(named: ownerName, in: sql) }
                 rows.append(.init(parsed: pending.row, ownerID: owners[ownerName]!))
             }
-            return (try await ImportBatchWriter(store: store, sql: sql).write(rows), owners)
+            return (try await ImportBatchWriter(sql: sql).write(rows), owners)
         }
         owners = newOwners
         for outcome in outcomes {

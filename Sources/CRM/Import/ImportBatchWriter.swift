@@ -10,7 +10,6 @@ import Telephony
 /// match, so re-importing a file adds nothing; rows of one batch that describe the same
 /// customer are folded together.
 struct ImportBatchWriter {
-    let store: CRMStore
     let sql: any SQLDatabase
     private static let chunk = 400
 

@@ -12,11 +12,6 @@ extension CRMStore {
         }
     }
 
-    func customers(onNumber e164: String, in sql: any SQLDatabase) async throws -> [CustomerMatch] {
-        try await Self.phoneLookup(sql, e164: e164)
-            .all(decoding: CustomerMatch.self, keyDecodingStrategy: .convertFromSnakeCase)
-    }
-
     /// The lookup query itself, shared by the store and the query-plan test.
     public static func phoneLookup(_ sql: any SQLDatabase, e164: String) -> SQLSelectBuilder {
         sql.select()
