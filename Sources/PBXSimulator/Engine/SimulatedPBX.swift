@@ -1,0 +1,242 @@
+import AMI
+import Foundation
+import NIOCore
+
+/// The simulated Asterisk core: channels and Local pairs, queues (ringall / rrmemory) with
+/// members that pause and answer, bridges, originate outcomes, hangups from either side and
+/// MixMonitor, emitting AMI events with the fields and order of a real Asterisk (the captures).
+///
+/// All state is confined to `eventLoop`; every method must be called on it.
+public final class SimulatedPBX: @unchecked Sendable {
+    public let eventLoop: any EventLoop
+    public private(set) var configuration: SimulatorConfiguration
+    var channels: [String: SimChannel] = [:]
+    var queues: [String: SimQueue] = [:]
+    private var queueOrder: [String] = []
+    private var listeners: [Int: (AMIMessage) -> Void] = [:]
+    private var nextListener = 0
+    private var localSequence = 0
+    private var uniqueCounter = 0
+    private let epoch = Int(Date().timeIntervalSince1970)
+    /// Counters for tests and the traffic generator.
+    public private(set) var stats = Stats()
+
+    /// What happened so far.
+    public struct Stats: Sendable, Hashable {
+        public var callsStarted = 0
+        public var callsAnswered = 0
+        public var callsAbandoned = 0
+        public var channelsHungUp = 0
+    }
+
+    public init(configuration: SimulatorConfiguration, eventLoop: any EventLoop) {
+        self.configuration = configuration
+        self.eventLoop = eventLoop
+        let now = Int(Date().timeIntervalSince1970)
+        for queue in configuration.queues {
+            queues[queue.name] = SimQueue(
+                name: queue.name, strategy: SimQueue.Strategy(rawValue: queue.strategy) ?? .ringall,
+                ringTimeout: queue.ringTimeout, retry: queue.retry,
+                members: queue.members.map { member in
+                    SimQueueMember(interface: member.interface, name: member.name, membership: "static", penalty: 0,
+                                   loginTime: now, behaviour: behaviour(forInterface: member.interface))
+                })
+            queueOrder.append(queue.name)
+        }
+    }
+
+    // MARK: Listeners and time
+
+    /// Registers a receiver of every event; returns a handle for `unsubscribe`.
+    func subscribe(_ listener: @escaping (AMIMessage) -> Void) -> Int {
+        nextListener += 1
+        listeners[nextListener] = listener
+        return nextListener
+    }
+
+    func unsubscribe(_ id: Int) {
+        listeners[id] = nil
+    }
+
+    func emit(_ event: String, privilege: String = "call,all", _ fields: [(String, String)]) {
+        let message = AMIMessage(headers: [("Event", event), ("Privilege", privilege), ("Timestamp", Self.timestamp())] + fields)
+        for listener in listeners.values { listener(message) }
+    }
+
+    static func timestamp() -> String {
+        String(format: "%.6f", Date().timeIntervalSince1970)
+    }
+
+    /// Runs `body` after `seconds` of simulated time.
+    func after(_ seconds: Double, _ body: @escaping () -> Void) {
+        let nanos = Int64(max(0, seconds * configuration.timeScale) * 1e9)
+        eventLoop.scheduleTask(in: .nanoseconds(nanos)) { body() }
+    }
+
+    func nextUniqueID() -> String {
+        defer { uniqueCounter += 1 }
+        return "\(epoch).\(uniqueCounter)"
+    }
+
+    private func behaviour(forInterface interface: String) -> SimulatorConfiguration.AgentBehaviour {
+        configuration.agents[Self.extensionOf(interface)] ?? configuration.defaultAgent
+    }
+
+    static func extensionOf(_ interface: String) -> String {
+        let afterSlash = interface.split(separator: "/").dropFirst().first.map(String.init) ?? interface
+        return String(afterSlash.split(separator: "@").first ?? Substring(afterSlash))
+    }
+
+    // MARK: Channels
+
+    /// Creates a Local channel pair `Local/exten@context-XXXXXXXX;1/;2` and announces both.
+    func makeLocalPair(exten: String, context: String, firstLegExten: String? = nil, linkedID: String?) -> (SimChannel, SimChannel) {
+        let base = "Local/\(exten)@\(context)-\(String(format: "%08x", localSequence))"
+        localSequence += 1
+        let now = Date()
+        let firstID = nextUniqueID()
+        let linked = linkedID ?? firstID
+        let one = SimChannel(name: base + ";1", uniqueID: firstID, linkedID: linked, state: .down, context: context,
+                             exten: firstLegExten ?? exten, now: now)
+        let two = SimChannel(name: base + ";2", uniqueID: nextUniqueID(), linkedID: linked, state: .ring, context: context,
+                             exten: exten, now: now)
+        one.peer = two
+        two.peer = one
+        channels[one.name] = one
+        channels[two.name] = two
+        emit("Newchannel", one.block())
+        emit("Newchannel", two.block())
+        return (one, two)
+    }
+
+    func setState(_ channel: SimChannel, _ state: SimChannel.State) {
+        guard channel.state != state, !channel.isGone else { return }
+        channel.state = state
+        if state == .up, channel.answeredAt == nil { channel.answeredAt = Date() }
+        emit("Newstate", channel.block())
+    }
+
+    /// Hangs up `channel` and, as Local channels do, its peer; queue and bridge roles are
+    /// unwound first so the events come out as Asterisk orders them.
+    func hangup(_ channel: SimChannel, cause: Int = 16) {
+        guard !channel.isGone else { return }
+        if let (queue, caller) = waitingCaller(channel) {
+            abandon(caller, in: queue)
+        }
+        let bridge = channel.bridgeID
+        if let bridge { leaveBridge(bridge, channel) }
+        channel.isGone = true
+        channels[channel.name] = nil
+        stats.channelsHungUp += 1
+        emit("Hangup", channel.block() + [("Cause", String(cause)), ("Cause-txt", Self.causeText(cause))])
+        if channel.name.hasSuffix(";1") { emitCdr(for: channel, cause: cause) }
+        if let bridge { dissolveBridge(bridge) }
+        if let peer = channel.peer, !peer.isGone { hangup(peer, cause: cause) }
+        onHangup[channel.name]?()
+        onHangup[channel.name] = nil
+    }
+
+    /// Work to do when a channel goes (e.g. a member leg ending frees its agent).
+    var onHangup: [String: () -> Void] = [:]
+
+    static func causeText(_ cause: Int) -> String {
+        switch cause {
+        case 16: "Normal Clearing"
+        case 17: "User busy"
+        case 19: "User alerting, no answer"
+        case 21: "Call Rejected"
+        case 26: "Answered elsewhere"
+        case 34: "Circuit/channel congestion"
+        default: "Unknown"
+        }
+    }
+
+    private func emitCdr(for channel: SimChannel, cause: Int) {
+        let disposition: String = channel.answeredAt != nil ? "ANSWERED"
+            : cause == 17 ? "BUSY" : cause == 34 ? "CONGESTION" : cause == 19 ? "NO ANSWER" : "FAILED"
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let end = Date()
+        let duration = Int(end.timeIntervalSince(channel.createdAt))
+        let billable = channel.answeredAt.map { Int(end.timeIntervalSince($0)) } ?? 0
+        emit("Cdr", privilege: "cdr,all", [
+            ("AccountCode", ""), ("Source", channel.callerIDNumber == "<unknown>" ? "" : channel.callerIDNumber),
+            ("Destination", channel.exten), ("DestinationContext", channel.context),
+            ("CallerID", channel.callerIDNumber == "<unknown>" ? "" : "\"\(channel.callerIDName)\" <\(channel.callerIDNumber)>"),
+            ("Channel", channel.name), ("DestinationChannel", ""), ("LastApplication", channel.application),
+            ("LastData", channel.applicationData), ("StartTime", formatter.string(from: channel.createdAt)),
+            ("AnswerTime", channel.answeredAt.map { formatter.string(from: $0) } ?? ""), ("EndTime", formatter.string(from: end)),
+            ("Duration", String(duration)), ("BillableSeconds", String(billable)), ("Disposition", disposition),
+            ("AMAFlags", "DOCUMENTATION"), ("UniqueID", channel.uniqueID), ("UserField", ""),
+        ])
+    }
+
+    // MARK: Bridges
+
+    private var bridges: [String: [SimChannel]] = [:]
+
+    static func bridgeFields(_ id: String, count: Int) -> [(String, String)] {
+        [("BridgeUniqueid", id), ("BridgeType", "basic"), ("BridgeTechnology", "simple_bridge"), ("BridgeCreator", "<unknown>"),
+         ("BridgeName", "<unknown>"), ("BridgeNumChannels", String(count)), ("BridgeVideoSourceMode", "none")]
+    }
+
+    func bridge(_ first: SimChannel, _ second: SimChannel) -> String {
+        let id = UUID().uuidString.lowercased()
+        emit("BridgeCreate", Self.bridgeFields(id, count: 0))
+        bridges[id] = []
+        for channel in [first, second] {
+            channel.bridgeID = id
+            bridges[id, default: []].append(channel)
+            emit("BridgeEnter", Self.bridgeFields(id, count: bridges[id]!.count) + channel.block())
+        }
+        return id
+    }
+
+    /// The hanging-up channel leaves first (after the bridge's ending hook, e.g. AgentComplete).
+    private func leaveBridge(_ id: String, _ channel: SimChannel) {
+        bridgeEnding[id]?(channel)
+        bridgeEnding[id] = nil
+        bridges[id]?.removeAll { $0 === channel }
+        channel.bridgeID = nil
+        emit("BridgeLeave", Self.bridgeFields(id, count: bridges[id]?.count ?? 0) + channel.block())
+    }
+
+    /// After one party has gone, the others leave, the bridge is destroyed and they hang up.
+    private func dissolveBridge(_ id: String) {
+        guard let remaining = bridges[id] else { return }
+        for other in remaining {
+            bridges[id]?.removeAll { $0 === other }
+            other.bridgeID = nil
+            emit("BridgeLeave", Self.bridgeFields(id, count: bridges[id]?.count ?? 0) + other.block())
+        }
+        bridges[id] = nil
+        emit("BridgeDestroy", Self.bridgeFields(id, count: 0))
+        for other in remaining where !other.isGone { hangup(other) }
+    }
+
+    /// Called with the channel that hung up, before the bridge comes apart (AgentComplete).
+    var bridgeEnding: [String: (SimChannel) -> Void] = [:]
+
+    func channel(named name: String) -> SimChannel? { channels[name] }
+
+    /// Live channels in creation order.
+    var liveChannels: [SimChannel] { channels.values.sorted { ($0.createdAt, $0.uniqueID) < ($1.createdAt, $1.uniqueID) } }
+
+    func queue(named name: String) -> SimQueue? { queues[name] }
+
+    var allQueues: [SimQueue] { queueOrder.compactMap { queues[$0] } }
+
+    func waitingCaller(_ channel: SimChannel) -> (SimQueue, SimQueue.Caller)? {
+        for queue in allQueues {
+            if let caller = queue.callers.first(where: { $0.channel === channel }) { return (queue, caller) }
+        }
+        return nil
+    }
+
+    func count(started: Bool = false, answered: Bool = false, abandoned: Bool = false) {
+        if started { stats.callsStarted += 1 }
+        if answered { stats.callsAnswered += 1 }
+        if abandoned { stats.callsAbandoned += 1 }
+    }
+}

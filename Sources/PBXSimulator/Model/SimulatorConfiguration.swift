@@ -1,0 +1,94 @@
+/// What the simulated PBX knows: AMI users, queues, how agents behave and how customers answer.
+///
+/// `standard` mirrors the Asterisk that recorded `shared/asterisk-captures` (users `crmd` and
+/// `readonly`, queue `hotline` with Agent1001/Agent1002 on `Local/100x@agents/n`, contexts
+/// `inbound`, `agents`, `customers`, `hold`), so a client written against that Asterisk works here.
+public struct SimulatorConfiguration: Sendable {
+    /// An AMI login: its secret and whether it may send actions that change anything.
+    public struct User: Sendable {
+        public var secret: String
+        public var canWrite: Bool
+
+        public init(secret: String, canWrite: Bool) {
+            self.secret = secret
+            self.canWrite = canWrite
+        }
+    }
+
+    /// A queue and its static members (interface, member name).
+    public struct Queue: Sendable {
+        public var name: String
+        public var strategy: String
+        public var ringTimeout: Double
+        public var retry: Double
+        public var members: [(interface: String, name: String)]
+
+        public init(name: String, strategy: String = "ringall", ringTimeout: Double = 15, retry: Double = 1,
+                    members: [(interface: String, name: String)]) {
+            self.name = name
+            self.strategy = strategy
+            self.ringTimeout = ringTimeout
+            self.retry = retry
+            self.members = members
+        }
+    }
+
+    /// How an agent's device reacts when a queue rings it.
+    public enum AgentBehaviour: Sendable, Hashable {
+        /// Answers after `after` seconds and hangs up after talking `talk` seconds.
+        case answers(after: Double, talk: Double)
+        /// Never answers (the queue gets AgentRingNoAnswer).
+        case neverAnswers
+    }
+
+    /// How a dialled customer number reacts.
+    public enum Outcome: Sendable, Hashable {
+        /// Answers after `after` seconds, hangs up after `talk` seconds.
+        case answer(after: Double, talk: Double)
+        case busy
+        case congestion
+        /// Rings until the originate timeout.
+        case noAnswer
+        /// The channel cannot be created (bad number, no route).
+        case failed
+    }
+
+    public var users: [String: User]
+    public var queues: [Queue]
+    /// Behaviour by agent extension (`1001`); others use `defaultAgent`.
+    public var agents: [String: AgentBehaviour]
+    public var defaultAgent: AgentBehaviour
+    /// Customer numbers with a fixed outcome (`555` busy, …); others use `defaultCustomer`.
+    public var customers: [String: Outcome]
+    public var defaultCustomer: Outcome
+    /// Multiplies every delay: 1 is real time, 0.01 runs a 3 s call in 30 ms.
+    public var timeScale: Double
+    /// Seconds `Queue()` waits for an answer before the caller continues the dialplan (and hangs up).
+    public var queueWait: Double
+
+    public init(users: [String: User], queues: [Queue], agents: [String: AgentBehaviour] = [:],
+                defaultAgent: AgentBehaviour = .answers(after: 0, talk: 3), customers: [String: Outcome] = [:],
+                defaultCustomer: Outcome = .answer(after: 0, talk: 2), timeScale: Double = 1, queueWait: Double = 60) {
+        self.users = users
+        self.queues = queues
+        self.agents = agents
+        self.defaultAgent = defaultAgent
+        self.customers = customers
+        self.defaultCustomer = defaultCustomer
+        self.timeScale = timeScale
+        self.queueWait = queueWait
+    }
+
+    /// The Asterisk of the captures.
+    public static var standard: SimulatorConfiguration {
+        SimulatorConfiguration(
+            users: ["crmd": User(secret: "crmd-secret", canWrite: true), "readonly": User(secret: "ro-secret", canWrite: false)],
+            queues: [
+                Queue(name: "hotline", members: [("Local/1001@agents/n", "Agent1001"), ("Local/1002@agents/n", "Agent1002")]),
+                Queue(name: "renewal", strategy: "rrmemory", members: [("Local/1002@agents/n", "Agent1002")]),
+            ],
+            agents: ["1009": .neverAnswers],
+            customers: ["555": .busy, "556": .congestion, "557": .noAnswer]
+        )
+    }
+}
