@@ -1,6 +1,7 @@
 import AMI
 import Foundation
 import NIOPosix
+import NIOConcurrencyHelpers
 import PBXSimulator
 
 /// Runs scenarios on the simulated PBX through a real `AMIClient` and lines their events up
@@ -30,47 +31,61 @@ enum SimulatorHarness {
         return parts.joined(separator: " ")
     }
 
-    static func captureSignatures(_ capture: String) -> [String] {
-        Fixtures.messages(Fixtures.decode(Fixtures.bytes(capture)))
-            .filter { $0.eventName.map(callFlowEvents.contains) == true && $0.actionID.map { !$0.hasPrefix("qs") } ?? true }
-            .map(signature)
+    /// The stream an event belongs to: Asterisk orders events of one channel (or one member, or
+    /// one originate) strictly, while different channels run on different threads and interleave
+    /// differently from run to run, so only each stream's order is compared.
+    static func subject(_ message: AMIMessage) -> String {
+        if message.eventName == "OriginateResponse" {
+            return "originate " + normalize(message["Channel"]).replacingOccurrences(of: ";1", with: "")
+        }
+        if let channel = message["Channel"] { return normalize(channel) }
+        if let dest = message["DestChannel"] { return normalize(dest) }
+        return "member " + (message["Interface"] ?? "?")
     }
 
-    /// Starts a simulator with `configuration`, a logged-in client, runs `drive`, and returns the
-    /// call-flow events seen until `until` matches one.
+    /// Signatures grouped by subject, each group in arrival order.
+    static func streams(_ messages: [AMIMessage]) -> [String: [String]] {
+        messages.reduce(into: [String: [String]]()) { $0[subject($1), default: []].append(signature($1)) }
+    }
+
+    static func captureStreams(_ capture: String) -> [String: [String]] {
+        streams(Fixtures.messages(Fixtures.decode(Fixtures.bytes(capture)))
+            .filter { $0.eventName.map(callFlowEvents.contains) == true && $0.actionID.map { !$0.hasPrefix("qs") } ?? true })
+    }
+
+    /// Starts a simulator with `configuration` and a logged-in client, runs `drive`, and returns
+    /// the call-flow events seen until `until` matches one (or 300 ms after `drive` returns).
     static func run(_ configuration: SimulatorConfiguration,
-                    until: @escaping @Sendable (AMIMessage) -> Bool,
-                    drive: @escaping @Sendable (AMIClient) async throws -> Void) async throws -> [String] {
+                    until: @escaping @Sendable (AMIMessage) -> Bool = { _ in false },
+                    drive: @escaping @Sendable (AMIClient) async throws -> Void) async throws -> [String: [String]] {
         let pbx = SimulatedPBX(configuration: configuration, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         let server = try await SimulatedAMIServer.start(pbx: pbx, logger: ReplayHarness.logger)
         let client = AMIClient(configuration: ReplayHarness.configuration(port: server.port, eventMask: "on"), logger: ReplayHarness.logger)
         let events = client.events()
         let control = client.events()
-        let seen = try await withThrowingTaskGroup(of: [String]?.self) { group in
-            group.addTask { try await client.run(); return nil }
+        let seen = NIOLockedValueBox<[AMIMessage]>([])
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask { try await client.run(); return false }
             group.addTask {
-                var seen: [String] = []
                 for await element in events {
                     guard let event = element.event else { continue }
-                    if callFlowEvents.contains(event.name) { seen.append(signature(event.message)) }
-                    if until(event.message) { return seen }
+                    if callFlowEvents.contains(event.name) { seen.withLockedValue { $0.append(event.message) } }
+                    if until(event.message) { return true }
                 }
-                return seen
+                return false
             }
             group.addTask {
                 _ = try await control.first { $0.isConnected }
                 try await drive(client)
-                try await Task.sleep(for: .seconds(10))
-                throw TimedOut()
+                try await Task.sleep(for: .milliseconds(300))
+                return true
             }
-            var result: [String] = []
-            while let next = try await group.next() {
-                if let next { result = next; break }
+            while let finished = try await group.next() {
+                if finished { break }
             }
             group.cancelAll()
-            return result
         }
         await server.close()
-        return seen
+        return streams(seen.withLockedValue { $0 })
     }
 }

@@ -59,6 +59,12 @@ extension SimulatedPBX {
         }
 
         func fail(status: String, cause: Int, reason: Int) {
+            if status == "NOANSWER" {
+                // The originate gives up: its own leg goes first.
+                response(success: false, reason: reason)
+                hangup(one, cause: cause)
+                return
+            }
             emit("DialEnd", one.block(prefix: "Dest") + [("DialStatus", status)])
             hangup(two, cause: cause)
             response(success: false, reason: reason)
@@ -119,7 +125,8 @@ extension SimulatedPBX {
             channel.application = application
             channel.applicationData = request.data ?? ""
             if application.lowercased() == "wait", let seconds = Double(request.data ?? "") {
-                after(seconds) { [weak self] in self?.hangup(channel) }
+                // The application returns and the dialplan ends: no cause (0).
+                after(seconds) { [weak self] in self?.hangup(channel, cause: 0) }
             }
         } else {
             channel.context = request.context ?? channel.context

@@ -131,7 +131,8 @@ public final class SimulatedPBX: @unchecked Sendable {
         emit("Hangup", channel.block() + [("Cause", String(cause)), ("Cause-txt", Self.causeText(cause))])
         if channel.name.hasSuffix(";1") { emitCdr(for: channel, cause: cause) }
         if let bridge { dissolveBridge(bridge) }
-        if let peer = channel.peer, !peer.isGone { hangup(peer, cause: cause) }
+        // A Local peer follows with the same cause, except after busy/congestion (Asterisk reports 0 there).
+        if let peer = channel.peer, !peer.isGone { hangup(peer, cause: [17, 34].contains(cause) ? 0 : cause) }
         onHangup[channel.name]?()
         onHangup[channel.name] = nil
     }
@@ -141,6 +142,7 @@ public final class SimulatedPBX: @unchecked Sendable {
 
     static func causeText(_ cause: Int) -> String {
         switch cause {
+        case 0: "Unknown"
         case 16: "Normal Clearing"
         case 17: "User busy"
         case 19: "User alerting, no answer"
