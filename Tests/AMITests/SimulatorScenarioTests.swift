@@ -1,5 +1,6 @@
 import AMI
 import Foundation
+import NIOPosix
 import PBXSimulator
 import Testing
 
@@ -91,5 +92,154 @@ func expectSameStreams(_ simulated: [String: [String]], _ captured: [String: [St
         let mine = simulated[subject] ?? []
         #expect(mine == events, "\(subject)\nsimulated:\n  \(mine.joined(separator: "\n  "))\ncaptured:\n  \(events.joined(separator: "\n  "))",
                 sourceLocation: sourceLocation)
+    }
+}
+
+@Suite("The simulated PBX's AMI answers like Asterisk")
+struct SimulatorProtocolTests {
+    static func withSimulator(_ body: @Sendable (SimulatedAMIServer) async throws -> Void) async throws {
+        let pbx = SimulatedPBX(configuration: SimulatorScenarioTests.configuration(), eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        let server = try await SimulatedAMIServer.start(pbx: pbx, logger: ReplayHarness.logger)
+        do { try await body(server) } catch { await server.close(); throw error }
+        await server.close()
+    }
+
+    static func client(_ server: SimulatedAMIServer, _ change: (inout AMIClientConfiguration) -> Void = { _ in }) -> AMIClient {
+        var configuration = ReplayHarness.configuration(port: server.port, eventMask: "on")
+        change(&configuration)
+        return AMIClient(configuration: configuration, logger: ReplayHarness.logger)
+    }
+
+    /// Runs `body` with a logged-in client.
+    static func loggedIn(_ server: SimulatedAMIServer, _ change: (inout AMIClientConfiguration) -> Void = { _ in },
+                         _ body: @escaping @Sendable (AMIClient, AsyncStream<AMIStreamElement>) async throws -> Void) async throws {
+        let client = client(server, change)
+        let events = client.events()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            _ = try await events.first { $0.isConnected }
+            try await body(client, events)
+            group.cancelAll()
+        }
+    }
+
+    @Test("MD5 and plain logins work; a wrong secret is refused")
+    func logins() async throws {
+        try await Self.withSimulator { server async throws in
+            try await Self.loggedIn(server, { $0.authType = .md5 }) { client, _ async throws in
+                #expect(try await client.send(AMIAction("Ping")).message["Ping"] == "Pong")
+            }
+            let wrong = Self.client(server) { $0.secret = "nope" }
+            let events = wrong.events()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await wrong.run() }
+                let failure = try await events.first { if case .connectionFailed = $0 { true } else { false } }
+                if case .connectionFailed(_, .authenticationFailed(_, _, let message)) = failure {
+                    #expect(message == "Authentication failed")
+                } else {
+                    Issue.record("expected authenticationFailed, got \(failure)")
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    @Test("errors in Asterisk's words: unknown action, missing Channel, no such extension, read-only user")
+    func errors() async throws {
+        try await Self.withSimulator { server async throws in
+            try await Self.loggedIn(server) { client, _ async throws in
+                await #expect(throws: AMIError.actionFailed(pbx: "test-pbx", action: "NoSuchAction",
+                    message: "Invalid/unknown command: NoSuchAction. Use Action: ListCommands to show available commands.")) {
+                    try await client.send(AMIAction("NoSuchAction"))
+                }
+                await #expect(throws: AMIError.actionFailed(pbx: "test-pbx", action: "Originate", message: "Channel not specified")) {
+                    try await client.send(AMIAction("Originate", ["Exten": "1"]))
+                }
+                await #expect(throws: AMIError.actionFailed(pbx: "test-pbx", action: "Originate", message: "Extension does not exist.")) {
+                    try await client.send(AMIAction("Originate", ["Channel": "Local/1@nowhere", "Context": "nowhere", "Exten": "1", "Priority": "1"]))
+                }
+                await #expect(throws: AMIError.actionFailed(pbx: "test-pbx", action: "Hangup", message: "No such channel")) {
+                    try await client.send(AMIAction("Hangup", ["Channel": "Local/doesnotexist-0000;1"]))
+                }
+            }
+            try await Self.loggedIn(server, { $0.username = "readonly"; $0.secret = "ro-secret" }) { client, _ async throws in
+                await #expect(throws: AMIError.actionFailed(pbx: "test-pbx", action: "Originate", message: "Permission denied")) {
+                    try await client.send(AMIAction("Originate", ["Channel": "Local/100@inbound", "Application": "Wait", "Data": "1"]))
+                }
+                #expect(try await client.send(AMIAction("Ping")).message["Ping"] == "Pong")
+            }
+        }
+    }
+
+    @Test("QueueStatus and CoreShowChannels list a waiting caller and its channels")
+    func statusLists() async throws {
+        try await Self.withSimulator { server async throws in
+            try await Self.loggedIn(server) { client, events async throws in
+                for interface in ["Local/1001@agents/n", "Local/1002@agents/n"] {
+                    _ = try await client.send(AMIAction("QueuePause", ["Interface": interface, "Paused": "true"]))
+                }
+                _ = try await client.send(AMIAction("Originate", ["Channel": "Local/100@inbound", "Application": "Wait", "Data": "1000",
+                                                                 "CallerID": "\"Wang Wu\" <+8613700137000>", "Async": "true"]))
+                _ = try await events.first { $0.event?.name == "QueueCallerJoin" }
+                let status = try await client.send(AMIAction("QueueStatus", ["Queue": "hotline"]))
+                let entry = try #require(status.items.compactMap { $0.as(QueueEntryItem.self) }.first)
+                #expect(entry.callerIDNumber == "+8613700137000" && entry.position == 1)
+                #expect(status.items.compactMap { $0.as(QueueMemberItem.self) }.allSatisfy { $0.isPaused })
+                let channels = try await client.send(AMIAction("CoreShowChannels"))
+                #expect(channels.items.count == 2)
+                #expect(Set(channels.items.compactMap { $0.as(CoreShowChannelItem.self)?.channel.linkedID }).count == 1)
+                #expect(channels.completion?["ListItems"] == "2")
+            }
+        }
+    }
+
+    @Test("MixMonitor on an answered call, then a hangup by channel name")
+    func mixMonitorAndHangup() async throws {
+        try await Self.withSimulator { server async throws in
+            try await Self.loggedIn(server) { client, events async throws in
+                let response = try await client.send(AMIAction("Originate", ["Channel": "Local/13900139001@customers", "Context": "hold",
+                                                                            "Exten": "s", "Priority": "1", "Async": "true"]))
+                let answered = try await events.first { $0.event?.name == "OriginateResponse" && $0.event?.message.actionID == response.actionID }
+                let channel = try #require(answered.event?.message["Channel"])
+                _ = try await client.send(AMIAction("MixMonitor", ["Channel": channel, "File": "/var/spool/asterisk/monitor/call.wav"]))
+                #expect(try await events.first { $0.event?.name == "MixMonitorStart" }.event?.message["Channel"] == channel)
+                _ = try await client.send(AMIAction("StopMixMonitor", ["Channel": channel]))
+                _ = try await events.first { $0.event?.name == "MixMonitorStop" }
+                _ = try await client.send(AMIAction("Hangup", ["Channel": channel]))
+                let hangup = try await events.first { [channel] element in
+                    element.event?.name == "Hangup" && element.event?.message["Channel"] == channel
+                }
+                #expect(hangup.event?.message.as(HangupEvent.self)?.cause == 16)
+            }
+        }
+    }
+
+    @Test("a restart sends Shutdown and closes; the client reconnects and logs in again")
+    func restart() async throws {
+        try await Self.withSimulator { server async throws in
+            try await Self.loggedIn(server) { _, events async throws in
+                await server.restart()
+                _ = try await events.first { $0.event?.name == "Shutdown" }
+                #expect(try await events.first { $0.generation == 2 }.generation == 2)
+            }
+        }
+    }
+
+    @Test("an agent that never answers gives AgentRingNoAnswer, then the queue rings again")
+    func ringNoAnswer() async throws {
+        try await Self.withSimulator { server async throws in
+            try await Self.loggedIn(server) { client, events async throws in
+                _ = try await client.send(AMIAction("QueueRemove", ["Queue": "hotline", "Interface": "Local/1001@agents/n"]))
+                _ = try await client.send(AMIAction("QueueRemove", ["Queue": "hotline", "Interface": "Local/1002@agents/n"]))
+                _ = try await client.send(AMIAction("QueueAdd", ["Queue": "hotline", "Interface": "Local/1009@agents/n", "MemberName": "Agent1009"]))
+                _ = try await client.send(AMIAction("Originate", ["Channel": "Local/100@inbound", "Application": "Wait", "Data": "40",
+                                                                 "CallerID": "\"Wang Wu\" <13700002222>", "Async": "true"]))
+                let noAnswer = try await events.first { $0.event?.name == "AgentRingNoAnswer" }
+                let event = try #require(noAnswer.event?.message.as(AgentRingNoAnswerEvent.self))
+                #expect(event.memberName == "Agent1009" && (event.ringTime ?? 0) >= 15_000)
+                let again = try await events.first { $0.event?.name == "AgentCalled" }
+                #expect(again.event?.message["MemberName"] == "Agent1009")
+            }
+        }
     }
 }
