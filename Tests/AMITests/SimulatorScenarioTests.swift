@@ -243,3 +243,56 @@ struct SimulatorProtocolTests {
         }
     }
 }
+
+@Suite("Simulated traffic")
+struct TrafficGeneratorTests {
+    @Test("generated hotline traffic: every call joins and leaves the queue once: answered, abandoned or timed out")
+    func everyCallAccountedFor() async throws {
+        var configuration = SimulatorConfiguration.callCenter(agents: 3, answerAfter: 1, talk: 20)
+        configuration.timeScale = 0.002
+        let pbx = SimulatedPBX(configuration: configuration, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        let server = try await SimulatedAMIServer.start(pbx: pbx, logger: ReplayHarness.logger)
+        let client = AMIClient(configuration: ReplayHarness.configuration(port: server.port, eventMask: "on"), logger: ReplayHarness.logger)
+        let events = client.events()
+        let control = client.events()
+        let calls = 40
+        let generator = TrafficGenerator(callsPerSecond: 1, callerNumbers: ["13800138000", "02188886666", "+8613700137000"],
+                                         abandonProbability: 0.3, limit: calls)
+        let outcome = try await withThrowingTaskGroup(of: [String: Int]?.self) { group in
+            group.addTask { try await client.run(); return nil }
+            group.addTask {
+                _ = try await control.first { $0.isConnected }
+                try await generator.run(on: pbx, logger: ReplayHarness.logger)
+                try await Task.sleep(for: .seconds(30))
+                return nil
+            }
+            group.addTask {
+                var counts: [String: Int] = [:]
+                var callersGone = 0
+                for await element in events {
+                    guard let event = element.event else { continue }
+                    counts[event.name, default: 0] += 1
+                    if event.name == "Hangup", event.message["Channel"]?.hasPrefix("Local/100@inbound") == true,
+                       event.message["Channel"]?.hasSuffix(";1") == true {
+                        callersGone += 1
+                        if callersGone == calls { return counts }
+                    }
+                }
+                return counts
+            }
+            var result: [String: Int] = [:]
+            while let next = try await group.next() { if let next { result = next; break } }
+            group.cancelAll()
+            return result
+        }
+        await server.close()
+        #expect(outcome["QueueCallerJoin"] == calls)
+        #expect(outcome["QueueCallerLeave"] == calls)
+        let answered = outcome["AgentConnect"] ?? 0, abandoned = outcome["QueueCallerAbandon"] ?? 0
+        #expect(answered + abandoned <= calls)
+        #expect(answered > 0 && abandoned > 0)
+        #expect(outcome["AgentComplete"] == answered)
+        let stats = await pbx.currentStats()
+        #expect(stats.callsStarted == calls)
+    }
+}

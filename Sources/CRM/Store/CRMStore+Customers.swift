@@ -193,3 +193,12 @@ extension CRMStore {
         text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
     }
 }
+
+extension CRMStore {
+    /// Up to `limit` distinct stored numbers (E.164), e.g. for realistic simulated traffic.
+    public func samplePhoneNumbers(limit: Int) async throws -> [String] {
+        try await database.withConnection { sql in
+            try await sql.select().distinct().column("e164").from("phones").limit(limit).all(decodingColumn: "e164", as: String.self)
+        }
+    }
+}

@@ -51,7 +51,9 @@ extension SimulatedPBX {
         emit("DialBegin", caller.channel.block() + one.block(prefix: "Dest") + [("DialString", String(member.interface.dropFirst("Local/".count)))])
         switch member.behaviour {
         case .answers(let delay, let talk):
-            after(delay) { [weak self] in self?.memberAnswered(member, leg: one, caller: caller, queue: queue, talk: talk) }
+            let variation = configuration.talkTimeVariation
+            let talkTime = variation > 0 ? talk * Double.random(in: max(0, 1 - variation)...(1 + variation)) : talk
+            after(delay) { [weak self] in self?.memberAnswered(member, leg: one, caller: caller, queue: queue, talk: talkTime) }
         case .neverAnswers:
             break
         }

@@ -65,6 +65,8 @@ public struct SimulatorConfiguration: Sendable {
     public var timeScale: Double
     /// Seconds `Queue()` waits for an answer before the caller continues the dialplan (and hangs up).
     public var queueWait: Double
+    /// Spread of agents' talk times: each call talks `talk × uniform(1 − v, 1 + v)` seconds.
+    public var talkTimeVariation: Double = 0
 
     public init(users: [String: User], queues: [Queue], agents: [String: AgentBehaviour] = [:],
                 defaultAgent: AgentBehaviour = .answers(after: 0, talk: 3), customers: [String: Outcome] = [:],
@@ -77,6 +79,17 @@ public struct SimulatorConfiguration: Sendable {
         self.defaultCustomer = defaultCustomer
         self.timeScale = timeScale
         self.queueWait = queueWait
+    }
+
+    /// The captures' Asterisk with `agents` hotline members `Local/1001…@agents/n` (Agent1001, …).
+    public static func callCenter(agents: Int, answerAfter: Double = 2, talk: Double = 60) -> SimulatorConfiguration {
+        var configuration = standard
+        let members = (0..<max(1, agents)).map { ("Local/\(1001 + $0)@agents/n", "Agent\(1001 + $0)") }
+        configuration.queues = [Queue(name: "hotline", members: members)]
+        configuration.defaultAgent = .answers(after: answerAfter, talk: talk)
+        configuration.agents = [:]
+        configuration.talkTimeVariation = 0.5
+        return configuration
     }
 
     /// The Asterisk of the captures.

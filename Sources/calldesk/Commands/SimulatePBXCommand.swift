@@ -1,0 +1,51 @@
+import ArgumentParser
+import CRM
+import CallDeskKit
+import Logging
+import PBXSimulator
+import ServiceLifecycle
+import Telephony
+
+struct SimulatePBXCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate-pbx",
+        abstract: "Run a simulated Asterisk (AMI on 127.0.0.1) with the users, queues and contexts of the captured one.",
+        discussion: """
+            Users crmd/crmd-secret and readonly/ro-secret; queue hotline (Local/1001…@agents/n); dial \
+            Local/100@inbound for a hotline call, Local/<number>@customers to call a customer (555 busy, \
+            556 congestion, 557 no answer). With --calls-per-second it generates hotline traffic.
+            """)
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "AMI port on 127.0.0.1") var amiPort = 5038
+    @Option(help: "Hotline agents (members Local/1001@agents/n …)") var agents = 2
+    @Option(help: "Inbound calls per second (0: no traffic)") var callsPerSecond = 0.0
+    @Option(help: "Share of callers who hang up while waiting") var abandon = 0.1
+    @Option(help: "Mean talk time in seconds") var talk = 60.0
+    @Option(help: "Seconds before an agent answers") var answerAfter = 2.0
+    @Flag(help: "Draw caller IDs from the CRM's phone numbers (as trunks send them: national format)") var callersFromCRM = false
+
+    func run() async throws {
+        _ = try await options.load()
+        var callers: [String] = []
+        if callersFromCRM {
+            callers = try await withStore(options) { store, _ in try await store.samplePhoneNumbers(limit: 2_000) }
+                .map(Self.asTrunkSends)
+        }
+        let logger = Logger(label: "calldesk.simulator")
+        let simulator = PBXSimulatorService(
+            configuration: .callCenter(agents: agents, answerAfter: answerAfter, talk: talk), amiPort: amiPort,
+            traffic: callsPerSecond > 0 ? TrafficGenerator(callsPerSecond: callsPerSecond, callerNumbers: callers, abandonProbability: abandon) : nil,
+            logger: logger)
+        print("simulated PBX: AMI on 127.0.0.1:\(amiPort) (crmd / crmd-secret), \(agents) hotline agents"
+            + (callsPerSecond > 0 ? ", \(callsPerSecond) calls/s" : "") + "; Ctrl-C stops it")
+        let group = ServiceGroup(services: [simulator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+
+    /// `+8613800138000` → `013800138000` or `13800138000`; `+862188886666` → `02188886666`: caller IDs as Chinese trunks deliver them.
+    static func asTrunkSends(_ e164: String) -> String {
+        guard e164.hasPrefix("+86") else { return e164 }
+        let national = String(e164.dropFirst(3))
+        return national.hasPrefix("1") && national.count == 11 ? (Bool.random() ? national : "0" + national) : "0" + national
+    }
+}
