@@ -43,7 +43,8 @@ extension SimulatorScenarioTests {
             }
             _ = try await client.send(AMIAction("Originate", ["Channel": "Local/100@inbound", "Application": "Wait", "Data": "4",
                                                              "CallerID": "\"Li Si\" <02188886666>", "Async": "true"]))
-            try await Task.sleep(for: .milliseconds(200))
+            // The caller gives up after 4 simulated seconds (40 ms); unpause well after that.
+            try await Task.sleep(for: .milliseconds(500))
             for interface in ["Local/1001@agents/n", "Local/1002@agents/n"] {
                 _ = try await client.send(AMIAction("QueuePause", ["Interface": interface, "Queue": "hotline", "Paused": "false"]))
             }
@@ -97,8 +98,9 @@ func expectSameStreams(_ simulated: [String: [String]], _ captured: [String: [St
 
 @Suite("The simulated PBX's AMI answers like Asterisk")
 struct SimulatorProtocolTests {
-    static func withSimulator(_ body: @Sendable (SimulatedAMIServer) async throws -> Void) async throws {
-        let pbx = SimulatedPBX(configuration: SimulatorScenarioTests.configuration(), eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+    static func withSimulator(_ change: (inout SimulatorConfiguration) -> Void = { _ in },
+                              _ body: @Sendable (SimulatedAMIServer) async throws -> Void) async throws {
+        let pbx = SimulatedPBX(configuration: SimulatorScenarioTests.configuration(change), eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         let server = try await SimulatedAMIServer.start(pbx: pbx, logger: ReplayHarness.logger)
         do { try await body(server) } catch { await server.close(); throw error }
         await server.close()
@@ -195,7 +197,7 @@ struct SimulatorProtocolTests {
 
     @Test("MixMonitor on an answered call, then a hangup by channel name")
     func mixMonitorAndHangup() async throws {
-        try await Self.withSimulator { server async throws in
+        try await Self.withSimulator({ $0.timeScale = 1; $0.defaultCustomer = .answer(after: 0, talk: 100_000) }) { server async throws in
             try await Self.loggedIn(server) { client, events async throws in
                 let response = try await client.send(AMIAction("Originate", ["Channel": "Local/13900139001@customers", "Context": "hold",
                                                                             "Exten": "s", "Priority": "1", "Async": "true"]))
