@@ -25,8 +25,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
@@ -62,17 +60,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Asterisk REST Interface client: REST over async-http-client, events over WebSocket; knows nothing of the CRM.
+        // Asterisk REST Interface client: REST over async-http-client and typed events; knows nothing of the CRM.
         .target(
             name: "ARI",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Call tracking: AMI events folded into call records (a pure state machine).
+        .target(
+            name: "CallTracking",
+            dependencies: ["AMI", "Telephony"],
             swiftSettings: swiftSettings
         ),
         // A simulated Asterisk speaking the real AMI wire protocol on loopback.
@@ -80,8 +81,7 @@ let package = Package(
             name: "PBXSimulator",
             dependencies: [
                 "AMI",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -155,6 +155,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CallTrackingTests",
+            dependencies: ["CallTracking", "AMI", "PBXSimulator", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

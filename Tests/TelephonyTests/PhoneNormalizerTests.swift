@@ -148,3 +148,19 @@ struct PhoneNormalizerTests {
         return forms
     }
 }
+
+@Suite("Agent device names")
+struct DeviceNameTests {
+    @Test("the extension is read from every device and channel notation", arguments: [
+        "PJSIP/1001", "PJSIP/1001-0000001a", "SIP/1001-00000003", "Local/1001@agents/n", "Local/1001@agents-00000002;1",
+        "Local/1001@calldesk-agents-0000000f;2",
+    ])
+    func extensions(_ name: String) {
+        #expect(DeviceName.extension(of: name) == "1001")
+    }
+
+    @Test("trunks and odd names have no extension", arguments: ["PJSIP/customer-trunk-00000001", "DAHDI/1-1", "nonsense", "PJSIP/", "Local/@x"])
+    func noExtension(_ name: String) {
+        #expect(DeviceName.extension(of: name) == nil)
+    }
+}

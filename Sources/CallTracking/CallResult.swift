@@ -1,0 +1,43 @@
+/// The business result of a finished call, as a call log and a dialer need it.
+public enum CallResult: String, Sendable, Hashable, Codable, CaseIterable {
+    case answered
+    /// The caller hung up while waiting in a queue.
+    case abandoned
+    /// Nobody answered (ring timeout, queue timeout, Q.850 18/19).
+    case noAnswer = "no_answer"
+    /// Q.850 17.
+    case busy
+    /// Q.850 21: the callee refused.
+    case rejected
+    /// Q.850 1, 3, 22, 28: the number does not exist or is malformed.
+    case invalidNumber = "invalid_number"
+    /// Q.850 34, 38, 41, 42, 44: congestion or a network fault.
+    case networkFailure = "network_failure"
+    case voicemail
+    /// Anything else that ended without an answer.
+    case failed
+
+    /// The result of an unanswered call from its Q.850 hangup cause.
+    public init(unansweredCause cause: Int) {
+        switch cause {
+        case 17: self = .busy
+        case 18, 19: self = .noAnswer
+        case 21: self = .rejected
+        case 1, 3, 22, 28: self = .invalidNumber
+        case 34, 38, 41, 42, 44: self = .networkFailure
+        default: self = .failed
+        }
+    }
+
+    /// The result of an `Async` Originate from its OriginateResponse `Reason`
+    /// (0 failed, 1 hung up, 3 ringing timeout, 4 answered, 5 busy, 8 congestion).
+    public init(originateReason reason: Int) {
+        switch reason {
+        case 4: self = .answered
+        case 5: self = .busy
+        case 3: self = .noAnswer
+        case 8: self = .networkFailure
+        default: self = .failed
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import AMI
+import Foundation
+import Telephony
+
+/// Folds one PBX's AMI events into calls: legs grouped by `Linkedid`, direction from contexts,
+/// queue, agents rung and the one who answered, hold and talk time, and a result when the last
+/// leg hangs up. A value type without I/O: feed it events, act on its outputs.
+public struct CallTracker: Sendable {
+    /// What the owner should do after an event.
+    public enum Output: Sendable, Hashable {
+        /// An agent's device started ringing for a call: the moment to screen-pop.
+        case agentRinging(agent: AgentRef, call: CallRecord)
+        case answered(agent: AgentRef?, call: CallRecord)
+        /// The call's last leg is gone: the final record.
+        case finished(CallRecord)
+    }
+
+    private struct Tracked {
+        var record: CallRecord
+        var live: Set<String> = []
+        var firstLeg: String
+        var abandoned = false
+        var originateReason: Int?
+        var lastSeen: Date
+    }
+
+    public let pbx: String
+    public let configuration: CallTrackerConfiguration
+    private var calls: [String: Tracked] = [:]
+    private var callOfLeg: [String: String] = [:]
+
+    public init(pbx: String, configuration: CallTrackerConfiguration = CallTrackerConfiguration()) {
+        self.pbx = pbx
+        self.configuration = configuration
+    }
+
+    /// Calls with at least one live leg.
+    public var liveCalls: [CallRecord] { calls.values.map(\.record).sorted { $0.linkedID < $1.linkedID } }
+
+    /// Applies one event; `receivedAt` is used when the event has no `Timestamp`.
+    public mutating func handle(_ message: AMIMessage, receivedAt: Date) -> [Output] {
+        let time = message.timestamp ?? receivedAt
+        switch message.eventName {
+        case "Newchannel":
+            return newChannel(AMIChannelSnapshot(message), at: time)
+        case "NewCallerid", "Newstate":
+            return update(AMIChannelSnapshot(message), at: time, stateChange: message.eventName == "Newstate")
+        case "QueueCallerJoin":
+            withCall(of: message) { $0.record.queue = message["Queue"] }
+        case "AgentCalled":
+            guard let event = message.as(AgentCalledEvent.self) else { return [] }
+            return ringing(agent(event), channel: event.channel, at: time)
+        case "DialBegin":
+            return dialBegin(message, at: time)
+        case "DialEnd":
+            return dialEnd(message, at: time)
+        case "AgentConnect":
+            guard let event = message.as(AgentConnectEvent.self), let id = event.channel.linkedID, var call = calls[id] else { return [] }
+            let agent = agent(event)
+            call.record.answeredBy = agent
+            call.record.answerAt = call.record.answerAt ?? time
+            call.record.holdTime = event.holdTime
+            calls[id] = call
+            return [.answered(agent: agent, call: call.record)]
+        case "AgentComplete":
+            withCall(of: message) { $0.record.talkTime = message.as(AgentCompleteEvent.self)?.talkTime }
+        case "QueueCallerAbandon":
+            withCall(of: message) { call in
+                call.abandoned = true
+                call.record.holdTime = message.as(QueueCallerAbandonEvent.self)?.holdTime
+            }
+        case "OriginateResponse":
+            if let uniqueID = message["Uniqueid"], let id = callOfLeg[uniqueID], let reason = message.as(OriginateResponseEvent.self)?.reason {
+                calls[id]?.originateReason = reason
+            }
+        case "VarSet":
+            if message["Variable"] == "CALLDESK_TASK", let value = message["Value"] { withCall(of: message) { $0.record.taskTag = value } }
+        case "Hangup":
+            return hangup(message, at: time)
+        default:
+            break
+        }
+        return []
+    }
+
+    /// After a reconnect: calls none of whose legs are in `liveUniqueIDs` (from `CoreShowChannels`)
+    /// are closed at the last time they were seen and flagged `closedByResync`.
+    public mutating func reconcile(liveUniqueIDs: Set<String>) -> [Output] {
+        var outputs: [Output] = []
+        for (id, call) in calls.sorted(by: { $0.key < $1.key }) where call.live.isDisjoint(with: liveUniqueIDs) {
+            var record = call.record
+            record.endAt = call.lastSeen
+            record.closedByResync = true
+            record.result = result(of: call)
+            outputs.append(.finished(record))
+            remove(id)
+        }
+        for (id, call) in calls {
+            calls[id]?.live = call.live.intersection(liveUniqueIDs)
+        }
+        return outputs
+    }
+
+    // MARK: Events
+
+    private mutating func newChannel(_ channel: AMIChannelSnapshot, at time: Date) -> [Output] {
+        guard let uniqueID = channel.uniqueID else { return [] }
+        let linkedID = channel.linkedID ?? uniqueID
+        if calls[linkedID] == nil {
+            let context = channel.context ?? ""
+            let direction: CallDirection = configuration.inboundContexts.contains(context) ? .inbound
+                : configuration.outboundContexts.contains(context) ? .outbound : .internal
+            var record = CallRecord(pbx: pbx, linkedID: linkedID, direction: direction)
+            record.ringAt = time
+            if direction == .outbound { record.externalNumber = channel.exten }
+            calls[linkedID] = Tracked(record: record, firstLeg: uniqueID, lastSeen: time)
+        }
+        calls[linkedID]?.live.insert(uniqueID)
+        calls[linkedID]?.record.legs.append(uniqueID)
+        calls[linkedID]?.lastSeen = time
+        callOfLeg[uniqueID] = linkedID
+        return update(channel, at: time, stateChange: false)
+    }
+
+    private mutating func update(_ channel: AMIChannelSnapshot, at time: Date, stateChange: Bool) -> [Output] {
+        guard let uniqueID = channel.uniqueID, let id = callOfLeg[uniqueID], var call = calls[id] else { return [] }
+        call.lastSeen = time
+        if call.record.direction == .inbound, configuration.inboundContexts.contains(channel.context ?? ""),
+           let number = channel.callerIDNumber, number != "<unknown>", !number.isEmpty {
+            call.record.externalNumber = number
+            call.record.externalName = channel.callerIDName.flatMap { $0 == "<unknown>" ? nil : $0 }
+        }
+        var outputs: [Output] = []
+        // An outbound call is answered when the dialled side (outside the originating leg) comes up.
+        if stateChange, channel.state == 6, call.record.direction == .outbound, call.record.answerAt == nil,
+           uniqueID != call.firstLeg, configuration.outboundContexts.contains(channel.context ?? "") {
+            call.record.answerAt = time
+            outputs.append(.answered(agent: nil, call: call.record))
+        }
+        calls[id] = call
+        return outputs
+    }
+
+    private mutating func ringing(_ agent: AgentRef, channel: AMIChannelSnapshot, at time: Date) -> [Output] {
+        guard let id = channel.linkedID, var call = calls[id] else { return [] }
+        if !call.record.agentsRung.contains(where: { $0.device == agent.device }) { call.record.agentsRung.append(agent) }
+        call.lastSeen = time
+        calls[id] = call
+        return [.agentRinging(agent: agent, call: call.record)]
+    }
+
+    /// A direct dial to an agent's device (not through a queue) pops too.
+    private mutating func dialBegin(_ message: AMIMessage, at time: Date) -> [Output] {
+        let destination = AMIChannelSnapshot(message, prefix: "Dest")
+        guard let linkedID = destination.linkedID, let call = calls[linkedID], call.record.queue == nil,
+              let device = destination.name, isAgentLeg(destination) else { return [] }
+        return ringing(AgentRef(extension: DeviceName.extension(of: device), memberName: nil, device: device), channel: destination, at: time)
+    }
+
+    private mutating func dialEnd(_ message: AMIMessage, at time: Date) -> [Output] {
+        let destination = AMIChannelSnapshot(message, prefix: "Dest")
+        guard message["DialStatus"] == "ANSWER", let linkedID = destination.linkedID, var call = calls[linkedID],
+              call.record.queue == nil, let device = destination.name, isAgentLeg(destination) else { return [] }
+        let agent = AgentRef(extension: DeviceName.extension(of: device), memberName: nil, device: device)
+        call.record.answeredBy = agent
+        call.record.answerAt = call.record.answerAt ?? time
+        calls[linkedID] = call
+        return [.answered(agent: agent, call: call.record)]
+    }
+
+    private func isAgentLeg(_ channel: AMIChannelSnapshot) -> Bool {
+        configuration.agentContexts.contains(channel.context ?? "") || channel.name.map { $0.hasPrefix("PJSIP/") || $0.hasPrefix("SIP/") } ?? false
+    }
+
+    private mutating func hangup(_ message: AMIMessage, at time: Date) -> [Output] {
+        guard let uniqueID = message["Uniqueid"], let id = callOfLeg[uniqueID], var call = calls[id] else { return [] }
+        callOfLeg[uniqueID] = nil
+        call.live.remove(uniqueID)
+        call.lastSeen = time
+        let cause = message.as(HangupEvent.self)?.cause
+        if uniqueID == call.firstLeg || call.record.hangupCause == nil || call.record.hangupCause == 0 {
+            if let cause, cause != 0 || call.record.hangupCause == nil { call.record.hangupCause = cause }
+        }
+        guard call.live.isEmpty else {
+            calls[id] = call
+            return []
+        }
+        call.record.endAt = time
+        call.record.result = result(of: call)
+        remove(id)
+        return [.finished(call.record)]
+    }
+
+    private func result(of call: Tracked) -> CallResult {
+        let record = call.record
+        if record.answeredBy != nil || (record.direction != .inbound && record.answerAt != nil) { return .answered }
+        if call.abandoned { return .abandoned }
+        if record.direction == .inbound { return .noAnswer }
+        if let reason = call.originateReason, reason != 4 { return CallResult(originateReason: reason) }
+        return CallResult(unansweredCause: record.hangupCause ?? 0)
+    }
+
+    private mutating func remove(_ id: String) {
+        if let call = calls.removeValue(forKey: id) {
+            for leg in call.record.legs { callOfLeg[leg] = nil }
+        }
+    }
+
+    private mutating func withCall(of message: AMIMessage, _ change: (inout Tracked) -> Void) {
+        let linked = message["Linkedid"] ?? message["Uniqueid"].flatMap { callOfLeg[$0] }
+        guard let id = linked, var call = calls[id] else { return }
+        change(&call)
+        calls[id] = call
+    }
+
+    private func agent(_ event: some AMIAgentEvent) -> AgentRef {
+        let device = event.interface ?? event.agentChannel.name ?? "?"
+        return AgentRef(extension: DeviceName.extension(of: device) ?? event.agentChannel.name.flatMap(DeviceName.extension(of:)),
+                        memberName: event.memberName, device: device)
+    }
+}

@@ -1,0 +1,107 @@
+import AMI
+import CallTracking
+import Foundation
+import NIOCore
+import Testing
+
+/// Feeds a real capture (from the AMI tests' fixtures) through a tracker.
+func track(_ capture: String) -> (outputs: [CallTracker.Output], tracker: CallTracker) {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("AMITests/Fixtures")
+    var buffer = ByteBuffer(bytes: Array(try! Data(contentsOf: root.appendingPathComponent(capture))))
+    var parser = AMIFrameParser()
+    var tracker = CallTracker(pbx: "main")
+    var outputs: [CallTracker.Output] = []
+    while let frame = parser.next(&buffer) {
+        if case .message(let message) = frame, message.eventName != nil {
+            outputs += tracker.handle(message, receivedAt: Date(timeIntervalSince1970: 0))
+        }
+    }
+    return (outputs, tracker)
+}
+
+func finished(_ outputs: [CallTracker.Output]) -> [CallRecord] {
+    outputs.compactMap { if case .finished(let record) = $0 { record } else { nil } }
+}
+
+@Suite("Call tracking on real Asterisk captures")
+struct CallTrackerTests {
+    @Test("a queue call rung on two agents and answered by one is one answered record")
+    func inboundAnswered() throws {
+        let (outputs, tracker) = track("set-a/ami-02-inbound-answered.server.txt")
+        let records = finished(outputs)
+        #expect(records.count == 1)
+        let call = try #require(records.first)
+        #expect(call.direction == .inbound)
+        #expect(call.externalNumber == "13800138000" && call.externalName == "Zhang San")
+        #expect(call.queue == "hotline")
+        #expect(call.agentsRung.map(\.memberName) == ["Agent1002", "Agent1001"])
+        #expect(call.agentsRung.map(\.extension) == ["1002", "1001"])
+        #expect(call.answeredBy?.extension == "1001")
+        #expect(call.result == .answered)
+        #expect(call.holdTime == 0 && call.talkTime == 4)
+        let ring = try #require(call.ringAt), answer = try #require(call.answerAt), end = try #require(call.endAt)
+        #expect(ring <= answer && answer < end)
+        #expect(ring.timeIntervalSince1970 > 1_795_374_800)
+        #expect(call.legs.count == 6)
+        #expect(tracker.liveCalls.isEmpty)
+        let pops = outputs.compactMap { if case .agentRinging(let agent, _) = $0 { agent.extension } else { nil } }
+        #expect(pops == ["1002", "1001"])
+        let ringIndex = outputs.firstIndex { if case .agentRinging = $0 { true } else { false } } ?? 99
+        let answerIndex = outputs.firstIndex { if case .answered = $0 { true } else { false } } ?? -1
+        #expect(ringIndex < answerIndex)
+    }
+
+    @Test("a caller who gives up in the queue is one abandoned record with the hold time")
+    func abandoned() throws {
+        let call = try #require(finished(track("set-a/ami-03-inbound-abandoned.server.txt").outputs).first)
+        #expect(call.result == .abandoned)
+        #expect(call.externalNumber == "02188886666")
+        #expect(call.holdTime == 3)
+        #expect(call.answeredBy == nil && call.agentsRung.isEmpty)
+    }
+
+    @Test("originate results become answered, busy, network failure and no answer; the dialer's tag is kept")
+    func originateResults() throws {
+        let records = finished(track("set-a/ami-04-originate-results.server.txt").outputs)
+        let byNumber = Dictionary(uniqueKeysWithValues: records.map { ($0.externalNumber ?? "?", $0) })
+        #expect(byNumber["13900139000"]?.result == .answered)
+        #expect(byNumber["555"]?.result == .busy)
+        #expect(byNumber["556"]?.result == .networkFailure)
+        #expect(byNumber["557"]?.result == .noAnswer)
+        #expect(records.allSatisfy { $0.direction == .outbound })
+        #expect(records.count == 4)
+        #expect(byNumber["13900139000"]?.taskTag == "task-1")
+        #expect(byNumber["555"]?.taskTag == nil)
+    }
+
+    @Test("a real SIP call through the queue is answered by the PJSIP device's extension")
+    func sipCall() throws {
+        let records = finished(track("set-b/ami-10-sip-inbound-queue-answered.server.txt").outputs)
+        let answered = try #require(records.first { $0.result == .answered })
+        #expect(answered.answeredBy?.extension == "2001")
+        #expect(answered.direction == .inbound || answered.direction == .internal)
+    }
+
+    @Test("after a reconnect, calls whose channels are gone are closed and flagged; live ones stay")
+    func resync() throws {
+        var tracker = CallTracker(pbx: "main")
+        let start = Date(timeIntervalSince1970: 1_000)
+        for (uniqueID, linkedID) in [("1.1", "1.1"), ("1.2", "1.1"), ("2.1", "2.1")] {
+            _ = tracker.handle(AMIMessage(["Event": "Newchannel", "Channel": "Local/100@inbound-0;\(uniqueID)", "ChannelState": "4",
+                                           "CallerIDNum": "13800138000", "Context": "inbound", "Exten": "100",
+                                           "Uniqueid": uniqueID, "Linkedid": linkedID]), receivedAt: start)
+        }
+        let closed = finished(tracker.reconcile(liveUniqueIDs: ["2.1"]))
+        #expect(closed.map(\.linkedID) == ["1.1"])
+        #expect(closed.first?.closedByResync == true && closed.first?.endAt == start)
+        #expect(tracker.liveCalls.map(\.linkedID) == ["2.1"])
+    }
+
+    @Test("Q.850 causes and originate reasons map to business results", arguments: [
+        (17, CallResult.busy), (19, .noAnswer), (18, .noAnswer), (21, .rejected), (1, .invalidNumber), (28, .invalidNumber),
+        (34, .networkFailure), (38, .networkFailure), (0, .failed), (127, .failed),
+    ])
+    func causes(_ cause: Int, _ result: CallResult) {
+        #expect(CallResult(unansweredCause: cause) == result)
+    }
+}
