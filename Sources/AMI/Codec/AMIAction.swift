@@ -26,14 +26,21 @@ public struct AMIAction: Sendable, CustomStringConvertible {
         "devicestatelist", "extensionstatelist", "pjsipshowendpoints", "sippeers", "showdialplan", "waitevent",
     ]
 
-    /// Writes `Action`, `ActionID`, the headers and the blank line; refuses line breaks inside
-    /// names or values, which would let a value inject headers.
-    public func write(actionID: String, into buffer: inout ByteBuffer) throws(AMIError) {
-        for (key, value) in [("Action", name), ("ActionID", actionID)] + headers {
-            // Bytes, not Characters: "\r\n" is one Character and would slip past a Character test.
+    /// Refuses line breaks inside names or values (a value could otherwise inject headers) and
+    /// colons inside names. Bytes, not Characters: "\r\n" is one Character and would slip past.
+    public func validate() throws(AMIError) {
+        for (key, value) in [("Action", name)] + headers {
             guard !key.isEmpty, !key.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 58 }),
                   !value.utf8.contains(where: { $0 == 13 || $0 == 10 })
             else { throw .invalidAction(action: name, reason: "header '\(key)' has a line break or colon in its name or value") }
+        }
+    }
+
+    /// Writes `Action`, `ActionID`, the headers and the blank line, after `validate()`.
+    public func write(actionID: String, into buffer: inout ByteBuffer) throws(AMIError) {
+        try validate()
+        guard !actionID.utf8.contains(where: { $0 == 13 || $0 == 10 }) else {
+            throw .invalidAction(action: name, reason: "ActionID has a line break")
         }
         buffer.writeString("Action: ")
         buffer.writeString(name)

@@ -77,8 +77,7 @@ public final class AMIClient: Service, @unchecked Sendable {
     /// Fails fast with `.notConnected` while the link is down; a non-idempotent action whose
     /// connection drops fails with `.outcomeUnknown` and is never resent.
     public func send(_ action: AMIAction, timeout: Duration? = nil) async throws -> AMIResponse {
-        var probe = ByteBuffer()
-        try action.write(actionID: "check", into: &probe)
+        try action.validate()
         let promise = eventLoop.makePromise(of: AMIResponse.self)
         eventLoop.execute {
             let (id, outputs) = self.machine.actionRequested(action)

@@ -16,6 +16,7 @@ public final class SimulatedPBX: @unchecked Sendable {
     private var listeners: [Int: (AMIMessage) -> Void] = [:]
     private var nextListener = 0
     private var localSequence = 0
+    private var cachedCdrFormatter: DateFormatter?
     private var uniqueCounter = 0
     private let epoch = Int(Date().timeIntervalSince1970)
     /// Counters for tests and the traffic generator.
@@ -137,6 +138,16 @@ public final class SimulatedPBX: @unchecked Sendable {
         onHangup[channel.name] = nil
     }
 
+    /// Cdr times as Asterisk prints them; one formatter for the PBX (event-loop confined).
+    private var cdrDateFormatter: DateFormatter {
+        if let formatter = cachedCdrFormatter { return formatter }
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        cachedCdrFormatter = formatter
+        return formatter
+    }
+
     /// Work to do when a channel goes (e.g. a member leg ending frees its agent).
     var onHangup: [String: () -> Void] = [:]
 
@@ -156,9 +167,7 @@ public final class SimulatedPBX: @unchecked Sendable {
     private func emitCdr(for channel: SimChannel, cause: Int) {
         let disposition: String = channel.answeredAt != nil ? "ANSWERED"
             : cause == 17 ? "BUSY" : cause == 34 ? "CONGESTION" : cause == 19 ? "NO ANSWER" : "FAILED"
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        formatter.timeZone = TimeZone(identifier: "UTC")
+        let formatter = cdrDateFormatter
         let end = Date()
         let duration = Int(end.timeIntervalSince(channel.createdAt))
         let billable = channel.answeredAt.map { Int(end.timeIntervalSince($0)) } ?? 0
