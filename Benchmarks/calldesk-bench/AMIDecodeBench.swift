@@ -8,15 +8,10 @@ import NIOPosix
 struct AMIDecodeBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ami-decode", abstract: "AMI events/s and MB/s decoded on one core.")
 
-    @Option(help: "Directory with the *.server.txt captures") var captures = "Tests/AMITests/Fixtures"
-    @Option(help: "Events to decode") var events = 2_000_000
+    @OptionGroup var stream: AMIStreamOptions
 
     func run() async throws {
-        let (stream, perCopy) = try AMIEventStream.build(from: captures)
-        let copies = max(1, events / perCopy)
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(stream.count * copies)
-        for _ in 0..<copies { buffer.writeBytes(stream) }
+        let (buffer, perCopy, copies) = try stream.payload(defaultEvents: 2_000_000)
         let bytes = buffer.readableBytes
         print("[ami-decode] stream: \(perCopy) real events per copy × \(copies) = \(perCopy * copies) events, \(String(format: "%.1f", Double(bytes) / 1e6)) MB")
 
@@ -41,6 +36,22 @@ struct AMIDecodeBench: AsyncParsableCommand {
             print(String(format: "[ami-decode] %@: %.0f events/s, %.1f MB/s (%d events, best of 3: %.3f s)",
                          label, Double(decoded) / best, Double(bytes) / best / 1e6, decoded, best))
         }
+    }
+}
+
+/// Which captures to build the benchmark stream from, and how many events it should hold.
+struct AMIStreamOptions: ParsableArguments {
+    @Option(help: "Directory with the *.server.txt captures") var captures = "Tests/AMITests/Fixtures"
+    @Option(help: "Events in the stream (default depends on the benchmark)") var events: Int?
+
+    /// The real events repeated to about `events`: the bytes, events per copy, and copies.
+    func payload(defaultEvents: Int) throws -> (ByteBuffer, perCopy: Int, copies: Int) {
+        let (stream, perCopy) = try AMIEventStream.build(from: captures)
+        let copies = max(1, (events ?? defaultEvents) / perCopy)
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(stream.count * copies)
+        for _ in 0..<copies { buffer.writeBytes(stream) }
+        return (buffer, perCopy, copies)
     }
 }
 

@@ -9,15 +9,11 @@ import NIOPosix
 struct AMILoopbackBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ami-loopback", abstract: "AMI events/s from socket to subscriber over loopback.")
 
-    @Option(help: "Directory with the *.server.txt captures") var captures = "Tests/AMITests/Fixtures"
-    @Option(help: "Events to send") var events = 1_000_000
+    @OptionGroup var stream: AMIStreamOptions
 
     func run() async throws {
-        let (stream, perCopy) = try AMIEventStream.build(from: captures)
-        let copies = max(1, events / perCopy)
+        let (payload, perCopy, copies) = try stream.payload(defaultEvents: 1_000_000)
         let total = copies * perCopy
-        var payload = ByteBuffer()
-        for _ in 0..<copies { payload.writeBytes(stream) }
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
