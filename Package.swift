@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // Phone numbers and PBX-neutral call concepts; pure Swift, no I/O.
@@ -74,6 +76,27 @@ let package = Package(
         .target(
             name: "CallTracking",
             dependencies: ["AMI", "Telephony"],
+            swiftSettings: swiftSettings
+        ),
+        // The hotline's workflows: call log, agent lookup, screen-pop cards and their delivery; knows no HTTP.
+        .target(
+            name: "CallCenter",
+            dependencies: [
+                "AMI", "CallTracking", "CRM", "Telephony",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The daemon's HTTP API and the agents' event WebSocket (Hummingbird).
+        .target(
+            name: "HTTPAPI",
+            dependencies: [
+                "CallCenter", "CRM", "CallTracking",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // A simulated Asterisk speaking the real AMI wire protocol on loopback.

@@ -7,6 +7,8 @@ public enum CRMError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(entity: String, id: String)
     case invalidInput(field: String, value: String, reason: String)
     case conflict(String)
+    /// The user may not see or change this record.
+    case forbidden(String)
 
     public var description: String {
         switch self {
@@ -22,7 +24,7 @@ public enum CRMError: Error, Sendable, Equatable, CustomStringConvertible {
             "no \(entity) with id \(id)"
         case .invalidInput(let field, let value, let reason):
             "\(field) '\(value)' is invalid: \(reason)"
-        case .conflict(let message):
+        case .conflict(let message), .forbidden(let message):
             message
         }
     }

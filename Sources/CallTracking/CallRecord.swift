@@ -23,6 +23,8 @@ public struct CallRecord: Sendable, Hashable {
     /// The dialer's tag (`CALLDESK_TASK` channel variable) on campaign calls.
     public var taskTag: String?
     public var recording: String?
+    /// The first leg's channel name (the caller on inbound calls): what a recording is started on.
+    public var callerChannel: String?
     /// Every leg's Uniqueid.
     public var legs: [String] = []
     /// Closed by a resync (its channels were gone after a reconnect), not by a seen Hangup:

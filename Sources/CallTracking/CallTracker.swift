@@ -8,8 +8,12 @@ import Telephony
 public struct CallTracker: Sendable {
     /// What the owner should do after an event.
     public enum Output: Sendable, Hashable {
+        /// A call's first leg appeared: the moment to write its live row.
+        case started(CallRecord)
         /// An agent's device started ringing for a call: the moment to screen-pop.
         case agentRinging(agent: AgentRef, call: CallRecord)
+        /// The agent's device stopped ringing without an answer (the queue tries the next member).
+        case agentStoppedRinging(agent: AgentRef, call: CallRecord)
         case answered(agent: AgentRef?, call: CallRecord)
         /// The call's last leg is gone: the final record.
         case finished(CallRecord)
@@ -37,6 +41,9 @@ public struct CallTracker: Sendable {
     /// Calls with at least one live leg.
     public var liveCalls: [CallRecord] { calls.values.map(\.record).sorted { $0.linkedID < $1.linkedID } }
 
+    /// Whether the call with this `Linkedid` is being tracked.
+    public func tracks(_ linkedID: String) -> Bool { calls[linkedID] != nil }
+
     /// Applies one event; `receivedAt` is used when the event has no `Timestamp`.
     public mutating func handle(_ message: AMIMessage, receivedAt: Date) -> [Output] {
         let time = message.timestamp ?? receivedAt
@@ -62,6 +69,9 @@ public struct CallTracker: Sendable {
             call.record.holdTime = event.holdTime
             calls[id] = call
             return [.answered(agent: agent, call: call.record)]
+        case "AgentRingNoAnswer":
+            guard let event = message.as(AgentRingNoAnswerEvent.self), let id = event.channel.linkedID, let call = calls[id] else { return [] }
+            return [.agentStoppedRinging(agent: agent(event), call: call.record)]
         case "AgentComplete":
             withCall(of: message) { $0.record.talkTime = message.as(AgentCompleteEvent.self)?.talkTime }
         case "QueueCallerAbandon":
@@ -101,11 +111,43 @@ public struct CallTracker: Sendable {
         return outputs
     }
 
+    /// Takes up calls from a channel listing (`CoreShowChannel` items) after a (re)connect: legs not
+    /// yet tracked start being tracked; `known` gives what was already recorded about a call (after a
+    /// restart, from the call log), so its answer and agent are not forgotten. Returns `.started` for
+    /// each call taken up. Follow with `reconcile` to close the calls that are gone.
+    public mutating func adopt(channels: [AMIMessage], known: [String: CallRecord] = [:], at time: Date) -> [Output] {
+        var outputs: [Output] = []
+        for item in channels {
+            let snapshot = AMIChannelSnapshot(item)
+            guard let uniqueID = snapshot.uniqueID, callOfLeg[uniqueID] == nil else { continue }
+            let linkedID = snapshot.linkedID ?? uniqueID
+            let isNew = calls[linkedID] == nil
+            if isNew, let seed = known[linkedID] {
+                calls[linkedID] = Tracked(record: seed, firstLeg: seed.legs.first ?? uniqueID, lastSeen: time)
+            }
+            _ = newChannel(snapshot, at: time)
+            if isNew, known[linkedID] == nil, let seconds = item["Duration"].flatMap(Self.seconds(fromDuration:)) {
+                calls[linkedID]?.record.ringAt = time.addingTimeInterval(-seconds)
+            }
+            if isNew, let record = calls[linkedID]?.record { outputs.append(.started(record)) }
+        }
+        return outputs
+    }
+
+    /// `HH:MM:SS` as in `CoreShowChannel`'s `Duration`.
+    private static func seconds(fromDuration text: String) -> TimeInterval? {
+        let parts = text.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return TimeInterval(parts[0] * 3600 + parts[1] * 60 + parts[2])
+    }
+
     // MARK: Events
 
     private mutating func newChannel(_ channel: AMIChannelSnapshot, at time: Date) -> [Output] {
         guard let uniqueID = channel.uniqueID else { return [] }
+        guard callOfLeg[uniqueID] == nil else { return update(channel, at: time, stateChange: false) }
         let linkedID = channel.linkedID ?? uniqueID
+        var outputs: [Output] = []
         if calls[linkedID] == nil {
             let context = channel.context ?? ""
             let direction: CallDirection = configuration.inboundContexts.contains(context) ? .inbound
@@ -113,13 +155,17 @@ public struct CallTracker: Sendable {
             var record = CallRecord(pbx: pbx, linkedID: linkedID, direction: direction)
             record.ringAt = time
             if direction == .outbound { record.externalNumber = channel.exten }
+            record.callerChannel = channel.name
             calls[linkedID] = Tracked(record: record, firstLeg: uniqueID, lastSeen: time)
+            outputs.append(.started(record))
         }
         calls[linkedID]?.live.insert(uniqueID)
         calls[linkedID]?.record.legs.append(uniqueID)
         calls[linkedID]?.lastSeen = time
         callOfLeg[uniqueID] = linkedID
-        return update(channel, at: time, stateChange: false)
+        let updates = update(channel, at: time, stateChange: false)
+        if case .started = outputs.first, let record = calls[linkedID]?.record { outputs[0] = .started(record) }
+        return outputs + updates
     }
 
     private mutating func update(_ channel: AMIChannelSnapshot, at time: Date, stateChange: Bool) -> [Output] {

@@ -100,3 +100,37 @@ extension Optional {
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
 }
+
+extension CRMStore {
+    /// Every enabled user with an extension or device patterns: who the PBX can ring.
+    public func agentIdentities() async throws -> [AgentIdentity] {
+        struct Row: Decodable { let id: Int; let name: String; let role: UserRole; let `extension`: String?; let devicePatterns: String?; let teamId: Int? }
+        let rows = try await database.withConnection { sql in
+            try await sql.select().columns("id", "name", "role", "extension", "device_patterns", "team_id").from("users")
+                .where("disabled_at", .is, SQLLiteral.null)
+                .where { $0.where("extension", .isNot, SQLLiteral.null).orWhere("device_patterns", .isNot, SQLLiteral.null) }
+                .orderBy("id").all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+        return rows.map { row in
+            AgentIdentity(userID: row.id, name: row.name, role: row.role, extension: row.extension,
+                          devicePatterns: (row.devicePatterns ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                          teamID: row.teamId)
+        }
+    }
+
+    /// Sets the extra device patterns of a user (`PJSIP/alice-*`); an empty list clears them.
+    public func setDevicePatterns(userID: Int, _ patterns: [String]) async throws {
+        try await database.withConnection { sql in
+            try await sql.update("users").set("device_patterns", to: patterns.isEmpty ? nil : patterns.joined(separator: ","))
+                .where("id", .equal, userID).run()
+        }
+    }
+
+    /// The user with this id.
+    public func user(id: Int) async throws -> User? {
+        try await database.withConnection { sql in
+            try await sql.select().columns("id", "name", "role", "extension", "team_id", "seniority").from("users")
+                .where("id", .equal, id).first(decoding: User.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+    }
+}

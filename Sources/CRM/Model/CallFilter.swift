@@ -1,0 +1,25 @@
+import Foundation
+
+/// Which calls a call-log query returns; every field narrows it, `nil` means any.
+public struct CallFilter: Sendable, Hashable {
+    /// Calls that started ringing at or after `from` and before `to`.
+    public var from: Date?
+    public var to: Date?
+    public var agentID: Int?
+    public var customerID: Int?
+    public var direction: String?
+    public var result: String?
+    /// At most this many, newest first.
+    public var limit: Int
+
+    public init(from: Date? = nil, to: Date? = nil, agentID: Int? = nil, customerID: Int? = nil,
+                direction: String? = nil, result: String? = nil, limit: Int = 100) {
+        self.from = from
+        self.to = to
+        self.agentID = agentID
+        self.customerID = customerID
+        self.direction = direction
+        self.result = result
+        self.limit = limit
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Telephony
+
+/// Everything an agent should see about a caller before saying hello.
+public struct CustomerCard: Sendable, Hashable, Codable {
+    public let id: Int
+    public let name: String
+    public let kind: CustomerKind
+    public let grade: LeadGrade?
+    public let ownerID: Int
+    public let ownerName: String
+    public let phones: [PhoneNumber]
+    public let vehicles: [Vehicle]
+    public let policies: [Policy]
+    /// The last five, newest first.
+    public let lastInteractions: [Interaction]
+    public let openTasks: [OpenTask]
+    public let openComplaints: [OpenTask]
+
+    /// A vehicle the customer owns.
+    public struct Vehicle: Sendable, Hashable, Codable {
+        public let id: Int
+        public let vin: String?
+        public let model: String?
+        public let plate: String?
+    }
+
+    /// An insurance policy and when it expires (`YYYY-MM-DD`).
+    public struct Policy: Sendable, Hashable, Codable {
+        public let id: Int
+        public let vehicleId: Int?
+        public let insurer: String?
+        public let expiryDate: String
+    }
+
+    /// A past contact: a call outcome, a visit, a note.
+    public struct Interaction: Sendable, Hashable, Codable {
+        public let id: Int
+        public let kind: String
+        public let outcome: String?
+        public let note: String?
+        public let occurredAt: Date
+    }
+
+    /// A task that is still open for this customer.
+    public struct OpenTask: Sendable, Hashable, Codable {
+        public let id: Int
+        public let kind: String
+        public let dueAt: Date
+        public let ownerId: Int?
+        public let note: String?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, kind, grade, ownerName, phones, vehicles, policies, lastInteractions, openTasks, openComplaints
+        case ownerID = "ownerId"
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// A call as the call log holds it, for the API and reports.
+public struct StoredCall: Sendable, Hashable, Codable {
+    public let id: Int
+    public let pbx: String
+    public let linkedID: String
+    public let direction: String
+    public let caller: String?
+    public let callee: String?
+    public let externalName: String?
+    public let queue: String?
+    public let agentID: Int?
+    public let agentsRung: [String]
+    public let ringAt: Date?
+    public let answerAt: Date?
+    public let endAt: Date?
+    /// The last moment the call was seen alive.
+    public let lastSeenAt: Date?
+    public let result: String?
+    public let hangupCause: Int?
+    public let holdTime: Int?
+    public let talkTime: Int?
+    public let recording: String?
+    public let taskID: Int?
+    public let status: CallStatus
+    public let endedBy: CallEndSource?
+    public let customerIDs: [Int]
+    /// Interactions (outcome and note) agents logged for this call.
+    public let interactionIDs: [Int]
+
+    enum CodingKeys: String, CodingKey {
+        case id, pbx, direction, caller, callee, queue, agentsRung, ringAt, answerAt, endAt, lastSeenAt, result, hangupCause
+        case holdTime, talkTime, recording, status, endedBy, externalName
+        case linkedID = "linkedId", agentID = "agentId", taskID = "taskId"
+        case customerIDs = "customerIds", interactionIDs = "interactionIds"
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import SQLKit
+
+extension CRMStore {
+    /// One call, if `viewer` may see it (agents: calls they took or of customers they own).
+    public func call(id: Int, visibleTo viewer: User) async throws -> StoredCall {
+        let calls = try await database.withConnection { sql in
+            try await storedCalls(sql.select().where(SQLColumn("id", table: "k"), .equal, SQLBind(id)), in: sql)
+        }
+        guard let call = calls.first else { throw CRMError.notFound(entity: "call", id: "\(id)") }
+        guard try await mayView(call, viewer) else { throw CRMError.forbidden("call \(id) is not one of yours") }
+        return call
+    }
+
+    /// The call log, newest first, narrowed by `filter` and by what `viewer` may see.
+    public func calls(_ filter: CallFilter, visibleTo viewer: User) async throws -> [StoredCall] {
+        try await database.withConnection { sql in
+            var query = sql.select()
+            if let from = filter.from { query = query.where(SQLColumn("ring_at", table: "k"), .greaterThanOrEqual, SQLBind(from)) }
+            if let to = filter.to { query = query.where(SQLColumn("ring_at", table: "k"), .lessThan, SQLBind(to)) }
+            if let agent = filter.agentID { query = query.where(SQLColumn("agent_id", table: "k"), .equal, SQLBind(agent)) }
+            if let direction = filter.direction { query = query.where(SQLColumn("direction", table: "k"), .equal, SQLBind(direction)) }
+            if let result = filter.result { query = query.where(SQLColumn("result", table: "k"), .equal, SQLBind(result)) }
+            if let customer = filter.customerID { query = query.where(SQLColumn("id", table: "k"), .in, Self.callsOfCustomer(customer)) }
+            if viewer.role == .agent {
+                query = query.where { group in
+                    group.where(SQLColumn("agent_id", table: "k"), .equal, SQLBind(viewer.id))
+                        .orWhere(SQLColumn("id", table: "k"), .in, Self.callsOfOwner(viewer.id))
+                }
+            }
+            return try await storedCalls(query.limit(max(1, min(filter.limit, 1000))), in: sql)
+        }
+    }
+
+    /// Calls the log still has as live for one PBX (after a restart: to resume or close them).
+    public func liveCalls(pbx: String) async throws -> [StoredCall] {
+        try await database.withConnection { sql in
+            try await storedCalls(sql.select().where(SQLColumn("pbx", table: "k"), .equal, SQLBind(pbx))
+                .where(SQLColumn("status", table: "k"), .equal, SQLBind(CallStatus.live.rawValue)), in: sql)
+        }
+    }
+
+    private static func callsOfCustomer(_ id: Int) -> some SQLExpression {
+        SQLSubquery.select { $0.column("call_id").from("call_customers").where("customer_id", .equal, SQLBind(id)) }
+    }
+
+    private static func callsOfOwner(_ userID: Int) -> some SQLExpression {
+        SQLSubquery.select {
+            $0.column(SQLColumn("call_id", table: "cc"))
+                .from(SQLAlias(SQLIdentifier("call_customers"), as: SQLIdentifier("cc")))
+                .join(SQLAlias(SQLIdentifier("customers"), as: SQLIdentifier("c")),
+                      on: SQLColumn("id", table: "c"), .equal, SQLColumn("customer_id", table: "cc"))
+                .where(SQLColumn("owner_id", table: "c"), .equal, SQLBind(userID))
+        }
+    }
+
+    func mayView(_ call: StoredCall, _ viewer: User) async throws -> Bool {
+        guard viewer.role == .agent, call.agentID != viewer.id else { return true }
+        guard !call.customerIDs.isEmpty else { return false }
+        return try await database.withConnection { sql in
+            try await sql.select().column("id").from("customers")
+                .where("id", .in, call.customerIDs).where("owner_id", .equal, viewer.id).first() != nil
+        }
+    }
+
+    /// Completes `query` (its filters) into full call records, newest first.
+    private func storedCalls(_ query: SQLSelectBuilder, in sql: any SQLDatabase) async throws -> [StoredCall] {
+        struct Row: Decodable {
+            let id: Int, pbx: String, linkedid: String, direction: String, caller: String?, callee: String?
+            let externalName: String?, queue: String?, agentId: Int?, agentsRung: String?
+            let ringAt: Date?, answerAt: Date?, endAt: Date?, lastSeenAt: Date?, result: String?, hangupCause: Int?
+            let holdTime: Int?, talkTime: Int?, recording: String?, taskId: Int?, status: CallStatus, endedBy: CallEndSource?
+        }
+        struct Link: Decodable { let callId: Int; let otherId: Int }
+        let columns = ["id", "pbx", "linkedid", "direction", "caller", "callee", "external_name", "queue", "agent_id", "agents_rung",
+                       "ring_at", "answer_at", "end_at", "last_seen_at", "result", "hangup_cause", "hold_time", "talk_time", "recording",
+                       "task_id", "status", "ended_by"]
+        var select = query.from(SQLAlias(SQLIdentifier("calls"), as: SQLIdentifier("k")))
+        for column in columns { select = select.column(SQLColumn(column, table: "k")) }
+        let rows = try await select.orderBy(SQLOrderBy(expression: SQLColumn("id", table: "k"), direction: SQLDirection.descending))
+            .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        guard !rows.isEmpty else { return [] }
+        let ids = rows.map(\.id)
+        let customers = try await sql.select().column("call_id").column("customer_id", as: "other_id").from("call_customers")
+            .where("call_id", .in, ids).orderBy("customer_id")
+            .all(decoding: Link.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let interactions = try await sql.select().column("call_id").column("id", as: "other_id").from("interactions")
+            .where("call_id", .in, ids).orderBy("id")
+            .all(decoding: Link.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let customersOf = Dictionary(grouping: customers, by: \.callId)
+        let interactionsOf = Dictionary(grouping: interactions, by: \.callId)
+        return rows.map { row in
+            StoredCall(id: row.id, pbx: row.pbx, linkedID: row.linkedid, direction: row.direction, caller: row.caller,
+                       callee: row.callee, externalName: row.externalName, queue: row.queue, agentID: row.agentId,
+                       agentsRung: row.agentsRung.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [],
+                       ringAt: row.ringAt, answerAt: row.answerAt, endAt: row.endAt, lastSeenAt: row.lastSeenAt, result: row.result,
+                       hangupCause: row.hangupCause, holdTime: row.holdTime, talkTime: row.talkTime, recording: row.recording,
+                       taskID: row.taskId, status: row.status, endedBy: row.endedBy,
+                       customerIDs: (customersOf[row.id] ?? []).map(\.otherId),
+                       interactionIDs: (interactionsOf[row.id] ?? []).map(\.otherId))
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import SQLKit
+
+extension CRMStore {
+    /// An agent's account of a call: outcome and note as an interaction linked to the call, and an
+    /// optional re-grade of the customer's lead (kept in the grade history). Returns the interaction id.
+    ///
+    /// `customerID` picks one customer when the number matched several, or names the customer an
+    /// unknown caller turned out to be; otherwise the call's first customer is used.
+    public func logCallOutcome(callID: Int, author: User, customerID: Int? = nil, outcome: String, note: String?,
+                               grade: LeadGrade? = nil) async throws -> Int {
+        let outcome = outcome.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !outcome.isEmpty else { throw CRMError.invalidInput(field: "outcome", value: outcome, reason: "must not be empty") }
+        let call = try await call(id: callID, visibleTo: author)
+        guard let customer = customerID ?? call.customerIDs.first else {
+            throw CRMError.invalidInput(field: "customer_id", value: "", reason: "call \(callID) has no known customer; name one")
+        }
+        if !call.customerIDs.isEmpty, !call.customerIDs.contains(customer) {
+            throw CRMError.invalidInput(field: "customer_id", value: "\(customer)", reason: "not a customer on this call's number")
+        }
+        let id = try await database.withTransaction { sql in
+            guard let owner = try await sql.select().column("owner_id").from("customers").where("id", .equal, customer)
+                .first(decodingColumn: "owner_id", as: Int.self) else { throw CRMError.notFound(entity: "customer", id: "\(customer)") }
+            if author.role == .agent, owner != author.id, call.agentID != author.id {
+                throw CRMError.forbidden("customer \(customer) is not one of yours")
+            }
+            let now = Date()
+            let id = try await sql.insert(into: "interactions")
+                .columns("customer_id", "kind", "outcome", "note", "author_id", "call_id", "occurred_at")
+                .values(SQLBind(customer), SQLBind("call"), SQLBind(outcome), SQLBind(note), SQLBind(author.id),
+                        SQLBind(callID), SQLBind(now))
+                .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
+            try await sql.insert(into: "call_customers").columns("call_id", "customer_id").values(SQLBind(callID), SQLBind(customer))
+                .ignoringConflicts(with: ["call_id", "customer_id"]).run()
+            if let grade { try await regrade(customerID: customer, to: grade, by: author.id, reason: "call \(callID): \(outcome)", in: sql) }
+            return id
+        }
+        logger.info("call outcome logged", metadata: ["call": "\(callID)", "customer": "\(customer)", "agent": "\(author.id)"])
+        return id
+    }
+
+    /// Sets the customer's current lead to `grade` (creating a lead if there is none) and records the change.
+    func regrade(customerID: Int, to grade: LeadGrade, by userID: Int, reason: String, in sql: any SQLDatabase) async throws {
+        struct Lead: Decodable { let id: Int; let grade: LeadGrade }
+        let now = Date()
+        guard let lead = try await sql.select().columns("id", "grade").from("leads").where("customer_id", .equal, customerID)
+            .orderBy("id", .descending).first(decoding: Lead.self) else {
+            let owner = try await sql.select().column("owner_id").from("customers").where("id", .equal, customerID)
+                .first(decodingColumn: "owner_id", as: Int.self) ?? userID
+            try await insertLead(customerID: customerID, grade: grade, ownerID: owner, in: sql)
+            return
+        }
+        try await sql.update("leads").set("grade", to: grade.rawValue).set("graded_at", to: now).set("last_progress_at", to: now)
+            .where("id", .equal, lead.id).run()
+        try await sql.insert(into: "lead_grade_history")
+            .columns("lead_id", "previous_grade", "grade", "changed_by", "reason", "changed_at")
+            .values(SQLBind(lead.id), SQLBind(lead.grade.rawValue), SQLBind(grade.rawValue), SQLBind(userID), SQLBind(reason), SQLBind(now))
+            .run()
+    }
+}

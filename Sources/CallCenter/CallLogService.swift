@@ -1,0 +1,74 @@
+import AMI
+import CRM
+import CallTracking
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The call log for one PBX as a long-running service: follows the PBX's AMI events, keeps one
+/// record per call in the CRM (exactly once, across reconnects and restarts), pops cards to ringing
+/// agents through the `PopHub`, and files a callback task for each missed inbound call.
+public final class CallLogService: Service {
+    public let pbx: String
+    private let ami: AMIClient
+    private let store: CRMStore
+    private let hub: PopHub
+    private let configuration: CallLogConfiguration
+    private let logger: Logger
+
+    public init(ami: AMIClient, store: CRMStore, hub: PopHub, configuration: CallLogConfiguration = CallLogConfiguration(),
+                logger: Logger = Logger(label: "calldesk.calllog")) {
+        self.pbx = ami.pbx
+        self.ami = ami
+        self.store = store
+        self.hub = hub
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "pbx"] = "\(ami.pbx)"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let events = ami.events()
+        let writer = CallLogWriter(store: store, logger: logger) { [store, configuration, logger] recorded, entry in
+            try await Self.afterCall(recorded, entry, store: store, configuration: configuration, logger: logger)
+        }
+        let ami = self.ami
+        let roster = try await AgentRoster(store: store)
+        let processor = CallLogProcessor(pbx: pbx, store: store, hub: hub, writer: writer, configuration: configuration,
+                                         roster: roster, send: { try await ami.send($0) }, logger: logger)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await writer.run() }
+            group.addTask { [configuration, logger] in await roster.keepFresh(every: configuration.agentRefreshInterval, logger: logger) }
+            await cancelWhenGracefulShutdown {
+                var processor = processor
+                for await element in events { await processor.handle(element) }
+            }
+            logger.info("call log stopping; writing what is queued", metadata: ["backlog": "\(writer.backlog)"])
+            writer.finish()
+            group.cancelAll()
+        }
+    }
+
+    /// A missed inbound call (abandoned or unanswered) becomes a callback task: for the customer's
+    /// owner, or for the queue's team when the caller is unknown.
+    static func afterCall(_ recorded: CRMStore.RecordedCall, _ entry: CallEntry, store: CRMStore,
+                          configuration: CallLogConfiguration, logger: Logger) async throws {
+        guard entry.direction == CallDirection.inbound.rawValue,
+              entry.result == CallResult.abandoned.rawValue || entry.result == CallResult.noAnswer.rawValue else { return }
+        let customers = entry.customerIDs.isEmpty ? [] : try await store.summaries(ids: entry.customerIDs)
+        let owner = customers.first?.ownerID
+        let phone = entry.caller.flatMap { store.normalizer.normalize($0).phoneNumber?.e164 } ?? entry.caller
+        let due = (entry.endAt ?? Date()).addingTimeInterval(TimeInterval(configuration.callbackDelay.components.seconds))
+        let waited = entry.holdTime.map { ", waited \($0) s" } ?? ""
+        let note = "missed call (\(entry.result ?? "?")) from \(phone ?? "unknown number")\(entry.queue.map { " in queue \($0)" } ?? "")\(waited)"
+        let team = owner == nil ? configuration.callbackTeam(queue: entry.queue) : nil
+        if let task = try await store.createCallbackTask(callID: recorded.id, customerID: customers.first?.id, ownerID: owner,
+                                                         teamName: team, phone: phone, dueAt: due, note: note) {
+            logger.info("callback task created", metadata: [
+                "call": "\(entry.linkedID)", "task": "\(task)", "customer": "\(customers.first.map { String($0.id) } ?? "-")",
+                "owner": "\(owner.map(String.init) ?? "team \(team ?? "-")")",
+            ])
+        }
+    }
+}

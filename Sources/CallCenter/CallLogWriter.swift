@@ -1,0 +1,115 @@
+import CRM
+import Foundation
+import Logging
+import Synchronization
+
+/// Writes call-log entries in the background so the event loop never waits on the database.
+///
+/// Entries for the same call are coalesced (each is the call's whole state, so the newest wins,
+/// except that an ended state is never replaced by a live one). A failed write is retried with
+/// backoff and nothing is dropped; `finish()` lets the writer drain and stop.
+final class CallLogWriter: Sendable {
+    typealias EndedHandler = @Sendable (CRMStore.RecordedCall, CallEntry) async throws -> Void
+
+    private struct State {
+        var pending: [String: CallEntry] = [:]
+        var order: [String] = []
+        var finished = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
+    private let store: CRMStore
+    private let onEnded: EndedHandler
+    private let logger: Logger
+
+    init(store: CRMStore, logger: Logger, onEnded: @escaping EndedHandler) {
+        self.store = store
+        self.logger = logger
+        self.onEnded = onEnded
+    }
+
+    /// Queues the call's current state.
+    func enqueue(_ entry: CallEntry) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            let key = "\(entry.pbx)/\(entry.linkedID)"
+            if let queued = state.pending[key] {
+                if queued.status == .ended, entry.status == .live { return nil }
+                state.pending[key] = entry
+            } else {
+                state.pending[key] = entry
+                state.order.append(key)
+            }
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Entries queued and not yet written.
+    var backlog: Int { state.withLock { $0.pending.count } }
+
+    /// Stops after everything queued so far is written.
+    func finish() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.finished = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Writes until `finish()` and an empty queue.
+    func run() async {
+        while let batch = await nextBatch() {
+            for entry in batch { await write(entry) }
+        }
+    }
+
+    private func nextBatch() async -> [CallEntry]? {
+        while true {
+            let taken = state.withLock { state -> [CallEntry]? in
+                guard !state.order.isEmpty else { return state.finished ? [] : nil }
+                let batch = state.order.compactMap { state.pending[$0] }
+                state.order.removeAll(keepingCapacity: true)
+                state.pending.removeAll(keepingCapacity: true)
+                return batch
+            }
+            if let taken { return taken.isEmpty ? nil : taken }
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if !state.order.isEmpty || state.finished { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        }
+    }
+
+    private func write(_ entry: CallEntry) async {
+        guard let recorded = await retrying("call log write", entry, { try await self.store.recordCall(entry) }) else { return }
+        if recorded.endedNow {
+            _ = await retrying("after-call work", entry) { try await self.onEnded(recorded, entry) }
+        }
+    }
+
+    /// Runs `body` until it succeeds; gives up only when the task is cancelled (a forced stop).
+    private func retrying<T: Sendable>(_ what: String, _ entry: CallEntry, _ body: @Sendable () async throws -> T) async -> T? {
+        var delay = Duration.milliseconds(100)
+        while true {
+            do {
+                return try await body()
+            } catch {
+                let metadata: Logger.Metadata = ["pbx": "\(entry.pbx)", "call": "\(entry.linkedID)", "error": "\(error)"]
+                guard !Task.isCancelled else {
+                    logger.error("\(what) abandoned by a forced stop", metadata: metadata)
+                    return nil
+                }
+                logger.error("\(what) failed; retrying in \(delay)", metadata: metadata)
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+}

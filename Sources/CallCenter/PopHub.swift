@@ -1,0 +1,77 @@
+import Foundation
+
+/// Delivers screen-pops to every live connection of an agent, and remembers what is ringing so a
+/// page that connects while its agent's phone rings gets the card at once.
+public actor PopHub {
+    /// One agent connection's stream of pops.
+    public struct Subscription: Sendable {
+        public let id: UUID
+        public let agentID: Int
+        public let pops: AsyncStream<ScreenPop>
+    }
+
+    private var connections: [Int: [UUID: AsyncStream<ScreenPop>.Continuation]] = [:]
+    /// Ringing pops by call key, then agent.
+    private var ringing: [String: [Int: ScreenPop]] = [:]
+    private let bufferSize: Int
+
+    public init(bufferSize: Int = 64) {
+        self.bufferSize = bufferSize
+    }
+
+    /// Opens a connection for `agentID`; pops for calls ringing that agent right now come first.
+    public func connect(agentID: Int) -> Subscription {
+        let (stream, continuation) = AsyncStream.makeStream(of: ScreenPop.self, bufferingPolicy: .bufferingNewest(bufferSize))
+        let id = UUID()
+        connections[agentID, default: [:]][id] = continuation
+        for pops in ringing.values.sorted(by: { ($0[agentID]?.ringingSince ?? .distantPast) < ($1[agentID]?.ringingSince ?? .distantPast) }) {
+            if let pop = pops[agentID] { continuation.yield(pop) }
+        }
+        return Subscription(id: id, agentID: agentID, pops: stream)
+    }
+
+    /// Closes one connection.
+    public func disconnect(_ subscription: Subscription) {
+        connections[subscription.agentID]?.removeValue(forKey: subscription.id)?.finish()
+        if connections[subscription.agentID]?.isEmpty == true { connections[subscription.agentID] = nil }
+    }
+
+    /// The agent's phone rings for a call: send the card to each of their connections, once.
+    public func ring(_ pop: ScreenPop, agentID: Int) {
+        let key = Self.key(pop)
+        guard ringing[key]?[agentID] == nil else { return }
+        ringing[key, default: [:]][agentID] = pop
+        send(pop, to: agentID)
+    }
+
+    /// This agent's phone stopped ringing for the call without an answer.
+    public func stopRinging(pbx: String, callID: String, agentID: Int) {
+        let key = "\(pbx)/\(callID)"
+        guard var pop = ringing[key]?.removeValue(forKey: agentID) else { return }
+        if ringing[key]?.isEmpty == true { ringing[key] = nil }
+        pop.event = .stopped
+        send(pop, to: agentID)
+    }
+
+    /// The call was answered or ended: every agent it was ringing hears so, and it stops ringing.
+    public func finish(pbx: String, callID: String, event: ScreenPop.Event, answeredBy: String?) {
+        guard let pops = ringing.removeValue(forKey: "\(pbx)/\(callID)") else { return }
+        for (agent, var pop) in pops {
+            pop.event = event
+            pop.answeredBy = answeredBy
+            send(pop, to: agent)
+        }
+    }
+
+    /// Agents with at least one open connection.
+    public var connectedAgents: Set<Int> { Set(connections.keys) }
+
+    /// Calls currently ringing some agent.
+    public var ringingCount: Int { ringing.count }
+
+    private func send(_ pop: ScreenPop, to agentID: Int) {
+        for continuation in (connections[agentID] ?? [:]).values { continuation.yield(pop) }
+    }
+
+    private static func key(_ pop: ScreenPop) -> String { "\(pop.pbx)/\(pop.callID)" }
+}
