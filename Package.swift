@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "CallDeskKit",
             dependencies: [
-                "Telephony", "CRM", "AMI",
+                "Telephony", "CRM", "AMI", "CallTracking", "CallCenter", "HTTPAPI",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),

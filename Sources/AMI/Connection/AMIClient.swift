@@ -114,6 +114,11 @@ public final class AMIClient: Service, @unchecked Sendable {
         return stream
     }
 
+    /// Whether the client is logged in right now.
+    public var isConnected: Bool {
+        get async { (try? await eventLoop.submit { self.machine.state == .active }.get()) ?? false }
+    }
+
     /// Totals so far (events received and dropped, protocol errors, connects).
     public var counterSnapshot: Counters {
         get async { (try? await eventLoop.submit { self.counters }.get()) ?? Counters() }

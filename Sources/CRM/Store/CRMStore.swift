@@ -36,6 +36,11 @@ public final class CRMStore: Sendable {
         await database.shutdown()
     }
 
+    /// Whether the database answers a trivial query.
+    public func ping() async -> Bool {
+        (try? await database.withConnection { sql in try await sql.raw("SELECT 1 AS one").first() != nil }) ?? false
+    }
+
     /// Records who changed what; always called inside the transaction that made the change.
     func audit(_ sql: any SQLDatabase, actor: Int?, action: String, entity: String, entityID: Int,
                details: [String: String]) async throws {

@@ -17,6 +17,12 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     public var httpHost: String
     public var httpPort: Int
     public var logLevel: Logger.Level
+    /// Minutes until a missed inbound call's callback task is due.
+    public var callbackDueMinutes: Int
+    /// Team that gets callbacks for unknown callers outside any queue (queues use the team named like them).
+    public var callbackTeam: String
+    /// Where the PBX writes call recordings (MixMonitor on answer); `nil`: no recording.
+    public var recordingDirectory: String?
 
     /// The phone normaliser these settings describe.
     public var normalizer: PhoneNormalizer {
@@ -68,6 +74,16 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
             throw ConfigError(key: "log.level", value: level, allowed: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
         }
         self.logLevel = logLevel
+        let due = config.string(forKey: "calls.callback_due_minutes") ?? "30"
+        guard let dueMinutes = Int(due), (1...10_080).contains(dueMinutes) else {
+            throw ConfigError(key: "calls.callback_due_minutes", value: due, allowed: "minutes from 1 to 10080")
+        }
+        callbackDueMinutes = dueMinutes
+        callbackTeam = config.string(forKey: "calls.callback_team", default: "hotline")
+        recordingDirectory = config.string(forKey: "recording.directory").flatMap { $0.isEmpty ? nil : $0 }
+        if let directory = recordingDirectory, !directory.hasPrefix("/") {
+            throw ConfigError(key: "recording.directory", value: directory, allowed: "an absolute directory on the PBX, e.g. /var/spool/asterisk/monitor/calldesk")
+        }
 
         let names = config.stringArray(forKey: "pbx.names", default: ["main"])
         guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } }) else {

@@ -1,0 +1,31 @@
+import ArgumentParser
+import CRM
+import CallDeskKit
+import Logging
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the daemon: follow the PBX over AMI, keep the call log, pop cards, serve the HTTP API.",
+        discussion: "Listens on http.host:http.port (127.0.0.1:8080 by default). SIGTERM or Ctrl-C stops it gracefully.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let config = try await options.load()
+        let store = try await options.openStore(config)
+        let logger = Logger(label: "calldesk")
+        logger.info("starting", metadata: ["config": "\(config)"])
+        let daemon = CallDeskDaemon(config: config, store: store, logger: logger) { port in
+            logger.info("HTTP API listening", metadata: ["url": "http://\(config.httpHost):\(port)"])
+        }
+        let group = ServiceGroup(services: daemon.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        do {
+            try await group.run()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+}
