@@ -153,6 +153,7 @@ let package = Package(
         // Helpers shared by the test targets.
         .target(
             name: "TestSupport",
+            dependencies: ["CRM", "Telephony", .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -163,7 +164,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CRMTests",
-            dependencies: ["CRM", "Telephony", "CallDeskKit"],
+            dependencies: ["CRM", "Telephony", "CallDeskKit", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import TestSupport
 import CRM
 import SQLKit
 import Testing

@@ -1,3 +1,4 @@
+import TestSupport
 import CRM
 import Testing
 

@@ -7,29 +7,29 @@ import Testing
 
 /// The databases every store test runs against: SQLite always, PostgreSQL when
 /// `CALLDESK_TEST_POSTGRES_URL` points at a server (scripts/test starts a throw-away one).
-enum TestEngine: String, CustomTestStringConvertible, CaseIterable, Sendable {
+public enum TestEngine: String, CustomTestStringConvertible, CaseIterable, Sendable {
     case sqlite, postgres
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 
-    static var postgresURL: String? { ProcessInfo.processInfo.environment["CALLDESK_TEST_POSTGRES_URL"] }
+    public static var postgresURL: String? { ProcessInfo.processInfo.environment["CALLDESK_TEST_POSTGRES_URL"] }
 
     /// Engines available here. Under CI without a PostgreSQL URL, PostgreSQL is still listed so the tests fail loudly.
-    static var available: [TestEngine] {
+    public static var available: [TestEngine] {
         if postgresURL != nil || ProcessInfo.processInfo.environment["CI"] != nil { return [.sqlite, .postgres] }
         return [.sqlite]
     }
 }
 
 /// A fresh, migrated store in its own SQLite file or PostgreSQL schema, removed afterwards.
-struct TestDatabase {
-    static let logger: Logger = {
+public struct TestDatabase {
+    public static let logger: Logger = {
         var logger = Logger(label: "calldesk.test")
         logger.logLevel = .warning
         return logger
     }()
 
-    static func withStore<T>(_ engine: TestEngine, normalizer: PhoneNormalizer = PhoneNormalizer(plan: .china, defaultAreaCode: "21"),
+    public static func withStore<T>(_ engine: TestEngine, normalizer: PhoneNormalizer = PhoneNormalizer(plan: .china, defaultAreaCode: "21"),
                              _ body: (CRMStore) async throws -> T) async throws -> T {
         switch engine {
         case .sqlite:
@@ -78,7 +78,7 @@ struct TestDatabase {
 
 extension CRMStore {
     /// A customer with the given phones (as written) owned by `owner`, created if missing.
-    func seedCustomer(_ name: String, phones: [String], owner: String = "王芳", grade: LeadGrade? = nil) async throws -> Int {
+    public func seedCustomer(_ name: String, phones: [String], owner: String = "王芳", grade: LeadGrade? = nil) async throws -> Int {
         let ownerID: Int
         if let existing = try await user(named: owner) { ownerID = existing.id } else {
             ownerID = try await addUser(name: owner, role: .agent).user.id
