@@ -193,6 +193,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CallCenterTests",
+            dependencies: [
+                "CallCenter", "HTTPAPI", "CRM", "AMI", "CallTracking", "PBXSimulator", "TestSupport",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CallDeskKitTests",
             dependencies: ["CallDeskKit", "CRM", "AMI", "PBXSimulator", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings

@@ -76,11 +76,11 @@ struct CallLogProcessor {
                 await hub.stopRinging(pbx: pbx, callID: record.linkedID, agentID: agent.userID)
             }
         case .answered(let ref, let record):
-            await hub.finish(pbx: pbx, callID: record.linkedID, event: .answered, answeredBy: ref?.extension)
+            await hub.answered(pbx: pbx, callID: record.linkedID, byAgent: ref.flatMap(directory.agent(for:))?.userID, extension: ref?.extension)
             await startRecording(record)
             writer.enqueue(entry(record, at: time))
         case .finished(let record):
-            await hub.finish(pbx: pbx, callID: record.linkedID, event: .ended, answeredBy: record.answeredBy?.extension)
+            await hub.ended(pbx: pbx, callID: record.linkedID)
             writer.enqueue(entry(record, at: time))
             contexts[record.linkedID] = nil
         }

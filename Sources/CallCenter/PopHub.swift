@@ -13,6 +13,8 @@ public actor PopHub {
     private var connections: [Int: [UUID: AsyncStream<ScreenPop>.Continuation]] = [:]
     /// Ringing pops by call key, then agent.
     private var ringing: [String: [Int: ScreenPop]] = [:]
+    /// Answered calls by call key: the agent on the call and their card.
+    private var talking: [String: (agent: Int, pop: ScreenPop)] = [:]
     private let bufferSize: Int
 
     public init(bufferSize: Int = 64) {
@@ -53,12 +55,26 @@ public actor PopHub {
         send(pop, to: agentID)
     }
 
-    /// The call was answered or ended: every agent it was ringing hears so, and it stops ringing.
-    public func finish(pbx: String, callID: String, event: ScreenPop.Event, answeredBy: String?) {
-        guard let pops = ringing.removeValue(forKey: "\(pbx)/\(callID)") else { return }
+    /// The call was answered: every agent it was ringing hears so; the one who answered keeps it
+    /// until it ends.
+    public func answered(pbx: String, callID: String, byAgent agentID: Int?, extension ext: String?) {
+        let key = "\(pbx)/\(callID)"
+        guard let pops = ringing.removeValue(forKey: key) else { return }
         for (agent, var pop) in pops {
-            pop.event = event
-            pop.answeredBy = answeredBy
+            pop.event = .answered
+            pop.answeredBy = ext
+            send(pop, to: agent)
+            if agent == agentID { talking[key] = (agent, pop) }
+        }
+    }
+
+    /// The call is over: whoever it was still ringing, and the agent who took it, hear so.
+    public func ended(pbx: String, callID: String) {
+        let key = "\(pbx)/\(callID)"
+        var recipients = ringing.removeValue(forKey: key).map { Array($0) } ?? []
+        if let (agent, pop) = talking.removeValue(forKey: key) { recipients.append((agent, pop)) }
+        for (agent, var pop) in recipients {
+            pop.event = .ended
             send(pop, to: agent)
         }
     }

@@ -41,6 +41,13 @@ public final class SimulatedAMIServer: @unchecked Sendable {
     func unregister(_ session: any Channel) { sessions[ObjectIdentifier(session)] = nil }
 
     /// Like `core restart now`: a Shutdown event to every session, then every socket closes.
+    /// Drops every AMI connection as a network fault would; calls on the PBX go on.
+    public func dropConnections() async {
+        try? await pbx.eventLoop.submit {
+            for session in self.sessions.values { session.close(promise: nil) }
+        }.get()
+    }
+
     public func restart() async {
         try? await pbx.eventLoop.submit {
             self.pbx.announceShutdown(restart: true)

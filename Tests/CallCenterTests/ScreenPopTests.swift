@@ -1,0 +1,95 @@
+import CRM
+import CallCenter
+import Foundation
+import PBXSimulator
+import TestSupport
+import Testing
+
+@Suite("Screen-pop and call log against the simulated PBX", .timeLimit(.minutes(2)))
+struct ScreenPopTests {
+    /// One hotline agent (1001) who answers after `answerAfter` seconds of a fast clock.
+    static func oneAgent(_ behaviour: SimulatorConfiguration.AgentBehaviour = .answers(after: 0.5, talk: 0.5)) -> SimulatorConfiguration {
+        var configuration = SimulatorConfiguration.callCenter(agents: 1)
+        configuration.defaultAgent = behaviour
+        configuration.talkTimeVariation = 0
+        configuration.timeScale = 0.5
+        return configuration
+    }
+
+    @Test("a known caller's card pops on the agent's socket while it rings; one answered record follows", arguments: TestEngine.available)
+    func knownCallerPops(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: Self.oneAgent()) { daemon in
+            let pops = try await daemon.withPops(token: daemon.alice.token) { reader in
+                daemon.pbx.placeInboundCall(callerNumber: "0" + DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
+                return [try await reader.next(), try await reader.next(), try await reader.next()]
+            }
+            #expect(pops.map(\.event) == [.ringing, .answered, .ended])
+            let ringing = pops[0]
+            #expect(ringing.e164 == "+8613800138000" && ringing.queue == "hotline" && !ringing.newCaller)
+            let card = try #require(ringing.customers.first)
+            #expect(card.name == "李雷" && card.grade == .a && card.ownerName == "王芳")
+            #expect(card.vehicles.first?.plate == "沪A12345" && card.policies.first?.expiryDate == "2027-01-15")
+            #expect(pops[1].answeredBy == "1001")
+
+            let calls = try await daemon.endedCalls(1)
+            #expect(calls.count == 1)
+            let call = try #require(calls.first)
+            #expect(call.linkedID == ringing.callID)
+            #expect(call.result == "answered" && call.direction == "inbound" && call.agentID == daemon.alice.user.id)
+            #expect(call.customerIDs == [daemon.knownCustomer] && call.queue == "hotline" && call.endedBy == .hangup)
+            #expect(call.ringAt != nil && call.answerAt != nil && call.endAt != nil && call.talkTime != nil)
+        }
+    }
+
+    @Test("an unknown number pops a new-caller card with the number filled in", arguments: TestEngine.available)
+    func unknownCallerPops(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: Self.oneAgent()) { daemon in
+            let pop = try await daemon.withPops(token: daemon.alice.token) { reader in
+                daemon.pbx.placeInboundCall(callerNumber: "+86 139 0013 9000", callerName: "", patience: 60)
+                return try await reader.next()
+            }
+            #expect(pop.event == .ringing && pop.newCaller && pop.customers.isEmpty && pop.e164 == "+8613900139000")
+        }
+    }
+
+    @Test("a page that connects while its phone rings gets the pop at once", arguments: TestEngine.available)
+    func resentOnConnect(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: Self.oneAgent(.neverAnswers)) { daemon in
+            daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
+            try await daemon.waitUntil("ringing") { await daemon.hub.ringingCount == 1 }
+            let pop = try await daemon.withPops(token: daemon.alice.token) { reader in try await reader.next() }
+            #expect(pop.event == .ringing && pop.customers.first?.name == "李雷")
+        }
+    }
+
+    @Test("a supervisor may follow an agent's pops; an agent may not follow another's", arguments: TestEngine.available)
+    func supervisorFollows(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: Self.oneAgent()) { daemon in
+            let pop = try await daemon.withPops(token: daemon.supervisor.token, agent: "1001") { reader in
+                daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
+                return try await reader.next()
+            }
+            #expect(pop.event == .ringing)
+            await #expect(throws: (any Error).self) {
+                try await daemon.withPops(token: daemon.bob.token, agent: "1001") { _ in }
+            }
+        }
+    }
+
+    @Test("an abandoned call from a customer becomes the owner's callback; an unknown caller's goes to the queue's team",
+          arguments: TestEngine.available)
+    func abandonedCallbacks(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: Self.oneAgent(.neverAnswers)) { daemon in
+            daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 1)
+            daemon.pbx.placeInboundCall(callerNumber: "13900139000", callerName: "", patience: 1)
+            let calls = try await daemon.endedCalls(2)
+            #expect(calls.count == 2 && calls.allSatisfy { $0.result == "abandoned" })
+            try await daemon.waitUntil("two callbacks") { try await daemon.store.openTasks(kind: TaskKind.callback).count == 2 }
+            let tasks = try await daemon.store.openTasks(kind: TaskKind.callback)
+            let known = try #require(tasks.first { $0.customerId == daemon.knownCustomer })
+            #expect(known.ownerId == daemon.alice.user.id && known.phoneE164 == "+8613800138000")
+            let unknown = try #require(tasks.first { $0.customerId == nil })
+            #expect(unknown.ownerId == nil && unknown.teamId == daemon.alice.user.teamID && unknown.phoneE164 == "+8613900139000")
+        }
+    }
+}
