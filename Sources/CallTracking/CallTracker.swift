@@ -47,6 +47,9 @@ public struct CallTracker: Sendable {
     /// Applies one event; `receivedAt` is used when the event has no `Timestamp`.
     public mutating func handle(_ message: AMIMessage, receivedAt: Date) -> [Output] {
         let time = message.timestamp ?? receivedAt
+        if let id = message["Linkedid"] ?? message["Uniqueid"].flatMap({ callOfLeg[$0] }), let seen = calls[id]?.lastSeen, seen < time {
+            calls[id]?.lastSeen = time
+        }
         switch message.eventName {
         case "Newchannel":
             return newChannel(AMIChannelSnapshot(message), at: time)

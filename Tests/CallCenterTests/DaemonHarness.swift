@@ -33,6 +33,7 @@ struct DaemonHarness: Sendable {
 
     static func run(_ engine: TestEngine, simulator: SimulatorConfiguration,
                     callLog: CallLogConfiguration = CallLogConfiguration(),
+                    reconnectDelay: Duration = .milliseconds(50),
                     prepare: @Sendable (CRMStore) async throws -> Void = { _ in },
                     _ body: @Sendable (DaemonHarness) async throws -> Void) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
@@ -49,7 +50,7 @@ struct DaemonHarness: Sendable {
             let server = try await SimulatedAMIServer.start(pbx: pbx, port: 0, logger: logger)
             let ami = AMIClient(configuration: AMIClientConfiguration(
                 host: "127.0.0.1", port: server.port, username: "crmd", secret: "crmd-secret",
-                reconnectBaseDelay: .milliseconds(50), reconnectMaxDelay: .milliseconds(200)), logger: logger)
+                reconnectBaseDelay: reconnectDelay, reconnectMaxDelay: reconnectDelay * 4), logger: logger)
             let hub = PopHub()
             let callLogService = CallLogService(ami: ami, store: store, hub: hub, configuration: callLog, logger: logger)
             let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -94,7 +95,12 @@ struct DaemonHarness: Sendable {
 
     /// Waits until the log holds `count` ended calls and returns them.
     func endedCalls(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [StoredCall] {
-        try await waitUntil("\(count) ended calls", timeout: timeout) { try await calls().filter { $0.status == .ended }.count >= count }
+        do {
+            try await waitUntil("\(count) ended calls", timeout: timeout) { try await calls().filter { $0.status == .ended }.count >= count }
+        } catch {
+            let seen = try await calls().map { "\($0.linkedID) \($0.status) \($0.result ?? "-") rung \($0.agentsRung)" }
+            throw HarnessError(message: "\(error); the log has: \(seen.joined(separator: "; "))")
+        }
         return try await calls()
     }
 

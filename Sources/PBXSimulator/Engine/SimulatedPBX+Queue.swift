@@ -22,6 +22,7 @@ extension SimulatedPBX {
             self.cancelRinging(caller, in: queue)
             self.leave(caller, queue: queue)
             self.hangup(channel)
+            self.offerWaitingCallers()
         }
     }
 
@@ -146,6 +147,8 @@ extension SimulatedPBX {
         count(abandoned: true)
         cancelRinging(caller, in: queue)
         leave(caller, queue: queue)
+        // The members it was ringing are free again for whoever waits next.
+        offerWaitingCallers()
     }
 
     func cancelRinging(_ caller: SimQueue.Caller, in queue: SimQueue) {

@@ -1,0 +1,93 @@
+import AMI
+import CRM
+import CallCenter
+import Foundation
+import Logging
+import PBXSimulator
+import ServiceLifecycle
+import TestSupport
+import Testing
+
+@Suite("Call log across dropped links, restarts and a second daemon", .timeLimit(.minutes(2)))
+struct CallLogResilienceTests {
+    static func agents(_ count: Int, after: Double = 0.2, talk: Double) -> SimulatorConfiguration {
+        var configuration = SimulatorConfiguration.callCenter(agents: count)
+        configuration.defaultAgent = .answers(after: after, talk: talk)
+        configuration.talkTimeVariation = 0
+        configuration.timeScale = 1
+        return configuration
+    }
+
+    @Test("a link dropped mid-call: tracking resumes and the hangup still ends the one record", arguments: TestEngine.available)
+    func dropMidCall(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: Self.agents(1, talk: 1.5)) { daemon in
+            daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
+            try await daemon.waitUntil("answered") { try await daemon.calls().first?.answerAt != nil }
+            await daemon.server.dropConnections()
+            try await daemon.waitUntil("disconnected") { await !daemon.ami.isConnected }
+            let calls = try await daemon.endedCalls(1)
+            #expect(calls.count == 1)
+            #expect(calls[0].result == "answered" && calls[0].endedBy == .hangup && calls[0].agentID == daemon.alice.user.id)
+        }
+    }
+
+    @Test("a call that ends while the link is down is closed by the resync at its last sign of life", arguments: TestEngine.available)
+    func endsWhileDown(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: Self.agents(1, talk: 0.3), reconnectDelay: .seconds(1)) { daemon in
+            daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
+            try await daemon.waitUntil("answered") { try await daemon.calls().first?.answerAt != nil }
+            await daemon.server.dropConnections()
+            let calls = try await daemon.endedCalls(1)
+            #expect(calls.count == 1)
+            let call = calls[0]
+            #expect(call.endedBy == .resync && call.result == "answered")
+            #expect(call.endAt != nil && call.endAt! >= call.answerAt!)
+        }
+    }
+
+    @Test("a call left live by a crashed daemon is closed at the next start; live calls are taken up", arguments: TestEngine.available)
+    func crashRecovery(_ engine: TestEngine) async throws {
+        let lastSeen = Date(timeIntervalSince1970: 1_800_000_030)
+        try await DaemonHarness.run(engine, simulator: Self.agents(1, talk: 60), prepare: { store in
+            var orphan = CallEntry(pbx: "main", linkedID: "1700000000.1", direction: "inbound", status: .live)
+            orphan.caller = "13800138000"
+            orphan.ringAt = Date(timeIntervalSince1970: 1_800_000_000)
+            orphan.answerAt = Date(timeIntervalSince1970: 1_800_000_005)
+            orphan.lastSeenAt = lastSeen
+            _ = try await store.recordCall(orphan)
+        }) { daemon in
+            let calls = try await daemon.endedCalls(1)
+            let orphan = try #require(calls.first { $0.linkedID == "1700000000.1" })
+            #expect(orphan.endedBy == .recovery && orphan.result == "answered" && orphan.endAt == lastSeen)
+        }
+    }
+
+    @Test("two daemons on one database record each call once and file one callback", arguments: TestEngine.available)
+    func highAvailabilityPair(_ engine: TestEngine) async throws {
+        let simulator = Self.agents(2, after: 1.5, talk: 0.2)
+        try await DaemonHarness.run(engine, simulator: simulator) { daemon in
+            let second = AMIClient(configuration: AMIClientConfiguration(host: "127.0.0.1", port: daemon.server.port,
+                                                                         username: "crmd", secret: "crmd-secret"),
+                                   logger: DaemonHarness.logger)
+            let secondLog = CallLogService(ami: second, store: daemon.store, hub: PopHub(), logger: DaemonHarness.logger)
+            let group = ServiceGroup(configuration: .init(services: [second, secondLog], logger: DaemonHarness.logger))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                try await daemon.waitUntil("second daemon connected") { await second.isConnected }
+                for index in 0..<4 {
+                    daemon.pbx.placeInboundCall(callerNumber: index == 0 ? DaemonHarness.knownNumber : "1390013900\(index)",
+                                                callerName: "", patience: index < 2 ? 1 : 60)
+                }
+                let calls = try await daemon.endedCalls(4, timeout: .seconds(20))
+                #expect(calls.count == 4)
+                #expect(Set(calls.map(\.linkedID)).count == 4)
+                #expect(calls.filter { $0.result == "abandoned" }.count == 2)
+                try await daemon.waitUntil("callbacks") { try await daemon.store.openTasks(kind: TaskKind.callback).count >= 2 }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(try await daemon.store.openTasks(kind: TaskKind.callback).count == 2)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+        }
+    }
+}
