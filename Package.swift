@@ -195,11 +195,12 @@ let package = Package(
         .testTarget(
             name: "CallCenterTests",
             dependencies: [
-                "CallCenter", "HTTPAPI", "CRM", "AMI", "CallTracking", "PBXSimulator", "TestSupport",
+                "CallCenter", "HTTPAPI", "CRM", "AMI", "CallTracking", "PBXSimulator", "TestSupport", "Telephony",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
