@@ -129,8 +129,10 @@ let package = Package(
         .executableTarget(
             name: "calldesk",
             dependencies: [
-                "CallDeskKit", "CRM", "Telephony", "AMI", "PBXSimulator",
+                "CallDeskKit", "CRM", "Telephony", "AMI", "PBXSimulator", "CallCenter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -58,3 +58,16 @@ extension CRMStore {
             .run()
     }
 }
+
+extension CRMStore {
+    /// Records a contact that was not a tracked call (a visit, a message, an imported history line).
+    @discardableResult
+    public func addInteraction(customerID: Int, kind: String, outcome: String?, note: String?, authorID: Int?, at time: Date) async throws -> Int {
+        try await database.withConnection { sql in
+            try await sql.insert(into: "interactions")
+                .columns("customer_id", "kind", "outcome", "note", "author_id", "occurred_at")
+                .values(SQLBind(customerID), SQLBind(kind), SQLBind(outcome), SQLBind(note), SQLBind(authorID), SQLBind(time))
+                .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
+        }
+    }
+}

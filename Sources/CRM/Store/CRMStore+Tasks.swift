@@ -43,3 +43,17 @@ public struct OpenCallTask: Sendable, Hashable, Codable {
     public let dueAt: Date
     public let note: String?
 }
+
+extension CRMStore {
+    /// Opens a task of any kind for a customer (a follow-up, a complaint to resolve).
+    @discardableResult
+    public func addTask(customerID: Int, kind: String, ownerID: Int, dueAt: Date, note: String?) async throws -> Int {
+        try await database.withConnection { sql in
+            let now = Date()
+            return try await sql.insert(into: "tasks")
+                .columns("customer_id", "kind", "status", "owner_id", "due_at", "note", "created_at", "updated_at")
+                .values(SQLBind(customerID), SQLBind(kind), SQLBind("open"), SQLBind(ownerID), SQLBind(dueAt), SQLBind(note), SQLBind(now), SQLBind(now))
+                .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
+        }
+    }
+}
