@@ -141,8 +141,9 @@ let package = Package(
         .executableTarget(
             name: "calldesk-bench",
             dependencies: [
-                "CRM", "Telephony", "AMI", "CallDeskKit",
+                "CRM", "Telephony", "AMI", "CallDeskKit", "CallCenter", "HTTPAPI", "PBXSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),

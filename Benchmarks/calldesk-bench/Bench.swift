@@ -6,7 +6,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calldesk-bench",
         abstract: "Measure CallDesk: phone lookup, import, AMI decoding.",
-        subcommands: [All.self, LookupBench.self, ImportBench.self, AMIDecodeBench.self, AMILoopbackBench.self]
+        subcommands: [All.self, LookupBench.self, ImportBench.self, AMIDecodeBench.self, AMILoopbackBench.self, PopBench.self, StormBench.self]
     )
 
     struct All: AsyncParsableCommand {
@@ -16,6 +16,8 @@ struct Bench: AsyncParsableCommand {
             try await AMILoopbackBench.parse([]).run()
             try await LookupBench.parse([]).run()
             try await ImportBench.parse([]).run()
+            try await PopBench.parse([]).run()
+            try await StormBench.parse([]).run()
         }
     }
 }

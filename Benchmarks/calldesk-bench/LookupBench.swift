@@ -47,7 +47,7 @@ struct LookupBench: AsyncParsableCommand {
     static func landline(_ i: Int) -> String { "+8621\(String(format: "%08d", 20_000_000 + i))" }
 
     /// Bulk-inserts customers (30% with a second, landline phone) in multi-row statements.
-    private func seed(_ store: CRMStore) async throws -> Int {
+    func seed(_ store: CRMStore) async throws -> Int {
         let owner = try await store.addUser(name: "bench-owner", role: .agent).user.id
         let batch = 500
         var phones = 0

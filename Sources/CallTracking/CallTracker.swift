@@ -129,6 +129,12 @@ public struct CallTracker: Sendable {
                 calls[linkedID] = Tracked(record: seed, firstLeg: seed.legs.first ?? uniqueID, lastSeen: time)
             }
             _ = newChannel(snapshot, at: time)
+            // An agent's leg already up: the call was answered while nobody was watching.
+            if snapshot.state == 6, isAgentLeg(snapshot), let name = snapshot.name, var call = calls[linkedID], call.record.answeredBy == nil {
+                call.record.answeredBy = AgentRef(extension: DeviceName.extension(of: name), memberName: nil, device: name)
+                call.record.answerAt = call.record.answerAt ?? time
+                calls[linkedID] = call
+            }
             if isNew, known[linkedID] == nil, let seconds = item["Duration"].flatMap(Self.seconds(fromDuration:)) {
                 calls[linkedID]?.record.ringAt = time.addingTimeInterval(-seconds)
             }

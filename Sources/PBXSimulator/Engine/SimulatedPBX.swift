@@ -55,6 +55,12 @@ public final class SimulatedPBX: @unchecked Sendable {
         return nextListener
     }
 
+    /// Calls `observer` with every event as it is emitted, on the PBX's event loop (benchmarks time
+    /// events from here).
+    public func observe(_ observer: @escaping @Sendable (AMIMessage) -> Void) async {
+        try? await eventLoop.submit { _ = self.subscribe(observer) }.get()
+    }
+
     func unsubscribe(_ id: Int) {
         listeners[id] = nil
     }
