@@ -54,9 +54,10 @@ enum SimulatorHarness {
     }
 
     /// Starts a simulator with `configuration` and a logged-in client, runs `drive`, and returns
-    /// the call-flow events seen until `until` matches one (or 300 ms after `drive` returns).
+    /// the call-flow events seen until `until` matches one (or, as a safety net on a loaded
+    /// machine, 10 s after `drive` returns); without `until`, 300 ms after `drive` returns.
     static func run(_ configuration: SimulatorConfiguration,
-                    until: @escaping @Sendable (AMIMessage) -> Bool = { _ in false },
+                    until: (@Sendable (AMIMessage) -> Bool)? = nil,
                     drive: @escaping @Sendable (AMIClient) async throws -> Void) async throws -> [String: [String]] {
         let pbx = SimulatedPBX(configuration: configuration, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         let server = try await SimulatedAMIServer.start(pbx: pbx, logger: ReplayHarness.logger)
@@ -70,14 +71,14 @@ enum SimulatorHarness {
                 for await element in events {
                     guard let event = element.event else { continue }
                     if callFlowEvents.contains(event.name) { seen.withLockedValue { $0.append(event.message) } }
-                    if until(event.message) { return true }
+                    if until?(event.message) == true { return true }
                 }
                 return false
             }
             group.addTask {
                 _ = try await control.first { $0.isConnected }
                 try await drive(client)
-                try await Task.sleep(for: .milliseconds(300))
+                try await Task.sleep(for: until == nil ? .milliseconds(300) : .seconds(10))
                 return true
             }
             while let finished = try await group.next() {
