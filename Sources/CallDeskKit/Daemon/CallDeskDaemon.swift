@@ -17,7 +17,7 @@ public struct CallDeskDaemon: Sendable {
 
     public var services: [any Service] { amiClients + callLogs + [api] }
 
-    public init(config: CallDeskConfig, store: CRMStore, logger: Logger = Logger(label: "calldesk"),
+    public init(config: CallDeskConfig, store: CRMStore,
                 onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         let hub = PopHub()
         let callLog = CallLogConfiguration(callbackDelay: .seconds(config.callbackDueMinutes * 60),
@@ -35,6 +35,5 @@ public struct CallDeskDaemon: Sendable {
                 return HealthReport(pbx: links, database: await store.ping() ? "ok" : "unavailable")
             },
             logger: Logger(label: "calldesk.http"), onRunning: onHTTPRunning)
-        _ = logger
     }
 }

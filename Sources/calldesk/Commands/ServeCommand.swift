@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try await options.openStore(config)
         let logger = Logger(label: "calldesk")
         logger.info("starting", metadata: ["config": "\(config)"])
-        let daemon = CallDeskDaemon(config: config, store: store, logger: logger) { port in
+        let daemon = CallDeskDaemon(config: config, store: store) { port in
             logger.info("HTTP API listening", metadata: ["url": "http://\(config.httpHost):\(port)"])
         }
         let group = ServiceGroup(services: daemon.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
