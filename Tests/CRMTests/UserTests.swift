@@ -32,3 +32,20 @@ struct UserTests {
         }
     }
 }
+
+@Suite("Agent identities")
+struct AgentIdentityTests {
+    @Test("device patterns are stored, listed with the extension, and cleared", arguments: TestEngine.available)
+    func devicePatterns(_ engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            let zhao = try await store.addUser(name: "赵强", role: .agent, extension: "1002").user
+            _ = try await store.addUser(name: "主管", role: .supervisor)
+            try await store.setDevicePatterns(userID: zhao.id, ["PJSIP/zhao-*", "SIP/7012*"])
+            let identities = try await store.agentIdentities()
+            #expect(identities.map(\.name) == ["赵强"])
+            #expect(identities.first?.devicePatterns == ["PJSIP/zhao-*", "SIP/7012*"] && identities.first?.extension == "1002")
+            try await store.setDevicePatterns(userID: zhao.id, [])
+            #expect(try await store.agentIdentities().first?.devicePatterns == [])
+        }
+    }
+}

@@ -3,7 +3,7 @@ import CRM
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "users", abstract: "Manage agents, supervisors and admins.",
-                                                    subcommands: [Add.self, List.self])
+                                                    subcommands: [Add.self, List.self, Devices.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user; prints the new API token on the last line.")
@@ -33,6 +33,28 @@ struct UsersCommand: AsyncParsableCommand {
                 for user in try await store.users() {
                     print("\(user.id)\t\(user.role.rawValue)\t\(user.name)\t\(user.extension ?? "-")")
                 }
+            }
+        }
+    }
+}
+
+extension UsersCommand {
+    struct Devices: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the extra device patterns that identify a user's phones (besides their extension).",
+            discussion: "Globs with * and ?, e.g. --pattern 'PJSIP/zhao-*' --pattern 'SIP/7012*'. No --pattern clears them. A running daemon picks the change up within a minute.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "The user's name") var name: String
+        @Option(help: "A device glob; repeat for several") var pattern: [String] = []
+
+        func run() async throws {
+            if let bad = pattern.first(where: { $0.isEmpty || $0.contains(",") || $0.contains(where: \.isWhitespace) }) {
+                throw CommandFailure("pattern '\(bad)' is not usable: no spaces or commas, e.g. PJSIP/zhao-*")
+            }
+            try await withStore(options) { store, _ in
+                guard let user = try await store.user(named: name) else { throw CommandFailure("no user named '\(name)' (calldesk users list)") }
+                try await store.setDevicePatterns(userID: user.id, pattern)
+                print(pattern.isEmpty ? "\(user.name): device patterns cleared" : "\(user.name): devices \(pattern.joined(separator: ", "))")
             }
         }
     }
