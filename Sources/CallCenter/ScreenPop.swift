@@ -29,7 +29,7 @@ public struct ScreenPop: Sendable, Hashable, Codable {
     /// Every customer on the number (several when a family shares a phone).
     public let customers: [CustomerCard]
     /// No customer has this number: the UI offers to create a lead with it pre-filled.
-    public var newCaller: Bool { customers.isEmpty }
+    public let newCaller: Bool
     /// Extension of the agent who answered (with `.answered`).
     public var answeredBy: String?
 
@@ -45,41 +45,12 @@ public struct ScreenPop: Sendable, Hashable, Codable {
         self.ringingSince = ringingSince
         self.waitSeconds = waitSeconds
         self.customers = customers
+        newCaller = customers.isEmpty
         self.answeredBy = answeredBy
     }
 
     enum CodingKeys: String, CodingKey {
         case event, pbx, number, e164, callerName, queue, ringingSince, waitSeconds, customers, newCaller, answeredBy
         case callID = "callId"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(event: try container.decode(Event.self, forKey: .event), pbx: try container.decode(String.self, forKey: .pbx),
-                  callID: try container.decode(String.self, forKey: .callID),
-                  number: try container.decodeIfPresent(String.self, forKey: .number),
-                  e164: try container.decodeIfPresent(String.self, forKey: .e164),
-                  callerName: try container.decodeIfPresent(String.self, forKey: .callerName),
-                  queue: try container.decodeIfPresent(String.self, forKey: .queue),
-                  ringingSince: try container.decodeIfPresent(Date.self, forKey: .ringingSince),
-                  waitSeconds: try container.decodeIfPresent(Int.self, forKey: .waitSeconds),
-                  customers: try container.decode([CustomerCard].self, forKey: .customers),
-                  answeredBy: try container.decodeIfPresent(String.self, forKey: .answeredBy))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(event, forKey: .event)
-        try container.encode(pbx, forKey: .pbx)
-        try container.encode(callID, forKey: .callID)
-        try container.encodeIfPresent(number, forKey: .number)
-        try container.encodeIfPresent(e164, forKey: .e164)
-        try container.encodeIfPresent(callerName, forKey: .callerName)
-        try container.encodeIfPresent(queue, forKey: .queue)
-        try container.encodeIfPresent(ringingSince, forKey: .ringingSince)
-        try container.encodeIfPresent(waitSeconds, forKey: .waitSeconds)
-        try container.encode(customers, forKey: .customers)
-        try container.encode(newCaller, forKey: .newCaller)
-        try container.encodeIfPresent(answeredBy, forKey: .answeredBy)
     }
 }
