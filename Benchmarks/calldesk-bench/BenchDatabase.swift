@@ -17,6 +17,20 @@ enum BenchDatabase {
         ProcessInfo.processInfo.environment["CALLDESK_TEST_POSTGRES_URL"] == nil ? ["sqlite"] : ["sqlite", "postgres"]
     }
 
+    /// Runs `body` on a fresh database of each engine `selection` names (`sqlite`, `postgres`, `both`).
+    static func forEach(_ selection: String, _ body: (String, CRMStore) async throws -> Void) async throws {
+        for name in engines where selection == "both" || selection == name {
+            let (store, cleanup) = try await open(name)
+            do {
+                try await body(name, store)
+            } catch {
+                await cleanup()
+                throw error
+            }
+            await cleanup()
+        }
+    }
+
     static func open(_ engine: String) async throws -> (CRMStore, cleanup: @Sendable () async -> Void) {
         let normalizer = PhoneNormalizer(plan: .china, defaultAreaCode: "21")
         if engine == "postgres", let url = ProcessInfo.processInfo.environment["CALLDESK_TEST_POSTGRES_URL"] {

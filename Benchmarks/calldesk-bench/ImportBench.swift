@@ -13,25 +13,18 @@ struct ImportBench: AsyncParsableCommand {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-bench-\(UUID().uuidString).csv").path
         try writeCSV(to: path)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        for name in BenchDatabase.engines where engine == "both" || engine == name {
-            let (store, cleanup) = try await BenchDatabase.open(name)
-            do {
-                let importer = CustomerImporter(store: store, batchSize: 1_000)
-                let start = ContinuousClock.now
-                let report = try await importer.run(path: path, rejectsPath: path + ".rejects")
-                let elapsed = (ContinuousClock.now - start).seconds
-                print(String(format: "[%@] import %d rows: %.0f rows/s (%.1f s; %d created, %d rejected)",
-                             name, report.rowsRead, Double(report.rowsRead) / elapsed, elapsed, report.created, report.rejected))
-                let again = ContinuousClock.now
-                let second = try await importer.run(path: path, rejectsPath: path + ".rejects")
-                let againElapsed = (ContinuousClock.now - again).seconds
-                print(String(format: "[%@] re-import (idempotent) %d rows: %.0f rows/s, %d created",
-                             name, second.rowsRead, Double(second.rowsRead) / againElapsed, second.created))
-            } catch {
-                await cleanup()
-                throw error
-            }
-            await cleanup()
+        try await BenchDatabase.forEach(engine) { name, store in
+            let importer = CustomerImporter(store: store, batchSize: 1_000)
+            let start = ContinuousClock.now
+            let report = try await importer.run(path: path, rejectsPath: path + ".rejects")
+            let elapsed = (ContinuousClock.now - start).seconds
+            print(String(format: "[%@] import %d rows: %.0f rows/s (%.1f s; %d created, %d rejected)",
+                         name, report.rowsRead, Double(report.rowsRead) / elapsed, elapsed, report.created, report.rejected))
+            let again = ContinuousClock.now
+            let second = try await importer.run(path: path, rejectsPath: path + ".rejects")
+            let againElapsed = (ContinuousClock.now - again).seconds
+            print(String(format: "[%@] re-import (idempotent) %d rows: %.0f rows/s, %d created",
+                         name, second.rowsRead, Double(second.rowsRead) / againElapsed, second.created))
         }
     }
 

@@ -12,34 +12,27 @@ struct LookupBench: AsyncParsableCommand {
     @Option(help: "sqlite, postgres or both") var engine = "both"
 
     func run() async throws {
-        for name in BenchDatabase.engines where engine == "both" || engine == name {
-            let (store, cleanup) = try await BenchDatabase.open(name)
-            do {
-                let seedStart = ContinuousClock.now
-                let phones = try await seed(store)
-                let seeded = ContinuousClock.now - seedStart
-                print("[\(name)] seeded \(customers) customers with \(phones) phones in \(String(format: "%.1f", seeded.seconds)) s")
-                var generator = SystemRandomNumberGenerator()
-                // Warm up the connection and caches the way a running daemon would be.
-                for _ in 0..<1_000 { _ = try await store.customers(onNumber: Self.mobile(Int.random(in: 0..<customers, using: &generator))) }
-                var samples: [Duration] = []
-                samples.reserveCapacity(lookups)
-                var found = 0
-                for i in 0..<lookups {
-                    // Nine in ten callers are known customers; the rest are new numbers.
-                    let number = i % 10 == 9 ? "+8615\(String(format: "%09d", Int.random(in: 0..<999_999_999, using: &generator)))"
-                                             : Self.mobile(Int.random(in: 0..<customers, using: &generator))
-                    let start = ContinuousClock.now
-                    let matches = try await store.customers(onNumber: number)
-                    samples.append(ContinuousClock.now - start)
-                    found += matches.isEmpty ? 0 : 1
-                }
-                print("[\(name)] lookup by phone: \(LatencySummary(samples: samples)) (\(found) hits)")
-            } catch {
-                await cleanup()
-                throw error
+        try await BenchDatabase.forEach(engine) { name, store in
+            let seedStart = ContinuousClock.now
+            let phones = try await seed(store)
+            let seeded = ContinuousClock.now - seedStart
+            print("[\(name)] seeded \(customers) customers with \(phones) phones in \(String(format: "%.1f", seeded.seconds)) s")
+            var generator = SystemRandomNumberGenerator()
+            // Warm up the connection and caches the way a running daemon would be.
+            for _ in 0..<1_000 { _ = try await store.customers(onNumber: Self.mobile(Int.random(in: 0..<customers, using: &generator))) }
+            var samples: [Duration] = []
+            samples.reserveCapacity(lookups)
+            var found = 0
+            for i in 0..<lookups {
+                // Nine in ten callers are known customers; the rest are new numbers.
+                let number = i % 10 == 9 ? "+8615\(String(format: "%09d", Int.random(in: 0..<999_999_999, using: &generator)))"
+                                         : Self.mobile(Int.random(in: 0..<customers, using: &generator))
+                let start = ContinuousClock.now
+                let matches = try await store.customers(onNumber: number)
+                samples.append(ContinuousClock.now - start)
+                found += matches.isEmpty ? 0 : 1
             }
-            await cleanup()
+            print("[\(name)] lookup by phone: \(LatencySummary(samples: samples)) (\(found) hits)")
         }
     }
 

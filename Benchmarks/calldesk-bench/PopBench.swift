@@ -19,28 +19,21 @@ struct PopBench: AsyncParsableCommand {
     @Option(help: "sqlite, postgres or both") var engine = "both"
 
     func run() async throws {
-        for name in BenchDatabase.engines where engine == "both" || engine == name {
-            let (store, cleanup) = try await BenchDatabase.open(name)
-            do {
-                let seedStart = ContinuousClock.now
-                _ = try await LookupBench.parse(["--customers", String(customers)]).seed(store)
-                print("[\(name)] pop: seeded \(customers) customers in \(String(format: "%.1f", (ContinuousClock.now - seedStart).seconds)) s")
-                var tokens: [String] = []
-                for index in 0..<agents {
-                    tokens.append(try await store.addUser(name: "agent\(1001 + index)", role: .agent, extension: String(1001 + index)).token)
-                }
-                var simulator = SimulatorConfiguration.callCenter(agents: agents)
-                simulator.queues[0].strategy = "rrmemory"
-                simulator.queues[0].ringTimeout = 600
-                simulator.defaultAgent = .neverAnswers
-                try await BenchDaemon.run(store: store, simulator: simulator) { daemon in
-                    try await measure(daemon, tokens: tokens, engine: name)
-                }
-            } catch {
-                await cleanup()
-                throw error
+        try await BenchDatabase.forEach(engine) { name, store in
+            let seedStart = ContinuousClock.now
+            _ = try await LookupBench.parse(["--customers", String(customers)]).seed(store)
+            print("[\(name)] pop: seeded \(customers) customers in \(String(format: "%.1f", (ContinuousClock.now - seedStart).seconds)) s")
+            var tokens: [String] = []
+            for index in 0..<agents {
+                tokens.append(try await store.addUser(name: "agent\(1001 + index)", role: .agent, extension: String(1001 + index)).token)
             }
-            await cleanup()
+            var simulator = SimulatorConfiguration.callCenter(agents: agents)
+            simulator.queues[0].strategy = "rrmemory"
+            simulator.queues[0].ringTimeout = 600
+            simulator.defaultAgent = .neverAnswers
+            try await BenchDaemon.run(store: store, simulator: simulator) { daemon in
+                try await measure(daemon, tokens: tokens, engine: name)
+            }
         }
     }
 
@@ -97,9 +90,9 @@ final class PopRecord: Sendable {
     let samples = Mutex<[Duration]>([])
     let hits = Mutex(0)
 
-    static var decoder: JSONDecoder {
+    static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
-    }
+    }()
 }

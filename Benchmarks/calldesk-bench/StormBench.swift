@@ -16,20 +16,13 @@ struct StormBench: AsyncParsableCommand {
     @Option(help: "sqlite, postgres or both") var engine = "both"
 
     func run() async throws {
-        for name in BenchDatabase.engines where engine == "both" || engine == name {
-            let (store, cleanup) = try await BenchDatabase.open(name)
-            do {
-                for index in 0..<agents { _ = try await store.addUser(name: "agent\(1001 + index)", role: .agent, extension: String(1001 + index)) }
-                var simulator = SimulatorConfiguration.callCenter(agents: agents, answerAfter: 0.1, talk: 0.3)
-                simulator.queues[0].strategy = "rrmemory"
-                try await BenchDaemon.run(store: store, simulator: simulator) { daemon in
-                    try await storm(daemon, store: store, engine: name)
-                }
-            } catch {
-                await cleanup()
-                throw error
+        try await BenchDatabase.forEach(engine) { name, store in
+            for index in 0..<agents { _ = try await store.addUser(name: "agent\(1001 + index)", role: .agent, extension: String(1001 + index)) }
+            var simulator = SimulatorConfiguration.callCenter(agents: agents, answerAfter: 0.1, talk: 0.3)
+            simulator.queues[0].strategy = "rrmemory"
+            try await BenchDaemon.run(store: store, simulator: simulator) { daemon in
+                try await storm(daemon, store: store, engine: name)
             }
-            await cleanup()
         }
     }
 
