@@ -39,14 +39,16 @@ public final class CallLogService: Service {
                                          roster: roster, send: { try await ami.send($0) }, logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await writer.run() }
-            group.addTask { [configuration, logger] in await roster.keepFresh(every: configuration.agentRefreshInterval, logger: logger) }
+            group.addTask { [configuration, logger] in
+                await cancelWhenGracefulShutdown { await roster.keepFresh(every: configuration.agentRefreshInterval, logger: logger) }
+            }
             await cancelWhenGracefulShutdown {
                 var processor = processor
                 for await element in events { await processor.handle(element) }
             }
+            // The writer is never cancelled on a graceful stop: it ends once everything queued is written.
             logger.info("call log stopping; writing what is queued", metadata: ["backlog": "\(writer.backlog)"])
             writer.finish()
-            group.cancelAll()
         }
     }
 

@@ -6,6 +6,7 @@ import Logging
 import PBXSimulator
 import ServiceLifecycle
 import TestSupport
+import Synchronization
 import Testing
 
 @Suite("Call log across dropped links, restarts and a second daemon", .timeLimit(.minutes(2)))
@@ -90,4 +91,48 @@ struct CallLogResilienceTests {
             }
         }
     }
+}
+
+extension CallLogResilienceTests {
+    @Test("a graceful stop writes every call still queued, even while the database is slow", arguments: [TestEngine.sqlite])
+    func gracefulStopDrainsWrites(_ engine: TestEngine) async throws {
+        let seen = SeenCalls()
+        var simulator = SimulatorConfiguration.callCenter(agents: 1)
+        simulator.defaultAgent = .neverAnswers
+        try await DaemonHarness.run(engine, simulator: simulator, afterShutdown: { store in
+            try await seen.blocker.withLock { $0 }?.value
+            let logged = try await store.database.withConnection { sql in
+                try await sql.select().column("linkedid").from("calls").all(decodingColumn: "linkedid", as: String.self)
+            }
+            #expect(Set(logged) == seen.ids.withLock { $0 })
+            #expect(logged.count == 6)
+        }) { daemon in
+            await daemon.pbx.observe { message in
+                if message.eventName == "Newchannel", let linked = message["Linkedid"] { seen.ids.withLock { _ = $0.insert(linked) } }
+            }
+            for index in 0..<6 {
+                daemon.pbx.placeInboundCall(callerNumber: "1390013900\(index)", callerName: "", patience: 60)
+            }
+            // SQLite has one connection: holding it in a transaction stalls the call log's writer, so the
+            // calls' writes are still queued when the body returns and the graceful stop begins.
+            let (begun, began) = AsyncStream.makeStream(of: Void.self)
+            seen.blocker.withLock { blocker in
+                blocker = Task {
+                    try await daemon.store.database.withTransaction { _ in
+                        began.yield()
+                        try await Task.sleep(for: .milliseconds(800))
+                    }
+                }
+            }
+            for await _ in begun { break }
+            try await daemon.waitUntil("six calls seen") { seen.ids.withLock { $0.count } == 6 }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}
+
+final class SeenCalls: Sendable {
+    let ids = Mutex<Set<String>>([])
+    /// The task holding the database busy; awaited before the log is read.
+    let blocker = Mutex<Task<Void, any Error>?>(nil)
 }

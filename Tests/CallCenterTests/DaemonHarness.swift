@@ -35,6 +35,7 @@ struct DaemonHarness: Sendable {
                     callLog: CallLogConfiguration = CallLogConfiguration(),
                     reconnectDelay: Duration = .milliseconds(50),
                     prepare: @Sendable (CRMStore) async throws -> Void = { _ in },
+                    afterShutdown: @Sendable (CRMStore) async throws -> Void = { _ in },
                     _ body: @Sendable (DaemonHarness) async throws -> Void) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
             let alice = try await store.addUser(name: "王芳", role: .agent, extension: "1001", team: "hotline")
@@ -76,6 +77,7 @@ struct DaemonHarness: Sendable {
                 try await tasks.waitForAll()
             }
             await server.close()
+            try await afterShutdown(store)
         }
     }
 
