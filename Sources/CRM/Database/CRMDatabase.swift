@@ -20,11 +20,12 @@ public final class CRMDatabase: Sendable {
     private let pool: Pool
     private let eventLoopGroup: MultiThreadedEventLoopGroup
     private let logger: Logger
+    private let opening = OpeningCounter()
 
     /// AsyncKit's pools guard their state with a lock but are not annotated `Sendable`.
     private enum Pool: @unchecked Sendable {
-        case sqlite(EventLoopGroupConnectionPool<SQLiteConnectionSource>)
-        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>, searchPath: [String]?)
+        case sqlite(EventLoopGroupConnectionPool<OpeningCountingSource<SQLiteConnectionSource>>)
+        case postgres(EventLoopGroupConnectionPool<OpeningCountingSource<PostgresConnectionSource>>, searchPath: [String]?)
     }
 
     /// Opens a pool to `location`; call `shutdown()` when done.
@@ -42,7 +43,7 @@ public final class CRMDatabase: Sendable {
             eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let source = SQLiteConnectionSource(configuration: .init(storage: .file(path: absolute), enableForeignKeys: true))
             pool = .sqlite(EventLoopGroupConnectionPool(
-                source: source, maxConnectionsPerEventLoop: 1, requestTimeout: .seconds(30), logger: logger, on: eventLoopGroup))
+                source: OpeningCountingSource(base: source, opening: opening), maxConnectionsPerEventLoop: 1, requestTimeout: .seconds(30), logger: logger, on: eventLoopGroup))
         case .postgres(let url, let schema):
             engine = .postgres
             var configuration: SQLPostgresConfiguration
@@ -54,7 +55,7 @@ public final class CRMDatabase: Sendable {
             if let schema { configuration.searchPath = [schema] }
             eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             pool = .postgres(EventLoopGroupConnectionPool(
-                source: PostgresConnectionSource(sqlConfiguration: configuration),
+                source: OpeningCountingSource(base: PostgresConnectionSource(sqlConfiguration: configuration), opening: opening),
                 maxConnectionsPerEventLoop: maxConnections, requestTimeout: .seconds(30), logger: logger, on: eventLoopGroup),
                 searchPath: schema.map { [$0] })
         }
@@ -138,6 +139,9 @@ public final class CRMDatabase: Sendable {
         case .sqlite(let pool): try? await pool.shutdownAsync()
         case .postgres(let pool, _): try? await pool.shutdownAsync()
         }
+        // A connection still opening would be torn down with the event loops; let it finish (the
+        // closed pool then closes it). Bounded by the connect timeout a hung server could cause.
+        await opening.settle(limit: .seconds(10))
         try? await eventLoopGroup.shutdownGracefully()
     }
 }
