@@ -277,8 +277,9 @@ struct TrafficGeneratorTests {
                     if event.name == "Hangup", event.message["Channel"]?.hasPrefix("Local/100@inbound") == true,
                        event.message["Channel"]?.hasSuffix(";1") == true {
                         callersGone += 1
-                        if callersGone == calls { return counts }
                     }
+                    // A call's AgentComplete may follow its caller's Hangup: wait for both.
+                    if callersGone == calls, counts["AgentComplete", default: 0] == counts["AgentConnect", default: 0] { return counts }
                 }
                 return counts
             }
