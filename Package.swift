@@ -62,11 +62,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Asterisk REST Interface client: REST over async-http-client and typed events; knows nothing of the CRM.
+        // Asterisk REST Interface client: REST over async-http-client, the event WebSocket (hummingbird-websocket's
+        // client) with typed events; knows nothing of the CRM.
         .target(
             name: "ARI",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -99,11 +103,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // A simulated Asterisk speaking the real AMI wire protocol on loopback.
+        // A simulated Asterisk speaking the real AMI and ARI wire protocols on loopback.
         .target(
             name: "PBXSimulator",
             dependencies: [
                 "AMI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -156,7 +162,12 @@ let package = Package(
         // Helpers shared by the test targets.
         .target(
             name: "TestSupport",
-            dependencies: ["CRM", "Telephony", .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: [
+                "CRM", "Telephony",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -191,7 +202,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ARITests",
-            dependencies: ["ARI", "PBXSimulator", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ARI", "PBXSimulator", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -59,9 +59,25 @@ public struct ARIClient: Sendable {
     public func answer(_ channelID: String) async throws(ARIError) { try await send(.POST, "/channels/\(Self.escape(channelID))/answer") }
     public func ring(_ channelID: String) async throws(ARIError) { try await send(.POST, "/channels/\(Self.escape(channelID))/ring") }
 
-    /// Hangs up with a reason (`normal`, `busy`, `congestion`, `no_answer`, …).
-    public func hangup(_ channelID: String, reason: String? = nil) async throws(ARIError) {
-        try await send(.DELETE, "/channels/\(Self.escape(channelID))", query: reason.map { [("reason", $0)] } ?? [])
+    /// Hangs up with a reason (`normal`, `busy`, `congestion`, `no_answer`, …) or a Q.850 cause code.
+    public func hangup(_ channelID: String, reason: String? = nil, reasonCode: Int? = nil) async throws(ARIError) {
+        let query = (reason.map { [("reason", $0)] } ?? []) + (reasonCode.map { [("reason_code", String($0))] } ?? [])
+        try await send(.DELETE, "/channels/\(Self.escape(channelID))", query: query)
+    }
+
+    /// Leaves Stasis; the channel goes on in the dialplan where it was.
+    public func continueInDialplan(_ channelID: String) async throws(ARIError) {
+        try await send(.POST, "/channels/\(Self.escape(channelID))/continue")
+    }
+
+    /// Plays `media` (`sound:…`) to the channel.
+    public func play(_ channelID: String, media: String, playbackID: String? = nil) async throws(ARIError) -> ARIPlayback {
+        try await call(.POST, "/channels/\(Self.escape(channelID))/play", query: [("media", media)] + (playbackID.map { [("playbackId", $0)] } ?? []))
+    }
+
+    /// The application's registration (`GET /applications/{name}`); 404 while no event socket registers it.
+    public func application(_ name: String) async throws(ARIError) -> ARIApplication {
+        try await call(.GET, "/applications/\(Self.escape(name))")
     }
 
     public func createBridge(type: String = "mixing", name: String? = nil) async throws(ARIError) -> ARIBridge {

@@ -14,6 +14,11 @@ public final class SimulatedPBX: @unchecked Sendable {
     var queues: [String: SimQueue] = [:]
     private var queueOrder: [String] = []
     private var listeners: [Int: (AMIMessage) -> Void] = [:]
+    var ariListeners: [Int: (app: String, send: (String) -> Void)] = [:]
+    var nextARIListener = 0
+    var ariBridges: [String: SimARIBridge] = [:]
+    /// Work to do when an ARI client answers a channel (keyed by Uniqueid).
+    var onAnswer: [String: () -> Void] = [:]
     private var nextListener = 0
     private var localSequence = 0
     private var cachedCdrFormatter: DateFormatter?
@@ -97,15 +102,18 @@ public final class SimulatedPBX: @unchecked Sendable {
     // MARK: Channels
 
     /// Creates a Local channel pair `Local/exten@context-XXXXXXXX;1/;2` and announces both.
-    func makeLocalPair(exten: String, context: String, firstLegExten: String? = nil, linkedID: String?) -> (SimChannel, SimChannel) {
+    /// `ids` are the ARI `channelId` / `otherChannelId` (Asterisk makes them the Uniqueids).
+    func makeLocalPair(exten: String, context: String, firstLegExten: String? = nil, linkedID: String?,
+                       ids: (String?, String?) = (nil, nil)) -> (SimChannel, SimChannel) {
         let base = "Local/\(exten)@\(context)-\(String(format: "%08x", localSequence))"
         localSequence += 1
         let now = Date()
-        let firstID = nextUniqueID()
+        let firstID = ids.0 ?? nextUniqueID()
+        let secondID = ids.1 ?? nextUniqueID()
         let linked = linkedID ?? firstID
         let one = SimChannel(name: base + ";1", uniqueID: firstID, linkedID: linked, state: .down, context: context,
                              exten: firstLegExten ?? exten, now: now)
-        let two = SimChannel(name: base + ";2", uniqueID: nextUniqueID(), linkedID: linked, state: .ring, context: context,
+        let two = SimChannel(name: base + ";2", uniqueID: secondID, linkedID: linked, state: .ring, context: context,
                              exten: exten, now: now)
         one.peer = two
         two.peer = one
@@ -121,15 +129,21 @@ public final class SimulatedPBX: @unchecked Sendable {
         channel.state = state
         if state == .up, channel.answeredAt == nil { channel.answeredAt = Date() }
         emit("Newstate", channel.block())
+        emitARI("ChannelStateChange", about: channel)
     }
 
     /// Hangs up `channel` and, as Local channels do, its peer; queue and bridge roles are
     /// unwound first so the events come out as Asterisk orders them.
-    func hangup(_ channel: SimChannel, cause: Int = 16) {
+    /// `requestCause` is what ARI's ChannelHangupRequest reports (32 when an ARI client hung up);
+    /// a Local `;2` whose `;1` an ARI client hung up asks twice, as its dialplan application returns.
+    func hangup(_ channel: SimChannel, cause: Int = 16, requestCause: Int? = nil, secondRequest: Bool = false) {
         guard !channel.isGone else { return }
         if let (queue, caller) = waitingCaller(channel) {
             abandon(caller, in: queue)
         }
+        emitARI("ChannelHangupRequest", about: channel, ["cause": requestCause ?? cause])
+        if secondRequest { emitARI("ChannelHangupRequest", about: channel, ["cause": 16]) }
+        if let ariBridge = channel.ariBridgeID { leaveARIBridge(ariBridge, channel) }
         let bridge = channel.bridgeID
         if let bridge { leaveBridge(bridge, channel) }
         channel.isGone = true
@@ -137,9 +151,15 @@ public final class SimulatedPBX: @unchecked Sendable {
         stats.channelsHungUp += 1
         emit("Hangup", channel.block() + [("Cause", String(cause)), ("Cause-txt", Self.causeText(cause))])
         if channel.name.hasSuffix(";1") { emitCdr(for: channel, cause: cause) }
+        if channel.stasisApp != nil { leaveStasis(channel) }
+        emitARI("ChannelDestroyed", about: channel, ["cause": cause, "cause_txt": Self.causeText(cause)])
         if let bridge { dissolveBridge(bridge) }
-        // A Local peer follows with the same cause, except after busy/congestion (Asterisk reports 0 there).
-        if let peer = channel.peer, !peer.isGone { hangup(peer, cause: [17, 34].contains(cause) ? 0 : cause) }
+        // A Local peer follows with the same cause, except when the dialled side (;2) was busy or
+        // congested: Asterisk reports 0 for the originating side then.
+        let peerCause = channel.name.hasSuffix(";2") && [17, 34].contains(cause) ? 0 : cause
+        if let peer = channel.peer, !peer.isGone {
+            hangup(peer, cause: peerCause, secondRequest: requestCause != nil && channel.name.hasSuffix(";1"))
+        }
         onHangup[channel.name]?()
         onHangup[channel.name] = nil
     }

@@ -23,6 +23,12 @@ final class SimChannel {
     weak var peer: SimChannel?
     var isGone = false
     var variables: [String: String] = [:]
+    /// The ARI application that originated this channel: it hears every event of the channel.
+    var ariOwner: String?
+    /// The Stasis application the channel is in now (it hears events until StasisEnd).
+    var stasisApp: String?
+    /// The ARI bridge the channel is in.
+    var ariBridgeID: String?
 
     /// Asterisk's channel states as numbers and words.
     enum State: Int {

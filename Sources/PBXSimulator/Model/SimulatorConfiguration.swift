@@ -54,6 +54,8 @@ public struct SimulatorConfiguration: Sendable {
     }
 
     public var users: [String: User]
+    /// ARI users (ari.conf) and their passwords.
+    public var ariUsers: [String: String] = ["crmd": "crmd-secret"]
     public var queues: [Queue]
     /// Behaviour by agent extension (`1001`); others use `defaultAgent`.
     public var agents: [String: AgentBehaviour]

@@ -222,12 +222,7 @@ final class SimAMISession: ChannelInboundHandler, @unchecked Sendable {
             reply(context, action, success: false, [("Message", "Channel not specified")])
             return
         }
-        var callerID: (String, String)?
-        if let text = action["CallerID"] {
-            let number = text.split(separator: "<").dropFirst().first.map { String($0.dropLast(text.hasSuffix(">") ? 1 : 0)) } ?? text
-            let name = text.split(separator: "<").first.map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) } ?? ""
-            callerID = (number, name.isEmpty ? number : name)
-        }
+        let callerID = action["CallerID"].map(SimulatedPBX.parseCallerID)
         var variables: [String: String] = [:]
         for assignment in action.values("Variable") {
             let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
