@@ -82,13 +82,14 @@ struct ARIEventClientTests {
     @Test("a socket Asterisk closes is reopened with backoff; each connection is a new generation")
     func reconnects() async throws {
         let recorded = ARIFixtures.messages("set-b/ari-03-stasis-inbound.events.jsonl")
-        let sessions: [ARIEventReplayServer.Session] = [.init(messages: [recorded[0]], closes: true),
+        // The first socket closes at once (with nothing to lose: see ARIEventReplayServer); the second stays.
+        let sessions: [ARIEventReplayServer.Session] = [.init(messages: [], closes: true),
                                                         .init(messages: [recorded[1]], closes: false)]
         try await Self.withReplay(sessions) { port in
             try await Self.withClient(Self.configuration(port: port)) { elements in
                 var elements = elements
                 var seen: [String] = []
-                while seen.count < 5, let element = await elements.next() {
+                while seen.count < 4, let element = await elements.next() {
                     switch element {
                     case .connected(let generation): seen.append("connected \(generation)")
                     case .event(let event): seen.append(event.type)
@@ -96,7 +97,7 @@ struct ARIEventClientTests {
                     default: seen.append("\(element)")
                     }
                 }
-                #expect(seen == ["connected 1", "StasisStart", "disconnected", "connected 2", "ChannelStateChange"])
+                #expect(seen == ["connected 1", "disconnected", "connected 2", "ChannelStateChange"])
             }
         }
     }

@@ -9,14 +9,16 @@ import Telephony
 struct SimulatePBXCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate-pbx",
-        abstract: "Run a simulated Asterisk (AMI on 127.0.0.1) with the users, queues and contexts of the captured one.",
+        abstract: "Run a simulated Asterisk (AMI and ARI on 127.0.0.1) with the users, queues and contexts of the captured one.",
         discussion: """
             Users crmd/crmd-secret and readonly/ro-secret; queue hotline (Local/1001…@agents/n); dial \
             Local/100@inbound for a hotline call, Local/<number>@customers to call a customer (555 busy, \
-            556 congestion, 557 no answer). With --calls-per-second it generates hotline traffic.
+            556 congestion, 557 no answer). ARI user crmd/crmd-secret; Local/200@stasis enters the Stasis app \
+            crmd. With --calls-per-second it generates hotline traffic.
             """)
     @OptionGroup var options: GlobalOptions
     @Option(help: "AMI port on 127.0.0.1") var amiPort = 5038
+    @Option(help: "ARI (HTTP and event WebSocket) port on 127.0.0.1; 0 turns it off") var ariPort = 8088
     @Option(help: "Hotline agents (members Local/1001@agents/n …)") var agents = 2
     @Option(help: "Inbound calls per second (0: no traffic)") var callsPerSecond = 0.0
     @Option(help: "Share of callers who hang up while waiting") var abandon = 0.1
@@ -34,9 +36,11 @@ struct SimulatePBXCommand: AsyncParsableCommand {
         let logger = Logger(label: "calldesk.simulator")
         let simulator = PBXSimulatorService(
             configuration: .callCenter(agents: agents, answerAfter: answerAfter, talk: talk), amiPort: amiPort,
+            ariPort: ariPort > 0 ? ariPort : nil,
             traffic: callsPerSecond > 0 ? TrafficGenerator(callsPerSecond: callsPerSecond, callerNumbers: callers, abandonProbability: abandon) : nil,
             logger: logger)
-        print("simulated PBX: AMI on 127.0.0.1:\(amiPort) (crmd / crmd-secret), \(agents) hotline agents"
+        print("simulated PBX: AMI on 127.0.0.1:\(amiPort) (crmd / crmd-secret)"
+            + (ariPort > 0 ? ", ARI on http://127.0.0.1:\(ariPort)/ari (crmd / crmd-secret)" : "") + ", \(agents) hotline agents"
             + (callsPerSecond > 0 ? ", \(callsPerSecond) calls/s" : "") + "; Ctrl-C stops it")
         let group = ServiceGroup(services: [simulator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
