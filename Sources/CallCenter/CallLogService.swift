@@ -52,12 +52,13 @@ public final class CallLogService: Service {
         }
     }
 
-    /// A missed inbound call (abandoned or unanswered) becomes a callback task: for the customer's
-    /// owner, or for the queue's team when the caller is unknown.
+    /// A missed inbound call (abandoned, unanswered, or sent to voicemail) becomes a callback task:
+    /// for the customer's owner, or for the queue's team when the caller is unknown.
     static func afterCall(_ recorded: CRMStore.RecordedCall, _ entry: CallEntry, store: CRMStore,
                           configuration: CallLogConfiguration, logger: Logger) async throws {
         guard entry.direction == CallDirection.inbound.rawValue,
-              entry.result == CallResult.abandoned.rawValue || entry.result == CallResult.noAnswer.rawValue else { return }
+              let result = entry.result.flatMap(CallResult.init(rawValue:)),
+              [.abandoned, .noAnswer, .voicemail].contains(result) else { return }
         let customers = entry.customerIDs.isEmpty ? [] : try await store.summaries(ids: entry.customerIDs)
         let owner = customers.first?.ownerID
         let phone = entry.caller.flatMap { store.normalizer.normalize($0).phoneNumber?.e164 } ?? entry.caller

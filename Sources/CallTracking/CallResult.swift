@@ -13,6 +13,8 @@ public enum CallResult: String, Sendable, Hashable, Codable, CaseIterable {
     case invalidNumber = "invalid_number"
     /// Q.850 34, 38, 41, 42, 44: congestion or a network fault.
     case networkFailure = "network_failure"
+    /// Nobody answered and the caller reached voicemail (CallDesk's dialplan announces it with
+    /// `UserEvent(CallDesk,Result: voicemail)`).
     case voicemail
     /// Anything else that ended without an answer.
     case failed

@@ -24,6 +24,9 @@ public struct CallTracker: Sendable {
         var live: Set<String> = []
         var firstLeg: String
         var abandoned = false
+        /// The caller reached voicemail (the dialplan's `UserEvent(CallDesk,Result: voicemail)`, or
+        /// `VoiceMail` seen running when dialplan events are on).
+        var voicemail = false
         var originateReason: Int?
         var lastSeen: Date
     }
@@ -86,6 +89,12 @@ public struct CallTracker: Sendable {
             if let uniqueID = message["Uniqueid"], let id = callOfLeg[uniqueID], let reason = message.as(OriginateResponseEvent.self)?.reason {
                 calls[id]?.originateReason = reason
             }
+        case "UserEvent":
+            if message["UserEvent"] == "CallDesk", message["Result"] == CallResult.voicemail.rawValue {
+                withCall(of: message) { $0.voicemail = true }
+            }
+        case "Newexten":
+            if message["Application"]?.lowercased() == "voicemail" { withCall(of: message) { $0.voicemail = true } }
         case "VarSet":
             if message["Variable"] == "CALLDESK_TASK", let value = message["Value"] { withCall(of: message) { $0.record.taskTag = value } }
         case "Hangup":
@@ -249,6 +258,7 @@ public struct CallTracker: Sendable {
     private func result(of call: Tracked) -> CallResult {
         let record = call.record
         if record.answeredBy != nil || (record.direction != .inbound && record.answerAt != nil) { return .answered }
+        if call.voicemail { return .voicemail }
         if call.abandoned { return .abandoned }
         if record.direction == .inbound { return .noAnswer }
         if let reason = call.originateReason, reason != 4 { return CallResult(originateReason: reason) }

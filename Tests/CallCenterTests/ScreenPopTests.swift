@@ -92,4 +92,21 @@ struct ScreenPopTests {
             #expect(unknown.ownerId == nil && unknown.teamId == daemon.alice.user.teamID && unknown.phoneE164 == "+8613900139000")
         }
     }
+
+    @Test("a caller nobody answers leaves a voicemail: one record with the result voicemail, and the owner's callback",
+          arguments: TestEngine.available)
+    func voicemail(_ engine: TestEngine) async throws {
+        var simulator = Self.oneAgent(.neverAnswers)
+        simulator.queueWait = 1
+        simulator.voicemailAfterQueue = 1
+        try await DaemonHarness.run(engine, simulator: simulator) { daemon in
+            daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 30)
+            let calls = try await daemon.endedCalls(1)
+            #expect(calls.count == 1 && calls[0].result == "voicemail" && calls[0].queue == "hotline" && calls[0].agentID == nil)
+            try await daemon.waitUntil("a callback") { try await !daemon.store.openTasks(kind: TaskKind.callback).isEmpty }
+            let task = try #require(try await daemon.store.openTasks(kind: TaskKind.callback).first)
+            #expect(task.customerId == daemon.knownCustomer && task.ownerId == daemon.alice.user.id)
+            #expect(task.note?.contains("voicemail") == true)
+        }
+    }
 }

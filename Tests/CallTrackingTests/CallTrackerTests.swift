@@ -97,6 +97,24 @@ struct CallTrackerTests {
         #expect(tracker.liveCalls.map(\.linkedID) == ["2.1"])
     }
 
+    @Test("a caller who reaches voicemail is logged as voicemail, announced by CallDesk's UserEvent or seen in Newexten",
+          arguments: [["Event": "UserEvent", "UserEvent": "CallDesk", "Result": "voicemail"],
+                      ["Event": "Newexten", "Application": "VoiceMail", "AppData": "hotline@calldesk,u"]])
+    func voicemail(_ signal: [String: String]) throws {
+        var tracker = CallTracker(pbx: "main")
+        let start = Date(timeIntervalSince1970: 1_000)
+        let leg: [(String, String)] = [("Channel", "PJSIP/trunk-00000001"), ("ChannelState", "6"), ("CallerIDNum", "13800138000"),
+                                       ("Context", "inbound"), ("Exten", "100"), ("Uniqueid", "1.1"), ("Linkedid", "1.1")]
+        func event(_ fields: [(String, String)]) -> AMIMessage { AMIMessage(headers: fields + leg) }
+        _ = tracker.handle(event([("Event", "Newchannel")]), receivedAt: start)
+        _ = tracker.handle(event([("Event", "QueueCallerJoin"), ("Queue", "hotline"), ("Position", "1")]), receivedAt: start)
+        _ = tracker.handle(event([("Event", "QueueCallerLeave"), ("Queue", "hotline")]), receivedAt: start)
+        _ = tracker.handle(event(signal.sorted { $0.key == "Event" && $1.key != "Event" }.map { ($0.key, $0.value) }), receivedAt: start)
+        let record = try #require(finished(tracker.handle(event([("Event", "Hangup"), ("Cause", "16")]),
+                                                          receivedAt: start.addingTimeInterval(40))).first)
+        #expect(record.result == CallResult.voicemail && record.queue == "hotline" && record.answeredBy == nil)
+    }
+
     @Test("Q.850 causes and originate reasons map to business results", arguments: [
         (17, CallResult.busy), (19, .noAnswer), (18, .noAnswer), (21, .rejected), (1, .invalidNumber), (28, .invalidNumber),
         (34, .networkFailure), (38, .networkFailure), (0, .failed), (127, .failed),

@@ -18,10 +18,14 @@ extension SimulatedPBX {
         ringMembers(for: caller, in: queue)
         after(configuration.queueWait) { [weak self] in
             guard let self, !caller.answered, !channel.isGone, queue.position(of: channel) != nil else { return }
-            // Queue() timed out: the caller leaves the queue and the dialplan hangs up.
+            // Queue() timed out: the caller leaves the queue; the dialplan hangs up or takes a message.
             self.cancelRinging(caller, in: queue)
             self.leave(caller, queue: queue)
-            self.hangup(channel)
+            if let message = self.configuration.voicemailAfterQueue {
+                self.leaveVoicemail(channel, for: message)
+            } else {
+                self.hangup(channel)
+            }
             self.offerWaitingCallers()
         }
     }
@@ -167,5 +171,17 @@ extension SimulatedPBX {
                 ringMembers(for: caller, in: queue)
             }
         }
+    }
+
+    /// `UserEvent(CallDesk,Result: voicemail)` then `VoiceMail(hotline@calldesk,u)`, as dialplans/calldesk.conf does.
+    private func leaveVoicemail(_ channel: SimChannel, for seconds: Double) {
+        channel.priority += 1
+        emit("UserEvent", privilege: "user,all", channel.block() + [("UserEvent", "CallDesk"), ("Result", "voicemail")])
+        channel.priority += 1
+        channel.application = "VoiceMail"
+        channel.applicationData = "hotline@calldesk,u"
+        emit("Newexten", privilege: "dialplan,all", channel.block() + [("Extension", channel.exten), ("Application", "VoiceMail"),
+                                                                        ("AppData", channel.applicationData)])
+        after(seconds) { [weak self] in self?.hangup(channel) }
     }
 }

@@ -67,6 +67,9 @@ public struct SimulatorConfiguration: Sendable {
     public var timeScale: Double
     /// Seconds `Queue()` waits for an answer before the caller continues the dialplan (and hangs up).
     public var queueWait: Double
+    /// Seconds a caller whose queue wait ran out spends leaving a voicemail (CallDesk's dialplan);
+    /// `nil` hangs up at once (the captures' dialplan).
+    public var voicemailAfterQueue: Double? = nil
     /// Spread of agents' talk times: each call talks `talk × uniform(1 − v, 1 + v)` seconds.
     public var talkTimeVariation: Double = 0
 
