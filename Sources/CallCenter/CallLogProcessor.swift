@@ -185,6 +185,7 @@ struct CallLogProcessor {
         record.queue = call.queue
         record.ringAt = call.ringAt
         record.answerAt = call.answerAt
+        record.queuePosition = call.queuePosition
         record.holdTime = call.holdTime
         record.agentsRung = call.agentsRung.map { AgentRef(extension: DeviceName.extension(of: $0), memberName: nil, device: $0) }
         if call.answerAt != nil, let device = call.agentsRung.last ?? call.agentID.map({ "user/\($0)" }) {
@@ -232,6 +233,7 @@ struct CallLogProcessor {
         entry.lastSeenAt = time
         entry.result = record.endAt == nil ? nil : record.result?.rawValue
         entry.hangupCause = record.hangupCause
+        entry.queuePosition = record.queuePosition
         entry.holdTime = record.holdTime
         entry.talkTime = record.talkTime
         entry.recording = context?.recording ?? record.recording

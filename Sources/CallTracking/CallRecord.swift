@@ -16,6 +16,8 @@ public struct CallRecord: Sendable, Hashable {
     public var answerAt: Date?
     public var endAt: Date?
     /// Seconds waited in the queue; seconds talked.
+    /// Position in the queue when the caller joined it (`QueueCallerJoin` Position).
+    public var queuePosition: Int?
     public var holdTime: Int?
     public var talkTime: Int?
     public var result: CallResult?

@@ -59,7 +59,10 @@ public struct CallTracker: Sendable {
         case "NewCallerid", "Newstate":
             return update(AMIChannelSnapshot(message), at: time, stateChange: message.eventName == "Newstate")
         case "QueueCallerJoin":
-            withCall(of: message) { $0.record.queue = message["Queue"] }
+            withCall(of: message) { call in
+                call.record.queue = message["Queue"]
+                call.record.queuePosition = message["Position"].flatMap { Int($0) }
+            }
         case "AgentCalled":
             guard let event = message.as(AgentCalledEvent.self) else { return [] }
             return ringing(agent(event), channel: event.channel, at: time)

@@ -84,6 +84,7 @@ struct ScreenPopTests {
             daemon.pbx.placeInboundCall(callerNumber: "13900139000", callerName: "", patience: 1)
             let calls = try await daemon.endedCalls(2)
             #expect(calls.count == 2 && calls.allSatisfy { $0.result == "abandoned" })
+            #expect(Set(calls.map(\.queuePosition)) == [1, 2])
             try await daemon.waitUntil("two callbacks") { try await daemon.store.openTasks(kind: TaskKind.callback).count == 2 }
             let tasks = try await daemon.store.openTasks(kind: TaskKind.callback)
             let known = try #require(tasks.first { $0.customerId == daemon.knownCustomer })

@@ -33,7 +33,7 @@ struct CallTrackerTests {
         let call = try #require(records.first)
         #expect(call.direction == .inbound)
         #expect(call.externalNumber == "13800138000" && call.externalName == "Zhang San")
-        #expect(call.queue == "hotline")
+        #expect(call.queue == "hotline" && call.queuePosition == 1)
         #expect(call.agentsRung.map(\.memberName) == ["Agent1002", "Agent1001"])
         #expect(call.agentsRung.map(\.extension) == ["1002", "1001"])
         #expect(call.answeredBy?.extension == "1001")

@@ -23,6 +23,8 @@ public struct CallEntry: Sendable, Hashable {
     public var lastSeenAt: Date?
     public var result: String?
     public var hangupCause: Int?
+    /// Position in the queue when the caller joined it (1 = first in line).
+    public var queuePosition: Int?
     public var holdTime: Int?
     public var talkTime: Int?
     public var recording: String?

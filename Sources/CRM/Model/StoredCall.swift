@@ -19,6 +19,8 @@ public struct StoredCall: Sendable, Hashable, Codable {
     public let lastSeenAt: Date?
     public let result: String?
     public let hangupCause: Int?
+    /// Position in the queue when the caller joined it.
+    public let queuePosition: Int?
     public let holdTime: Int?
     public let talkTime: Int?
     public let recording: String?
@@ -31,7 +33,7 @@ public struct StoredCall: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, pbx, direction, caller, callee, queue, agentsRung, ringAt, answerAt, endAt, lastSeenAt, result, hangupCause
-        case holdTime, talkTime, recording, status, endedBy, externalName
+        case queuePosition, holdTime, talkTime, recording, status, endedBy, externalName
         case linkedID = "linkedId", agentID = "agentId", taskID = "taskId"
         case customerIDs = "customerIds", interactionIDs = "interactionIds"
     }

@@ -71,7 +71,7 @@ extension CRMStore {
             ("callee", entry.callee), ("external_name", entry.externalName), ("queue", entry.queue), ("agent_id", entry.agentID),
             ("agents_rung", rung), ("ring_at", entry.ringAt), ("answer_at", entry.answerAt), ("end_at", entry.endAt),
             ("last_seen_at", entry.lastSeenAt), ("result", entry.result), ("hangup_cause", entry.hangupCause),
-            ("hold_time", entry.holdTime), ("talk_time", entry.talkTime), ("recording", entry.recording),
+            ("queue_position", entry.queuePosition), ("hold_time", entry.holdTime), ("talk_time", entry.talkTime), ("recording", entry.recording),
             ("task_id", entry.taskID), ("status", entry.status.rawValue), ("ended_by", entry.endedBy?.rawValue),
             ("updated_at", now),
         ]

@@ -69,11 +69,11 @@ extension CRMStore {
             let id: Int, pbx: String, linkedid: String, direction: String, caller: String?, callee: String?
             let externalName: String?, queue: String?, agentId: Int?, agentsRung: String?
             let ringAt: Date?, answerAt: Date?, endAt: Date?, lastSeenAt: Date?, result: String?, hangupCause: Int?
-            let holdTime: Int?, talkTime: Int?, recording: String?, taskId: Int?, status: CallStatus, endedBy: CallEndSource?
+            let queuePosition: Int?, holdTime: Int?, talkTime: Int?, recording: String?, taskId: Int?, status: CallStatus, endedBy: CallEndSource?
         }
         struct Link: Decodable { let callId: Int; let otherId: Int }
         let columns = ["id", "pbx", "linkedid", "direction", "caller", "callee", "external_name", "queue", "agent_id", "agents_rung",
-                       "ring_at", "answer_at", "end_at", "last_seen_at", "result", "hangup_cause", "hold_time", "talk_time", "recording",
+                       "ring_at", "answer_at", "end_at", "last_seen_at", "result", "hangup_cause", "queue_position", "hold_time", "talk_time", "recording",
                        "task_id", "status", "ended_by"]
         var select = query.from(SQLAlias(SQLIdentifier("calls"), as: SQLIdentifier("k")))
         for column in columns { select = select.column(SQLColumn(column, table: "k")) }
@@ -94,7 +94,7 @@ extension CRMStore {
                        callee: row.callee, externalName: row.externalName, queue: row.queue, agentID: row.agentId,
                        agentsRung: row.agentsRung.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [],
                        ringAt: row.ringAt, answerAt: row.answerAt, endAt: row.endAt, lastSeenAt: row.lastSeenAt, result: row.result,
-                       hangupCause: row.hangupCause, holdTime: row.holdTime, talkTime: row.talkTime, recording: row.recording,
+                       hangupCause: row.hangupCause, queuePosition: row.queuePosition, holdTime: row.holdTime, talkTime: row.talkTime, recording: row.recording,
                        taskID: row.taskId, status: row.status, endedBy: row.endedBy,
                        customerIDs: (customersOf[row.id] ?? []).map(\.otherId),
                        interactionIDs: (interactionsOf[row.id] ?? []).map(\.otherId))
