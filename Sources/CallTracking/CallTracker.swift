@@ -216,10 +216,11 @@ public struct CallTracker: Sendable {
         return [.agentRinging(agent: agent, call: call.record)]
     }
 
-    /// A direct dial to an agent's device (not through a queue) pops too.
+    /// A direct dial to an agent's device (not through a queue) pops too, and so does a dial after
+    /// the call was answered: a transfer to another agent (the queue dials nobody after its answer).
     private mutating func dialBegin(_ message: AMIMessage, at time: Date) -> [Output] {
         let destination = AMIChannelSnapshot(message, prefix: "Dest")
-        guard let linkedID = destination.linkedID, let call = calls[linkedID], call.record.queue == nil,
+        guard let linkedID = destination.linkedID, let call = calls[linkedID], call.record.queue == nil || call.record.answeredBy != nil,
               let device = destination.name, isAgentLeg(destination) else { return [] }
         return ringing(AgentRef(extension: DeviceName.extension(of: device), memberName: nil, device: device), channel: destination, at: time)
     }
@@ -227,9 +228,10 @@ public struct CallTracker: Sendable {
     private mutating func dialEnd(_ message: AMIMessage, at time: Date) -> [Output] {
         let destination = AMIChannelSnapshot(message, prefix: "Dest")
         guard message["DialStatus"] == "ANSWER", let linkedID = destination.linkedID, var call = calls[linkedID],
-              call.record.queue == nil, let device = destination.name, isAgentLeg(destination) else { return [] }
+              call.record.queue == nil || call.record.answeredBy != nil, let device = destination.name, isAgentLeg(destination) else { return [] }
         let agent = AgentRef(extension: DeviceName.extension(of: device), memberName: nil, device: device)
-        call.record.answeredBy = agent
+        // A transfer keeps the agent who took the call; the one it moved to is among the agents rung.
+        call.record.answeredBy = call.record.answeredBy ?? agent
         call.record.answerAt = call.record.answerAt ?? time
         calls[linkedID] = call
         return [.answered(agent: agent, call: call.record)]

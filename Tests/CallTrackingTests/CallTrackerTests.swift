@@ -115,6 +115,48 @@ struct CallTrackerTests {
         #expect(record.result == CallResult.voicemail && record.queue == "hotline" && record.answeredBy == nil)
     }
 
+    @Test("a call transferred from one agent to another stays one record: it pops on the second agent, ends with the last leg")
+    func transfer() throws {
+        var tracker = CallTracker(pbx: "main")
+        var clock = Date(timeIntervalSince1970: 2_000)
+        var outputs: [CallTracker.Output] = []
+        func feed(_ event: String, _ fields: [(String, String)]) {
+            clock.addTimeInterval(1)
+            outputs += tracker.handle(AMIMessage(headers: [("Event", event)] + fields), receivedAt: clock)
+        }
+        func channel(_ name: String, _ id: String, context: String, exten: String, state: String = "6", prefix: String = "") -> [(String, String)] {
+            [(prefix + "Channel", name), (prefix + "ChannelState", state), (prefix + "CallerIDNum", "13800138000"), (prefix + "Context", context),
+             (prefix + "Exten", exten), (prefix + "Uniqueid", id), (prefix + "Linkedid", "9.1")]
+        }
+        let caller = channel("PJSIP/trunk-00000009", "9.1", context: "inbound", exten: "100")
+        let first = channel("Local/1001@agents-00000001;1", "9.2", context: "agents", exten: "1001", prefix: "Dest")
+        let second = channel("PJSIP/1002-0000000a", "9.4", context: "agents", exten: "1002", state: "5", prefix: "Dest")
+        feed("Newchannel", caller)
+        feed("QueueCallerJoin", caller + [("Queue", "hotline"), ("Position", "1")])
+        feed("Newchannel", first.map { (String($0.0.dropFirst(4)), $0.1) })
+        feed("AgentCalled", caller + first + [("Queue", "hotline"), ("Interface", "Local/1001@agents/n"), ("MemberName", "Agent1001")])
+        feed("AgentConnect", caller + first + [("Queue", "hotline"), ("Interface", "Local/1001@agents/n"), ("MemberName", "Agent1001"),
+                                                ("HoldTime", "3")])
+        feed("QueueCallerLeave", caller + [("Queue", "hotline")])
+        // Agent 1001 blind-transfers the caller to 1002's desk phone.
+        feed("BlindTransfer", caller + [("Extension", "1002"), ("Context", "agents")])
+        feed("Newchannel", second.map { (String($0.0.dropFirst(4)), $0.1) })
+        feed("DialBegin", caller + second)
+        feed("Hangup", first.map { (String($0.0.dropFirst(4)), $0.1) } + [("Cause", "16")])
+        feed("DialEnd", caller + second + [("DialStatus", "ANSWER")])
+        #expect(finished(outputs).isEmpty)
+        feed("Hangup", second.map { (String($0.0.dropFirst(4)), $0.1) } + [("Cause", "16")])
+        feed("Hangup", caller + [("Cause", "16")])
+        let records = finished(outputs)
+        #expect(records.count == 1)
+        let call = try #require(records.first)
+        #expect(call.result == .answered && call.answeredBy?.extension == "1001")
+        #expect(call.agentsRung.map(\.extension) == ["1001", "1002"])
+        #expect(Set(call.legs) == ["9.1", "9.2", "9.4"])
+        let pops = outputs.compactMap { if case .agentRinging(let agent, _) = $0 { agent.extension } else { nil } }
+        #expect(pops == ["1001", "1002"])
+    }
+
     @Test("Q.850 causes and originate reasons map to business results", arguments: [
         (17, CallResult.busy), (19, .noAnswer), (18, .noAnswer), (21, .rejected), (1, .invalidNumber), (28, .invalidNumber),
         (34, .networkFailure), (38, .networkFailure), (0, .failed), (127, .failed),
