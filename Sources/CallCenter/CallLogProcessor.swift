@@ -10,10 +10,9 @@ import Telephony
 struct CallLogProcessor {
     /// What is known about one live call beyond the tracker's record.
     private struct CallContext {
-        var number: String?
-        var e164: String?
-        var customers: [CustomerMatch] = []
-        var cards: [CustomerCard]?
+        /// The outside number last handed to the lookup.
+        var lookedUp: String??
+        var identity: CallerLookup.Identity?
         var recording: String?
     }
 
@@ -23,6 +22,7 @@ struct CallLogProcessor {
     let store: CRMStore
     let hub: PopHub
     let writer: CallLogWriter
+    let lookup: CallerLookup
     let configuration: CallLogConfiguration
     let send: ActionSender
     var logger: Logger
@@ -31,12 +31,13 @@ struct CallLogProcessor {
     private(set) var tracker: CallTracker
     private var contexts: [String: CallContext] = [:]
 
-    init(pbx: String, store: CRMStore, hub: PopHub, writer: CallLogWriter, configuration: CallLogConfiguration,
+    init(pbx: String, store: CRMStore, hub: PopHub, writer: CallLogWriter, lookup: CallerLookup, configuration: CallLogConfiguration,
          roster: AgentRoster, send: @escaping ActionSender, logger: Logger) {
         self.pbx = pbx
         self.store = store
         self.hub = hub
         self.writer = writer
+        self.lookup = lookup
         self.configuration = configuration
         self.roster = roster
         self.send = send
@@ -65,7 +66,7 @@ struct CallLogProcessor {
     private mutating func apply(_ output: CallTracker.Output, at time: Date) async {
         switch output {
         case .started(let record):
-            await identify(record)
+            await lookUp(record)
             writer.enqueue(entry(record, at: time))
         case .agentRinging(let ref, let record):
             await identify(record)
@@ -78,34 +79,30 @@ struct CallLogProcessor {
         case .answered(let ref, let record):
             await hub.answered(pbx: pbx, callID: record.linkedID, byAgent: ref.flatMap(directory.agent(for:))?.userID, extension: ref?.extension)
             await startRecording(record)
+            await identify(record)
             writer.enqueue(entry(record, at: time))
         case .finished(let record):
             await hub.ended(pbx: pbx, callID: record.linkedID)
+            await identify(record)
             writer.enqueue(entry(record, at: time))
             contexts[record.linkedID] = nil
+            await lookup.forget(record.linkedID)
         }
     }
 
-    /// Finds the customers on the call's outside number, once per number.
-    private mutating func identify(_ record: CallRecord) async {
+    /// Starts finding the customers on the call's outside number (once per number), without waiting.
+    private mutating func lookUp(_ record: CallRecord) async {
         let number = record.externalNumber
-        if let context = contexts[record.linkedID], context.number == number { return }
-        var context = contexts[record.linkedID] ?? CallContext()
-        context.number = number
-        context.e164 = number.flatMap { store.normalizer.normalize($0).phoneNumber?.e164 }
-        context.customers = []
-        context.cards = nil
-        if let e164 = context.e164 {
-            do {
-                context.customers = try await store.customers(onNumber: e164)
-                if record.direction == .inbound, !context.customers.isEmpty {
-                    context.cards = try await store.customerCards(ids: context.customers.map(\.id))
-                }
-            } catch {
-                logger.error("customer lookup failed", metadata: ["call": "\(record.linkedID)", "number": "\(e164)", "error": "\(error)"])
-            }
-        }
-        contexts[record.linkedID] = context
+        if let context = contexts[record.linkedID], context.lookedUp == .some(number) { return }
+        contexts[record.linkedID, default: CallContext()].lookedUp = .some(number)
+        await lookup.begin(linkedID: record.linkedID, number: number, withCards: record.direction == .inbound)
+    }
+
+    /// The customers on the call's outside number; waits only if their lookup is still running.
+    private mutating func identify(_ record: CallRecord) async {
+        await lookUp(record)
+        guard let identity = await lookup.identity(of: record.linkedID) else { return }
+        contexts[record.linkedID, default: CallContext()].identity = identity
     }
 
     private mutating func pop(_ record: CallRecord, ref: AgentRef, at time: Date) async {
@@ -113,19 +110,22 @@ struct CallLogProcessor {
             logger.debug("device rang for a call but belongs to no CallDesk user", metadata: ["call": "\(record.linkedID)", "device": "\(ref.device)"])
             return
         }
-        var context = contexts[record.linkedID] ?? CallContext()
-        if context.cards == nil, !context.customers.isEmpty {
-            context.cards = (try? await store.customerCards(ids: context.customers.map(\.id))) ?? []
-            contexts[record.linkedID] = context
+        let identity = contexts[record.linkedID]?.identity
+        let customers = identity?.customers ?? []
+        var cards = identity?.cards ?? []
+        if cards.isEmpty, !customers.isEmpty {
+            // An outbound or internal call ringing an agent: its cards were not read up front.
+            cards = (try? await store.customerCards(ids: customers.map(\.id))) ?? []
+            contexts[record.linkedID]?.identity?.cards = cards
         }
         let wait = record.ringAt.map { max(0, Int(time.timeIntervalSince($0))) }
-        let pop = ScreenPop(event: .ringing, pbx: pbx, callID: record.linkedID, number: record.externalNumber, e164: context.e164,
+        let pop = ScreenPop(event: .ringing, pbx: pbx, callID: record.linkedID, number: record.externalNumber, e164: identity?.e164,
                             callerName: record.externalName, queue: record.queue, ringingSince: time, waitSeconds: wait,
-                            customers: context.cards ?? [])
+                            customers: cards)
         await hub.ring(pop, agentID: agent.userID)
         logger.info("screen-pop", metadata: [
             "call": "\(record.linkedID)", "agent": "\(agent.name)",
-            "customer": "\(context.customers.map { String($0.id) }.joined(separator: ","))",
+            "customer": "\(customers.map { String($0.id) }.joined(separator: ","))",
         ])
     }
 
@@ -239,7 +239,7 @@ struct CallLogProcessor {
         entry.recording = context?.recording ?? record.recording
         entry.taskID = record.taskTag.flatMap(Int.init)
         if entry.status == .ended { entry.endedBy = record.closedByResync ? .resync : .hangup }
-        entry.customerIDs = context?.customers.map(\.id) ?? []
+        entry.customerIDs = context?.identity?.customers.map(\.id) ?? []
         return entry
     }
 }

@@ -35,10 +35,12 @@ public final class CallLogService: Service {
         }
         let ami = self.ami
         let roster = try await AgentRoster(store: store)
-        let processor = CallLogProcessor(pbx: pbx, store: store, hub: hub, writer: writer, configuration: configuration,
+        let lookup = CallerLookup(store: store, logger: logger)
+        let processor = CallLogProcessor(pbx: pbx, store: store, hub: hub, writer: writer, lookup: lookup, configuration: configuration,
                                          roster: roster, send: { try await ami.send($0) }, logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await writer.run() }
+            group.addTask { await lookup.run() }
             group.addTask { [configuration, logger] in
                 await cancelWhenGracefulShutdown { await roster.keepFresh(every: configuration.agentRefreshInterval, logger: logger) }
             }
@@ -48,6 +50,7 @@ public final class CallLogService: Service {
             }
             // The writer is never cancelled on a graceful stop: it ends once everything queued is written.
             logger.info("call log stopping; writing what is queued", metadata: ["backlog": "\(writer.backlog)"])
+            lookup.finish()
             writer.finish()
         }
     }

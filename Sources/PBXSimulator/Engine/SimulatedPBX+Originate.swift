@@ -144,7 +144,10 @@ extension SimulatedPBX {
         case "inbound":
             let queueName = exten == "101" ? "nobody" : "hotline"
             channel.application = "Answer"
-            joinQueue(channel, queueName: queueName)
+            after(configuration.answerMediaWait) { [weak self] in
+                guard !channel.isGone else { return }
+                self?.joinQueue(channel, queueName: queueName)
+            }
         default:
             channel.application = "Wait"
             if talk.isFinite { after(talk) { [weak self] in self?.hangup(channel) } }

@@ -70,6 +70,10 @@ public struct SimulatorConfiguration: Sendable {
     /// Seconds a caller whose queue wait ran out spends leaving a voicemail (CallDesk's dialplan);
     /// `nil` hangs up at once (the captures' dialplan).
     public var voicemailAfterQueue: Double? = nil
+    /// Seconds `Answer()` on an inbound call waits for the caller's first media frame before the
+    /// dialplan goes on to `Queue()`. Asterisk waits up to 0.5 s (the captures show that gap between
+    /// the inbound channel and `QueueCallerJoin`); a SIP trunk's media usually comes within tens of ms.
+    public var answerMediaWait: Double = 0.5
     /// Spread of agents' talk times: each call talks `talk × uniform(1 − v, 1 + v)` seconds.
     public var talkTimeVariation: Double = 0
 
