@@ -17,6 +17,8 @@ struct PopBench: AsyncParsableCommand {
     @Option(help: "Agents (each with a WebSocket open)") var agents = 20
     @Option(help: "Milliseconds between calls") var gap = 10
     @Option(help: "sqlite, postgres or both") var engine = "both"
+    @Option(help: "Seconds between the inbound channel and Queue() (Answer() waiting for media: 0.5 s in the captures)")
+    var mediaWait = 0.5
 
     func run() async throws {
         try await BenchDatabase.forEach(engine) { name, store in
@@ -31,6 +33,7 @@ struct PopBench: AsyncParsableCommand {
             simulator.queues[0].strategy = "rrmemory"
             simulator.queues[0].ringTimeout = 600
             simulator.defaultAgent = .neverAnswers
+            simulator.answerMediaWait = mediaWait
             try await BenchDaemon.run(store: store, simulator: simulator) { daemon in
                 try await measure(daemon, tokens: tokens, engine: name)
             }
@@ -80,7 +83,8 @@ struct PopBench: AsyncParsableCommand {
             throw ValidationError("no pop arrived (\(record.sent.withLock { $0.count }) AgentCalled unanswered); is the daemon popping?")
         }
         print("[\(engine)] pop: AgentCalled written → pop received on the agent's WebSocket: \(LatencySummary(samples: measured)) "
-            + "(\(record.hits.withLock { $0 }) with a customer card, \(tokens.count) agents connected)")
+            + "(\(record.hits.withLock { $0 }) with a customer card, \(tokens.count) agents connected, "
+            + "\(Int(mediaWait * 1000)) ms from the inbound channel to Queue())")
     }
 }
 

@@ -65,7 +65,7 @@ struct CallLogProcessor {
 
     private mutating func apply(_ output: CallTracker.Output, at time: Date) async {
         switch output {
-        case .started(let record):
+        case .started(let record), .identified(let record):
             await lookUp(record)
             writer.enqueue(entry(record, at: time))
         case .agentRinging(let ref, let record):
@@ -92,10 +92,10 @@ struct CallLogProcessor {
 
     /// Starts finding the customers on the call's outside number (once per number), without waiting.
     private mutating func lookUp(_ record: CallRecord) async {
-        let number = record.externalNumber
+        guard let number = record.externalNumber else { return }
         if let context = contexts[record.linkedID], context.lookedUp == .some(number) { return }
         contexts[record.linkedID, default: CallContext()].lookedUp = .some(number)
-        await lookup.begin(linkedID: record.linkedID, number: number, withCards: record.direction == .inbound)
+        await lookup.begin(linkedID: record.linkedID, number: number)
     }
 
     /// The customers on the call's outside number; waits only if their lookup is still running.
@@ -113,8 +113,8 @@ struct CallLogProcessor {
         let identity = contexts[record.linkedID]?.identity
         let customers = identity?.customers ?? []
         var cards = identity?.cards ?? []
-        if cards.isEmpty, !customers.isEmpty {
-            // An outbound or internal call ringing an agent: its cards were not read up front.
+        if identity?.cards == nil, !customers.isEmpty {
+            // The lookup found the customers but could not read their cards: one more try.
             cards = (try? await store.customerCards(ids: customers.map(\.id))) ?? []
             contexts[record.linkedID]?.identity?.cards = cards
         }

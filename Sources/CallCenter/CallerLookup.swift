@@ -12,14 +12,13 @@ actor CallerLookup {
         var number: String?
         var e164: String?
         var customers: [CustomerMatch] = []
-        /// The full cards, read for inbound calls only (they are what a pop shows).
+        /// The customers' cards, as a pop shows them; `nil` when they could not be read.
         var cards: [CustomerCard]?
     }
 
     private struct Request: Sendable {
         let linkedID: String
         let number: String?
-        let withCards: Bool
     }
 
     private enum Entry {
@@ -58,7 +57,7 @@ actor CallerLookup {
     nonisolated func finish() { submit.finish() }
 
     /// Starts looking up `number` for the call, unless that number is already looked up or being looked up.
-    func begin(linkedID: String, number: String?, withCards: Bool) {
+    func begin(linkedID: String, number: String?) {
         switch entries[linkedID] {
         case .pending(number, _, _)?:
             return
@@ -69,7 +68,7 @@ actor CallerLookup {
         case .done?, nil:
             entries[linkedID] = .pending(number: number, waiters: [], forget: false)
         }
-        submit.yield(Request(linkedID: linkedID, number: number, withCards: withCards))
+        submit.yield(Request(linkedID: linkedID, number: number))
     }
 
     /// The call's identity once its newest lookup is done; `nil` when none was started.
@@ -111,9 +110,7 @@ actor CallerLookup {
         guard let e164 = identity.e164 else { return identity }
         do {
             identity.customers = try await store.customers(onNumber: e164)
-            if request.withCards, !identity.customers.isEmpty {
-                identity.cards = try await store.customerCards(ids: identity.customers.map(\.id))
-            }
+            identity.cards = try await store.customerCards(ids: identity.customers.map(\.id))
         } catch {
             logger.error("customer lookup failed", metadata: ["call": "\(request.linkedID)", "number": "\(e164)", "error": "\(error)"])
         }

@@ -10,6 +10,9 @@ public struct CallTracker: Sendable {
     public enum Output: Sendable, Hashable {
         /// A call's first leg appeared: the moment to write its live row.
         case started(CallRecord)
+        /// The call's outside number became known or changed (a caller ID set after the first leg
+        /// appeared): the moment to find out who it is, well before an agent rings.
+        case identified(CallRecord)
         /// An agent's device started ringing for a call: the moment to screen-pop.
         case agentRinging(agent: AgentRef, call: CallRecord)
         /// The agent's device stopped ringing without an answer (the queue tries the next member).
@@ -184,20 +187,26 @@ public struct CallTracker: Sendable {
         calls[linkedID]?.record.legs.append(uniqueID)
         calls[linkedID]?.lastSeen = time
         callOfLeg[uniqueID] = linkedID
-        let updates = update(channel, at: time, stateChange: false)
-        if case .started = outputs.first, let record = calls[linkedID]?.record { outputs[0] = .started(record) }
+        var updates = update(channel, at: time, stateChange: false)
+        if case .started = outputs.first, let record = calls[linkedID]?.record {
+            // The first leg already carries the number: `started` has it, no separate `identified`.
+            outputs[0] = .started(record)
+            updates.removeAll { if case .identified = $0 { true } else { false } }
+        }
         return outputs + updates
     }
 
     private mutating func update(_ channel: AMIChannelSnapshot, at time: Date, stateChange: Bool) -> [Output] {
         guard let uniqueID = channel.uniqueID, let id = callOfLeg[uniqueID], var call = calls[id] else { return [] }
         call.lastSeen = time
+        var outputs: [Output] = []
         if call.record.direction == .inbound, configuration.inboundContexts.contains(channel.context ?? ""),
            let number = channel.callerIDNumber, number != "<unknown>", !number.isEmpty {
+            let changed = call.record.externalNumber != number
             call.record.externalNumber = number
             call.record.externalName = channel.callerIDName.flatMap { $0 == "<unknown>" ? nil : $0 }
+            if changed { outputs.append(.identified(call.record)) }
         }
-        var outputs: [Output] = []
         // An outbound call is answered when the dialled side (outside the originating leg) comes up.
         if stateChange, channel.state == 6, call.record.direction == .outbound, call.record.answerAt == nil,
            uniqueID != call.firstLeg, configuration.outboundContexts.contains(channel.context ?? "") {

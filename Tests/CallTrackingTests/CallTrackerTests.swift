@@ -51,6 +51,20 @@ struct CallTrackerTests {
         #expect(ringIndex < answerIndex)
     }
 
+    @Test("a caller ID set after the first leg is announced once, before any agent rings, so the lookup can start early")
+    func callerIdentifiedBeforeRinging() throws {
+        let (outputs, _) = track("set-a/ami-02-inbound-answered.server.txt")
+        let identified = outputs.enumerated().compactMap { index, output -> (Int, CallRecord)? in
+            if case .identified(let record) = output { (index, record) } else { nil }
+        }
+        #expect(identified.count == 1)
+        let (index, record) = try #require(identified.first)
+        #expect(record.externalNumber == "13800138000" && record.externalName == "Zhang San")
+        let firstRing = try #require(outputs.firstIndex { if case .agentRinging = $0 { true } else { false } })
+        #expect(index < firstRing)
+        if case .started(let started) = outputs.first { #expect(started.externalNumber == nil) } else { Issue.record("the call did not start first") }
+    }
+
     @Test("a caller who gives up in the queue is one abandoned record with the hold time")
     func abandoned() throws {
         let call = try #require(finished(track("set-a/ami-03-inbound-abandoned.server.txt").outputs).first)
