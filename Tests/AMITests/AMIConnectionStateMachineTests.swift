@@ -79,6 +79,24 @@ struct AMIConnectionStateMachineTests {
         #expect(machine.delay(attempt: 100, jitter: 0.5) == .seconds(22.5))
     }
 
+    @Test("a steady session that drops is retried at once; a fresh one, or Asterisk shutting down, waits the backoff")
+    func steadySessionRetriesAtOnce() {
+        func dropped(upFor: Duration, shutdownAnnounced: Bool = false) -> [Machine.Output] {
+            var machine = Machine(configuration: Self.configuration())
+            _ = machine.start()
+            _ = machine.channelActive()
+            guard case .send(let login) = machine.bannerReceived("Asterisk Call Manager/13.0.0").first else { return [] }
+            _ = machine.messageReceived(AMIMessage(["Response": "Success", "ActionID": login.actionID, "Message": "Authentication accepted"]))
+            if shutdownAnnounced { _ = machine.messageReceived(AMIMessage(["Event": "Shutdown", "Shutdown": "Cleanly", "Restart": "True"])) }
+            return machine.channelClosed(reason: "connection reset", jitter: 1, upFor: upFor).filter {
+                if case .scheduleReconnect = $0 { true } else { false }
+            }
+        }
+        #expect(dropped(upFor: .seconds(30)) == [.scheduleReconnect(after: .zero)])
+        #expect(dropped(upFor: .milliseconds(200)) == [.scheduleReconnect(after: .seconds(1))])
+        #expect(dropped(upFor: .seconds(30), shutdownAnnounced: true) == [.scheduleReconnect(after: .seconds(1))])
+    }
+
     @Test("repeated connect failures back off further each time")
     func repeatedFailures() {
         var machine = Machine(configuration: Self.configuration())

@@ -25,6 +25,8 @@ public final class AMIClient: Service, @unchecked Sendable {
     /// Subscribers that lost events and still owe an `.overflow` marker.
     private var lagging = 0
     private var keepalive: RepeatedTask?
+    /// When the current session logged in (its length decides how soon a lost link is retried).
+    private var loggedInAt: NIODeadline?
     private var reconnect: Scheduled<Void>?
     private var finished: EventLoopPromise<Void>?
     private var counters = Counters()
@@ -150,7 +152,9 @@ public final class AMIClient: Service, @unchecked Sendable {
         self.channel = nil
         keepalive?.cancel()
         keepalive = nil
-        perform(machine.channelClosed(reason: reason, jitter: Double.random(in: 0...1)))
+        let upFor = loggedInAt.map { Duration.nanoseconds((NIODeadline.now() - $0).nanoseconds) } ?? .zero
+        loggedInAt = nil
+        perform(machine.channelClosed(reason: reason, jitter: Double.random(in: 0...1), upFor: upFor))
         if machine.state == .shutDown { finish() }
     }
 
@@ -187,6 +191,7 @@ public final class AMIClient: Service, @unchecked Sendable {
             broadcast(.event(AMIEvent(pbx: pbx, message: message, receivedAt: Date())))
         case .connected(let generation):
             counters.connects += 1
+            loggedInAt = .now()
             logger.info("AMI logged in", metadata: ["user": "\(configuration.username)", "generation": "\(generation)"])
             broadcast(.connected(pbx: pbx, generation: generation))
         case .disconnected(let reason):

@@ -94,9 +94,14 @@ struct AMIConnectionStateMachine {
         }
     }
 
-    /// The TCP connection failed or closed; pending actions fail and a reconnect is scheduled.
-    /// `jitter` in 0...1 spreads reconnects of many clients.
-    mutating func channelClosed(reason: String, jitter: Double) -> [Output] {
+    /// How long a session must have been logged in for its loss to be retried at once: events are
+    /// being missed while the link is down, and a steady session that drops is usually a network blip.
+    static let steadySession: Duration = .seconds(1)
+
+    /// The TCP connection failed or closed; pending actions fail and a reconnect is scheduled: at once
+    /// when a steady session (`upFor`) dropped and Asterisk did not announce a shutdown, else after
+    /// the backoff. `jitter` in 0...1 spreads reconnects of many clients.
+    mutating func channelClosed(reason: String, jitter: Double, upFor: Duration = .zero) -> [Output] {
         var outputs = failAllPending()
         switch state {
         case .closing, .shutDown:
@@ -109,7 +114,8 @@ struct AMIConnectionStateMachine {
         case .active:
             outputs.append(.disconnected(reason: serverShuttingDown ? "Asterisk shut down (\(reason))" : reason))
             state = .waitingToReconnect(attempt: 0)
-            outputs.append(.scheduleReconnect(after: delay(attempt: 0, jitter: jitter)))
+            let atOnce = !serverShuttingDown && upFor >= Self.steadySession
+            outputs.append(.scheduleReconnect(after: atOnce ? .zero : delay(attempt: 0, jitter: jitter)))
         case .connecting(let attempt), .awaitingBanner(let attempt), .authenticating(let attempt):
             if case .connecting = state {
                 outputs.append(.connectionFailed(.connectFailed(pbx: configuration.pbx, host: configuration.host,
