@@ -125,6 +125,7 @@ let package = Package(
             name: "CallDeskKit",
             dependencies: [
                 "Telephony", "CRM", "AMI", "CallTracking", "CallCenter", "HTTPAPI",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -214,7 +215,7 @@ let package = Package(
         .testTarget(
             name: "CallCenterTests",
             dependencies: [
-                "CallCenter", "HTTPAPI", "CRM", "AMI", "CallTracking", "PBXSimulator", "TestSupport", "Telephony",
+                "CallCenter", "CallDeskKit", "HTTPAPI", "CRM", "AMI", "CallTracking", "PBXSimulator", "TestSupport", "Telephony",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -34,7 +34,7 @@ struct PopBench: AsyncParsableCommand {
             simulator.queues[0].ringTimeout = 600
             simulator.defaultAgent = .neverAnswers
             simulator.answerMediaWait = mediaWait
-            try await BenchDaemon.run(store: store, simulator: simulator) { daemon in
+            try await BenchDaemon.run(store: store, simulator: simulator) { [tokens] daemon in
                 try await measure(daemon, tokens: tokens, engine: name)
             }
         }

@@ -1,13 +1,12 @@
 import AMI
 import CRM
 import CallCenter
+import CallDeskKit
 import Foundation
-import HTTPAPI
 import HummingbirdWSClient
 import Logging
 import NIOPosix
 import PBXSimulator
-import ServiceLifecycle
 import TestSupport
 
 /// A CallDesk daemon (AMI client, call log, HTTP API) against a simulated PBX on loopback, with a
@@ -49,32 +48,19 @@ struct DaemonHarness: Sendable {
 
             let pbx = SimulatedPBX(configuration: simulator, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
             let server = try await SimulatedAMIServer.start(pbx: pbx, port: 0, logger: logger)
-            let ami = AMIClient(configuration: AMIClientConfiguration(
-                host: "127.0.0.1", port: server.port, username: "crmd", secret: "crmd-secret",
-                reconnectBaseDelay: reconnectDelay, reconnectMaxDelay: reconnectDelay * 4), logger: logger)
-            let hub = PopHub()
-            let callLogService = CallLogService(ami: ami, store: store, hub: hub, configuration: callLog, logger: logger)
-            let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-            let api = APIServer(configuration: .init(host: "127.0.0.1", port: 0), store: store, hub: hub,
-                                health: { HealthReport(pbx: ["main": await ami.isConnected ? "connected" : "disconnected"], database: "ok") },
-                                logger: logger, onRunning: { portContinuation.yield($0) })
-            let group = ServiceGroup(configuration: .init(services: [ami, callLogService, api], logger: logger))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                var iterator = ports.makeAsyncIterator()
-                let port = await iterator.next() ?? 0
-                let harness = DaemonHarness(store: store, pbx: pbx, server: server, ami: ami, hub: hub, httpPort: port,
-                                            alice: alice, bob: bob, supervisor: supervisor, knownCustomer: customer)
-                do {
+            let link = AMIClientConfiguration(host: "127.0.0.1", port: server.port, username: "crmd", secret: "crmd-secret",
+                                              reconnectBaseDelay: reconnectDelay, reconnectMaxDelay: reconnectDelay * 4)
+            do {
+                try await CallDeskDaemon.run(store: store, pbxes: [link], callLog: callLog, logger: logger) { daemon, port in
+                    let ami = daemon.amiClients[0]
+                    let harness = DaemonHarness(store: store, pbx: pbx, server: server, ami: ami, hub: daemon.hub, httpPort: port,
+                                                alice: alice, bob: bob, supervisor: supervisor, knownCustomer: customer)
                     try await harness.waitUntil("AMI connected") { await ami.isConnected }
                     try await body(harness)
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    await server.close()
-                    throw error
                 }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
+            } catch {
+                await server.close()
+                throw error
             }
             await server.close()
             try await afterShutdown(store)

@@ -19,21 +19,71 @@ public struct CallDeskDaemon: Sendable {
 
     public init(config: CallDeskConfig, store: CRMStore,
                 onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.init(store: store, pbxes: config.pbxes.map { $0.amiClientConfiguration() },
+                  callLog: CallLogConfiguration(callbackDelay: .seconds(config.callbackDueMinutes * 60),
+                                                defaultCallbackTeam: config.callbackTeam, recordingDirectory: config.recordingDirectory),
+                  http: .init(host: config.httpHost, port: config.httpPort, timeZone: config.timeZone),
+                  onHTTPRunning: onHTTPRunning)
+    }
+
+    /// The parts for the given PBX links; `logger` (when given) replaces each part's own label.
+    public init(store: CRMStore, pbxes: [AMIClientConfiguration], callLog: CallLogConfiguration, http: APIServer.Configuration,
+                logger: Logger? = nil, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         let hub = PopHub()
-        let callLog = CallLogConfiguration(callbackDelay: .seconds(config.callbackDueMinutes * 60),
-                                           defaultCallbackTeam: config.callbackTeam, recordingDirectory: config.recordingDirectory)
-        let clients = config.pbxes.map { AMIClient(configuration: $0.amiClientConfiguration(), logger: Logger(label: "calldesk.ami")) }
+        let clients = pbxes.map { AMIClient(configuration: $0, logger: logger ?? Logger(label: "calldesk.ami")) }
         self.hub = hub
         amiClients = clients
-        callLogs = clients.map { CallLogService(ami: $0, store: store, hub: hub, configuration: callLog, logger: Logger(label: "calldesk.calllog")) }
+        callLogs = clients.map {
+            CallLogService(ami: $0, store: store, hub: hub, configuration: callLog, logger: logger ?? Logger(label: "calldesk.calllog"))
+        }
         api = APIServer(
-            configuration: .init(host: config.httpHost, port: config.httpPort, timeZone: config.timeZone),
-            store: store, hub: hub,
+            configuration: http, store: store, hub: hub,
             health: {
                 var links: [String: String] = [:]
                 for client in clients { links[client.pbx] = await client.isConnected ? "connected" : "disconnected" }
                 return HealthReport(pbx: links, database: await store.ping() ? "ok" : "unavailable")
             },
-            logger: Logger(label: "calldesk.http"), onRunning: onHTTPRunning)
+            logger: logger ?? Logger(label: "calldesk.http"), onRunning: onHTTPRunning)
+    }
+
+    /// The daemon's services ended before its HTTP API was listening.
+    public struct StoppedEarly: Error, CustomStringConvertible {
+        public var description: String { "the daemon's services stopped before its HTTP API was listening" }
+    }
+
+    /// Runs the daemon's services while `body` runs, handing it the HTTP port once the API listens;
+    /// then shuts them down gracefully (the call logs write what they hold) and returns `body`'s result.
+    public static func run<T: Sendable>(store: CRMStore, pbxes: [AMIClientConfiguration], callLog: CallLogConfiguration = CallLogConfiguration(),
+                                        logger: Logger, _ body: @Sendable (CallDeskDaemon, _ httpPort: Int) async throws -> T) async throws -> T {
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let daemon = CallDeskDaemon(store: store, pbxes: pbxes, callLog: callLog, http: .init(host: "127.0.0.1", port: 0), logger: logger) {
+            portContinuation.yield($0)
+            portContinuation.finish()
+        }
+        let group = ServiceGroup(configuration: .init(services: daemon.services, logger: logger))
+        return try await withThrowingTaskGroup(of: T?.self) { tasks in
+            tasks.addTask {
+                defer { portContinuation.finish() }
+                try await group.run()
+                return nil
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else {
+                // The services ended before the API listened: their error, if any, says why.
+                try await tasks.waitForAll()
+                throw StoppedEarly()
+            }
+            let result: T
+            do {
+                result = try await body(daemon, port)
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        }
     }
 }
