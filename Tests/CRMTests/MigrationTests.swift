@@ -1,6 +1,8 @@
+import Foundation
 import TestSupport
 import CRM
 import SQLKit
+import Telephony
 import Testing
 
 @Suite("Schema migrations")
@@ -40,5 +42,24 @@ struct MigrationTests {
             }
             #expect(error?.description.contains("upgrade CallDesk") == true)
         }
+    }
+}
+
+@Suite("Opening a database")
+struct DatabaseOpeningTests {
+    @Test("a PostgreSQL that refuses the connection is explained in its own words, without the password",
+          .enabled(if: TestEngine.available.contains(.postgres)))
+    func refusalExplained() async throws {
+        var parts = try #require(URLComponents(string: TestEngine.postgresURL ?? ""))
+        parts.path = "/no_such_database"
+        parts.password = "s3cret-pw"
+        let error = await #expect(throws: CRMError.self) {
+            let store = try await CRMStore.open(location: .postgres(url: parts.string!, schema: nil),
+                                            normalizer: PhoneNormalizer(plan: .china), logger: TestDatabase.logger)
+            await store.close()
+        }
+        let text = error.map { "\($0)" } ?? ""
+        #expect(text.contains("PostgreSQL says: database \"no_such_database\" does not exist"))
+        #expect(!text.contains("s3cret-pw"))
     }
 }

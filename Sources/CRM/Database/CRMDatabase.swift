@@ -96,7 +96,7 @@ public final class CRMDatabase: Sendable {
         do {
             return try await future.get()
         } catch let error as ConnectionPoolError {
-            throw CRMError.databaseUnavailable(location: location.description, underlying: String(describing: error))
+            throw CRMError.databaseUnavailable(location: location.description, underlying: Self.explain(error))
         }
     }
 
@@ -104,8 +104,18 @@ public final class CRMDatabase: Sendable {
         do {
             return try await pool.requestConnection(logger: logger).get()
         } catch {
-            throw CRMError.databaseUnavailable(location: location.description, underlying: String(describing: error))
+            throw CRMError.databaseUnavailable(location: location.description, underlying: Self.explain(error))
         }
+    }
+
+    /// Why a connection could not be had, without the query or its values: PostgreSQL's own message
+    /// ("sorry, too many clients already", "password authentication failed …") or the socket's error.
+    static func explain(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return String(describing: error) }
+        if let message = error.serverInfo?[.message] {
+            return "PostgreSQL says: \(message)" + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+        }
+        return error.underlying.map { "\(error.code): \($0)" } ?? "\(error.code)"
     }
 
     /// Runs `body` inside one transaction: committed when it returns, rolled back when it throws.
