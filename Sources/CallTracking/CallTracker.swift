@@ -131,27 +131,34 @@ public struct CallTracker: Sendable {
 
     /// Takes up calls from a channel listing (`CoreShowChannel` items) after a (re)connect: legs not
     /// yet tracked start being tracked; `known` gives what was already recorded about a call (after a
-    /// restart, from the call log), so its answer and agent are not forgotten. Returns `.started` for
-    /// each call taken up. Follow with `reconcile` to close the calls that are gone.
+    /// restart, from the call log), so its answer and agent are not forgotten. An agent's leg found
+    /// up means the call was answered while nobody was watching, whether or not its legs were tracked
+    /// before. Returns `.started` for each call taken up and `.answered` for each tracked call found
+    /// answered. Follow with `reconcile` to close the calls that are gone.
     public mutating func adopt(channels: [AMIMessage], known: [String: CallRecord] = [:], at time: Date) -> [Output] {
         var outputs: [Output] = []
         for item in channels {
             let snapshot = AMIChannelSnapshot(item)
-            guard let uniqueID = snapshot.uniqueID, callOfLeg[uniqueID] == nil else { continue }
-            let linkedID = snapshot.linkedID ?? uniqueID
+            guard let uniqueID = snapshot.uniqueID else { continue }
+            let tracked = callOfLeg[uniqueID]
+            let linkedID = tracked ?? snapshot.linkedID ?? uniqueID
             let isNew = calls[linkedID] == nil
-            if isNew, let seed = known[linkedID] {
-                calls[linkedID] = Tracked(record: seed, firstLeg: seed.legs.first ?? uniqueID, lastSeen: time)
+            if tracked == nil {
+                if isNew, let seed = known[linkedID] {
+                    calls[linkedID] = Tracked(record: seed, firstLeg: seed.legs.first ?? uniqueID, lastSeen: time)
+                }
+                _ = newChannel(snapshot, at: time)
+                if isNew, known[linkedID] == nil, let seconds = item["Duration"].flatMap(Self.seconds(fromDuration:)) {
+                    calls[linkedID]?.record.ringAt = time.addingTimeInterval(-seconds)
+                }
             }
-            _ = newChannel(snapshot, at: time)
-            // An agent's leg already up: the call was answered while nobody was watching.
-            if snapshot.state == 6, isAgentLeg(snapshot), let name = snapshot.name, var call = calls[linkedID], call.record.answeredBy == nil {
-                call.record.answeredBy = AgentRef(extension: DeviceName.extension(of: name), memberName: nil, device: name)
+            if snapshot.state == 6, isAgentLeg(snapshot), let name = snapshot.name, var call = calls[linkedID], call.record.answeredBy == nil,
+               call.firstLeg != uniqueID {
+                let agent = AgentRef(extension: DeviceName.extension(of: name), memberName: nil, device: name)
+                call.record.answeredBy = agent
                 call.record.answerAt = call.record.answerAt ?? time
                 calls[linkedID] = call
-            }
-            if isNew, known[linkedID] == nil, let seconds = item["Duration"].flatMap(Self.seconds(fromDuration:)) {
-                calls[linkedID]?.record.ringAt = time.addingTimeInterval(-seconds)
+                if !isNew { outputs.append(.answered(agent: agent, call: call.record)) }
             }
             if isNew, let record = calls[linkedID]?.record { outputs.append(.started(record)) }
         }
@@ -246,8 +253,13 @@ public struct CallTracker: Sendable {
         return [.answered(agent: agent, call: call.record)]
     }
 
+    /// A leg on an agent's device: in an agent context, or a SIP device outside the trunks' inbound
+    /// and outbound contexts (a trunk's channel is `PJSIP/…` too).
     private func isAgentLeg(_ channel: AMIChannelSnapshot) -> Bool {
-        configuration.agentContexts.contains(channel.context ?? "") || channel.name.map { $0.hasPrefix("PJSIP/") || $0.hasPrefix("SIP/") } ?? false
+        let context = channel.context ?? ""
+        if configuration.agentContexts.contains(context) { return true }
+        if configuration.inboundContexts.contains(context) || configuration.outboundContexts.contains(context) { return false }
+        return channel.name.map { $0.hasPrefix("PJSIP/") || $0.hasPrefix("SIP/") } ?? false
     }
 
     private mutating func hangup(_ message: AMIMessage, at time: Date) -> [Output] {

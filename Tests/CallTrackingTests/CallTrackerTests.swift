@@ -171,6 +171,42 @@ struct CallTrackerTests {
         #expect(pops == ["1001", "1002"])
     }
 
+    @Test("a call answered while the AMI link was down is found answered by the resync's channel list, and ends answered")
+    func answeredDuringOutage() throws {
+        var tracker = CallTracker(pbx: "main")
+        var clock = Date(timeIntervalSince1970: 3_000)
+        var outputs: [CallTracker.Output] = []
+        func feed(_ event: String, _ fields: [(String, String)]) {
+            clock.addTimeInterval(1)
+            outputs += tracker.handle(AMIMessage(headers: [("Event", event)] + fields), receivedAt: clock)
+        }
+        func channel(_ name: String, _ id: String, context: String, exten: String, state: String, prefix: String = "") -> [(String, String)] {
+            [(prefix + "Channel", name), (prefix + "ChannelState", state), (prefix + "CallerIDNum", "13800138000"), (prefix + "Context", context),
+             (prefix + "Exten", exten), (prefix + "Uniqueid", id), (prefix + "Linkedid", "7.1")]
+        }
+        let caller = channel("PJSIP/trunk-00000007", "7.1", context: "inbound", exten: "100", state: "6")
+        let agentOne = channel("Local/1001@agents-00000003;1", "7.2", context: "agents", exten: "1001", state: "5")
+        let agentTwo = channel("Local/1001@agents-00000003;2", "7.3", context: "agents", exten: "1001", state: "4")
+        feed("Newchannel", caller)
+        feed("QueueCallerJoin", caller + [("Queue", "hotline"), ("Position", "1")])
+        feed("Newchannel", agentOne)
+        feed("Newchannel", agentTwo)
+        feed("AgentCalled", caller + agentOne.map { ("Dest" + $0.0, $0.1) } + [("Queue", "hotline"), ("Interface", "Local/1001@agents/n")])
+        // The link drops here; the agent answers unseen. After the reconnect, CoreShowChannels lists all three legs up.
+        clock.addTimeInterval(2)
+        let listing = [caller, agentOne, agentTwo].map { legs in
+            AMIMessage(headers: [("Event", "CoreShowChannel")] + legs.map { ($0.0, $0.0 == "ChannelState" ? "6" : $0.1) } + [("BridgeId", "b-7")])
+        }
+        let adopted = tracker.adopt(channels: listing, at: clock)
+        let answered = adopted.compactMap { if case .answered(let agent, _) = $0 { agent } else { nil } }
+        #expect(answered.count == 1 && answered.first?.extension == "1001")
+        #expect(tracker.reconcile(liveUniqueIDs: ["7.1", "7.2", "7.3"]).isEmpty)
+        for leg in [agentTwo, agentOne, caller] { feed("Hangup", leg + [("Cause", "16")]) }
+        let call = try #require(finished(outputs).first)
+        #expect(call.result == .answered && call.answeredBy?.extension == "1001" && !call.closedByResync)
+        #expect(call.answerAt == Date(timeIntervalSince1970: 3_007))
+    }
+
     @Test("Q.850 causes and originate reasons map to business results", arguments: [
         (17, CallResult.busy), (19, .noAnswer), (18, .noAnswer), (21, .rejected), (1, .invalidNumber), (28, .invalidNumber),
         (34, .networkFailure), (38, .networkFailure), (0, .failed), (127, .failed),
