@@ -6,7 +6,7 @@ import Synchronization
 /// Writes call-log entries in the background so the event loop never waits on the database.
 ///
 /// Entries for the same call are coalesced (each is the call's whole state, so the newest wins,
-/// except that an ended state is never replaced by a live one). A failed write is retried with
+/// except that an end is never undone by a live state nor a seen hangup replaced by a blind end). A failed write is retried with
 /// backoff and nothing is dropped; `finish()` lets the writer drain and stop.
 final class CallLogWriter: Sendable {
     typealias EndedHandler = @Sendable (CRMStore.RecordedCall, CallEntry) async throws -> Void
@@ -34,7 +34,7 @@ final class CallLogWriter: Sendable {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             let key = "\(entry.pbx)/\(entry.linkedID)"
             if let queued = state.pending[key] {
-                if queued.status == .ended, entry.status == .live { return nil }
+                if Self.keeps(queued, over: entry) { return nil }
                 state.pending[key] = entry
             } else {
                 state.pending[key] = entry
@@ -44,6 +44,14 @@ final class CallLogWriter: Sendable {
             return state.waiter
         }
         waiter?.resume()
+    }
+
+    /// Whether a queued entry stays rather than give way to a newer one for the same call, by the
+    /// store's own rule: an end is never undone by a live state, and an end seen at the hangup is
+    /// never replaced by a blind one (a resync or recovery that raced the hangup's write).
+    static func keeps(_ queued: CallEntry, over newer: CallEntry) -> Bool {
+        guard queued.status == .ended else { return false }
+        return newer.status == .live || (queued.endedBy == .hangup && newer.endedBy != .hangup)
     }
 
     /// Entries queued and not yet written.
