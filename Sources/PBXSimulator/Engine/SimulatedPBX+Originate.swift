@@ -81,7 +81,7 @@ extension SimulatedPBX {
                 self.runApplication(on: one, request: request)
                 self.runDialplan(on: two, context: context, exten: exten, talk: talk)
             }
-            after(request.timeout) { [weak self] in
+            after(request.timeout, unlessGone: one) { [weak self] in
                 guard let self, !one.isGone, one.state != .up else { return }
                 fail(status: "NOANSWER", cause: 19, reason: 3)
             }
@@ -91,7 +91,7 @@ extension SimulatedPBX {
             after(0.05) { fail(status: "CONGESTION", cause: 34, reason: 8) }
         case .noAnswer:
             setState(two, .ringing)
-            after(request.timeout) { [weak self] in
+            after(request.timeout, unlessGone: one) { [weak self] in
                 guard self != nil, !one.isGone else { return }
                 fail(status: "NOANSWER", cause: 19, reason: 3)
             }
@@ -126,7 +126,7 @@ extension SimulatedPBX {
             channel.applicationData = request.data ?? ""
             if application.lowercased() == "wait", let seconds = Double(request.data ?? "") {
                 // The application returns and the dialplan ends: no cause (0).
-                after(seconds) { [weak self] in self?.hangup(channel, cause: 0) }
+                after(seconds, unlessGone: channel) { [weak self] in self?.hangup(channel, cause: 0) }
             }
         } else {
             channel.context = request.context ?? channel.context
@@ -134,7 +134,7 @@ extension SimulatedPBX {
             channel.priority = 2
             channel.application = "Wait"
             channel.applicationData = "30"
-            after(30) { [weak self] in self?.hangup(channel) }
+            after(30, unlessGone: channel) { [weak self] in self?.hangup(channel) }
         }
     }
 
@@ -144,13 +144,13 @@ extension SimulatedPBX {
         case "inbound":
             let queueName = exten == "101" ? "nobody" : "hotline"
             channel.application = "Answer"
-            after(configuration.answerMediaWait) { [weak self] in
+            after(configuration.answerMediaWait, unlessGone: channel) { [weak self] in
                 guard !channel.isGone else { return }
                 self?.joinQueue(channel, queueName: queueName)
             }
         default:
             channel.application = "Wait"
-            if talk.isFinite { after(talk) { [weak self] in self?.hangup(channel) } }
+            if talk.isFinite { after(talk, unlessGone: channel) { [weak self] in self?.hangup(channel) } }
         }
     }
 }

@@ -16,7 +16,7 @@ extension SimulatedPBX {
             ("Queue", queue.name), ("Position", String(queue.callers.count)), ("Count", String(queue.callers.count)),
         ])
         ringMembers(for: caller, in: queue)
-        after(configuration.queueWait) { [weak self] in
+        after(configuration.queueWait, unlessGone: channel) { [weak self] in
             guard let self, !caller.answered, !channel.isGone, queue.position(of: channel) != nil else { return }
             // Queue() timed out: the caller leaves the queue; the dialplan hangs up or takes a message.
             self.cancelRinging(caller, in: queue)
@@ -58,11 +58,11 @@ extension SimulatedPBX {
         case .answers(let delay, let talk):
             let variation = configuration.talkTimeVariation
             let talkTime = variation > 0 ? talk * Double.random(in: max(0, 1 - variation)...(1 + variation)) : talk
-            after(delay) { [weak self] in self?.memberAnswered(member, leg: one, caller: caller, queue: queue, talk: talkTime) }
+            after(delay, unlessGone: one) { [weak self] in self?.memberAnswered(member, leg: one, caller: caller, queue: queue, talk: talkTime) }
         case .neverAnswers:
             break
         }
-        after(queue.ringTimeout) { [weak self] in
+        after(queue.ringTimeout, unlessGone: caller.channel) { [weak self] in
             guard let self, caller.ringing[member.interface] === one, !caller.answered else { return }
             let rang = Int(Date().timeIntervalSince(caller.ringStarted[member.interface] ?? Date()) * 1000 / max(self.configuration.timeScale, 1e-6))
             self.emit("AgentRingNoAnswer", privilege: "agent,all", caller.channel.block() + one.block(prefix: "Dest") + [
@@ -124,7 +124,7 @@ extension SimulatedPBX {
             member.lastCall = Int(Date().timeIntervalSince1970)
             self.after(0) { [weak self] in self?.offerWaitingCallers() }
         }
-        after(talk) { [weak self] in
+        after(talk, unlessGone: leg) { [weak self] in
             guard let agentSide = leg.peer, !agentSide.isGone else { return }
             self?.hangup(agentSide)
         }
@@ -182,6 +182,6 @@ extension SimulatedPBX {
         channel.applicationData = "hotline@calldesk,u"
         emit("Newexten", privilege: "dialplan,all", channel.block() + [("Extension", channel.exten), ("Application", "VoiceMail"),
                                                                         ("AppData", channel.applicationData)])
-        after(seconds) { [weak self] in self?.hangup(channel) }
+        after(seconds, unlessGone: channel) { [weak self] in self?.hangup(channel) }
     }
 }

@@ -85,6 +85,17 @@ public final class SimulatedPBX: @unchecked Sendable {
         eventLoop.scheduleTask(in: .nanoseconds(nanos)) { body() }
     }
 
+    /// Runs `body` after `seconds` of simulated time unless `channel` has hung up by then.
+    func after(_ seconds: Double, unlessGone channel: SimChannel, _ body: @escaping () -> Void) {
+        let nanos = Int64(max(0, seconds * configuration.timeScale) * 1e9)
+        let id = channel.nextTimer
+        channel.nextTimer += 1
+        channel.timers[id] = eventLoop.scheduleTask(in: .nanoseconds(nanos)) { [weak channel] in
+            channel?.timers[id] = nil
+            body()
+        }
+    }
+
     func nextUniqueID() -> String {
         defer { uniqueCounter += 1 }
         return "\(epoch).\(uniqueCounter)"
@@ -147,6 +158,8 @@ public final class SimulatedPBX: @unchecked Sendable {
         let bridge = channel.bridgeID
         if let bridge { leaveBridge(bridge, channel) }
         channel.isGone = true
+        for timer in channel.timers.values { timer.cancel() }
+        channel.timers = [:]
         channels[channel.name] = nil
         stats.channelsHungUp += 1
         emit("Hangup", channel.block() + [("Cause", String(cause)), ("Cause-txt", Self.causeText(cause))])

@@ -7,8 +7,10 @@ public struct TrafficGenerator: Sendable {
     public var callsPerSecond: Double
     /// Caller IDs to draw from, as trunks send them; random mobiles when empty.
     public var callerNumbers: [String]
-    /// Share of callers who give up after 5–30 s; the others wait up to 10 minutes.
+    /// Share of callers who give up after `impatience` seconds; the others wait up to 10 minutes.
     public var abandonProbability: Double
+    /// How long an impatient caller stays on the line.
+    public var impatience: ClosedRange<Double> = 5...30
     /// Stop after this many calls (`nil`: until cancelled).
     public var limit: Int?
 
@@ -34,7 +36,7 @@ public struct TrafficGenerator: Sendable {
             let name = String(Self.surnames.randomElement(using: &generator)!) + String(Self.givenNames.randomElement(using: &generator)!)
             let impatient = Double.random(in: 0..<1, using: &generator) < abandonProbability
             pbx.placeInboundCall(callerNumber: number, callerName: name,
-                                 patience: impatient ? Double.random(in: 5...30, using: &generator) : 600)
+                                 patience: impatient ? Double.random(in: impatience, using: &generator) : 600)
             placed += 1
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// One channel of the simulated PBX, with the fields Asterisk reports in its channel block.
 final class SimChannel {
@@ -29,6 +30,10 @@ final class SimChannel {
     var stasisApp: String?
     /// The ARI bridge the channel is in.
     var ariBridgeID: String?
+    /// Work scheduled for this channel (its application's end, a ring timeout, …), cancelled when it
+    /// hangs up so that a long `Wait()` does not keep a finished call in memory.
+    var timers: [Int: Scheduled<Void>] = [:]
+    var nextTimer = 0
 
     /// Asterisk's channel states as numbers and words.
     enum State: Int {
