@@ -36,10 +36,12 @@ struct BenchDaemon: Sendable {
         await server.close()
     }
 
-    /// Resident memory of this process in MB (Linux `/proc/self/statm`).
+    /// Anonymous resident memory of this process in MB (heap and stacks: what a leak grows; Linux
+    /// `/proc/self/status` RssAnon). File-backed pages such as SQLite's are left out.
     static func residentMB() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
-        return pages * 4096 / 1_048_576
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+        return kilobytes / 1024
     }
 }
