@@ -31,10 +31,11 @@ public final class CallLogService: Service {
     public func run() async throws {
         let events = ami.events()
         let writer = CallLogWriter(store: store, logger: logger) { [store, configuration, logger] recorded, entry in
-            try await Self.afterCall(recorded, entry, store: store, configuration: configuration, logger: logger)
+            try await Self.afterCall(callID: recorded.id, entry, store: store, configuration: configuration, logger: logger)
         }
         let ami = self.ami
         let roster = try await AgentRoster(store: store)
+        await Self.fileMissingCallbacks(pbx: pbx, store: store, configuration: configuration, logger: logger)
         let lookup = CallerLookup(store: store, logger: logger)
         let processor = CallLogProcessor(pbx: pbx, store: store, hub: hub, writer: writer, lookup: lookup, configuration: configuration,
                                          roster: roster, send: { try await ami.send($0) }, logger: logger)
@@ -55,13 +56,37 @@ public final class CallLogService: Service {
         }
     }
 
+    static let missedResults: [CallResult] = [.abandoned, .noAnswer, .voicemail]
+
+    /// Files the callbacks that a stop cut off: missed calls of the last day whose end was written
+    /// but whose callback was not (the two are separate writes). Idempotent: one callback per call.
+    static func fileMissingCallbacks(pbx: String, store: CRMStore, configuration: CallLogConfiguration, logger: Logger) async {
+        do {
+            let calls = try await store.missedCallsWithoutCallback(pbx: pbx, results: missedResults.map(\.rawValue),
+                                                                   since: Date().addingTimeInterval(-24 * 3600))
+            for call in calls {
+                var entry = CallEntry(pbx: pbx, linkedID: call.linkedID, direction: call.direction, status: .ended)
+                entry.caller = call.caller
+                entry.queue = call.queue
+                entry.result = call.result
+                entry.endAt = call.endAt
+                entry.holdTime = call.holdTime
+                entry.customerIDs = call.customerIDs
+                try await afterCall(callID: call.id, entry, store: store, configuration: configuration, logger: logger)
+            }
+            if !calls.isEmpty { logger.warning("filed callbacks a stop had cut off", metadata: ["calls": "\(calls.count)"]) }
+        } catch {
+            logger.error("could not look for missed calls without a callback", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// A missed inbound call (abandoned, unanswered, or sent to voicemail) becomes a callback task:
     /// for the customer's owner, or for the queue's team when the caller is unknown.
-    static func afterCall(_ recorded: CRMStore.RecordedCall, _ entry: CallEntry, store: CRMStore,
+    static func afterCall(callID: Int, _ entry: CallEntry, store: CRMStore,
                           configuration: CallLogConfiguration, logger: Logger) async throws {
         guard entry.direction == CallDirection.inbound.rawValue,
               let result = entry.result.flatMap(CallResult.init(rawValue:)),
-              [.abandoned, .noAnswer, .voicemail].contains(result) else { return }
+              missedResults.contains(result) else { return }
         let customers = entry.customerIDs.isEmpty ? [] : try await store.summaries(ids: entry.customerIDs)
         let owner = customers.first?.ownerID
         let phone = entry.caller.flatMap { store.normalizer.normalize($0).phoneNumber?.e164 } ?? entry.caller
@@ -69,7 +94,7 @@ public final class CallLogService: Service {
         let waited = entry.holdTime.map { ", waited \($0) s" } ?? ""
         let note = "missed call (\(entry.result ?? "?")) from \(phone ?? "unknown number")\(entry.queue.map { " in queue \($0)" } ?? "")\(waited)"
         let team = owner == nil ? configuration.callbackTeam(queue: entry.queue) : nil
-        if let task = try await store.createCallbackTask(callID: recorded.id, customerID: customers.first?.id, ownerID: owner,
+        if let task = try await store.createCallbackTask(callID: callID, customerID: customers.first?.id, ownerID: owner,
                                                          teamName: team, phone: phone, dueAt: due, note: note) {
             logger.info("callback task created", metadata: [
                 "call": "\(entry.linkedID)", "task": "\(task)", "customer": "\(customers.first.map { String($0.id) } ?? "-")",

@@ -63,6 +63,41 @@ struct CallLogResilienceTests {
         }
     }
 
+    @Test("a missed call whose callback a stop cut off gets it at the next start, once", arguments: TestEngine.available)
+    func cutOffCallbackFiledAtStart(_ engine: TestEngine) async throws {
+        let ended = Date().addingTimeInterval(-600)
+        try await DaemonHarness.run(engine, simulator: Self.agents(1, talk: 60), prepare: { store in
+            var missed = CallEntry(pbx: "main", linkedID: "1700000100.1", direction: "inbound", status: .ended)
+            missed.caller = "013800138000"
+            missed.queue = "hotline"
+            missed.ringAt = ended.addingTimeInterval(-40)
+            missed.endAt = ended
+            missed.result = "abandoned"
+            missed.holdTime = 40
+            missed.endedBy = .hangup
+            missed.customerIDs = try await store.customers(onNumber: "+8613800138000").map(\.id)
+            _ = try await store.recordCall(missed)
+            // An old one (beyond a day) and an answered one are left alone.
+            var old = missed
+            old.linkedID = "1600000000.1"
+            old.endAt = ended.addingTimeInterval(-3 * 86_400)
+            _ = try await store.recordCall(old)
+            var answered = missed
+            answered.linkedID = "1700000200.1"
+            answered.result = "answered"
+            _ = try await store.recordCall(answered)
+        }) { daemon in
+            try await daemon.waitUntil("the cut-off callback") { try await !daemon.store.openTasks(kind: TaskKind.callback).isEmpty }
+            let tasks = try await daemon.store.openTasks(kind: TaskKind.callback)
+            #expect(tasks.count == 1)
+            let task = try #require(tasks.first)
+            #expect(task.customerId == daemon.knownCustomer && task.ownerId == daemon.alice.user.id && task.phoneE164 == "+8613800138000")
+            #expect(task.note?.contains("missed call (abandoned)") == true && task.note?.contains("waited 40 s") == true)
+            let call = try #require(try await daemon.calls().first { $0.linkedID == "1700000100.1" })
+            #expect(task.callId == call.id)
+        }
+    }
+
     @Test("two daemons on one database record each call once and file one callback", arguments: TestEngine.available)
     func highAvailabilityPair(_ engine: TestEngine) async throws {
         let simulator = Self.agents(2, after: 1.5, talk: 0.2)

@@ -40,6 +40,23 @@ extension CRMStore {
         }
     }
 
+    /// Ended inbound calls of one PBX with one of `results` since `since` that have no callback task:
+    /// ends whose follow-up was cut off (a crash between writing the end and filing the callback).
+    public func missedCallsWithoutCallback(pbx: String, results: [String], since: Date) async throws -> [StoredCall] {
+        try await database.withConnection { sql in
+            let callbacks = SQLSubquery.select {
+                $0.column("call_id").from("tasks").where("kind", .equal, SQLBind(TaskKind.callback)).where("call_id", .isNot, SQLLiteral.null)
+            }
+            return try await storedCalls(sql.select()
+                .where(SQLColumn("pbx", table: "k"), .equal, SQLBind(pbx))
+                .where(SQLColumn("status", table: "k"), .equal, SQLBind(CallStatus.ended.rawValue))
+                .where(SQLColumn("direction", table: "k"), .equal, SQLBind("inbound"))
+                .where(SQLColumn("result", table: "k"), .in, SQLBind.group(results))
+                .where(SQLColumn("end_at", table: "k"), .greaterThanOrEqual, SQLBind(since))
+                .where(SQLColumn("id", table: "k"), .notIn, callbacks), in: sql)
+        }
+    }
+
     private static func callsOfCustomer(_ id: Int) -> some SQLExpression {
         SQLSubquery.select { $0.column("call_id").from("call_customers").where("customer_id", .equal, SQLBind(id)) }
     }

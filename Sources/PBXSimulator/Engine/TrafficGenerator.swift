@@ -29,9 +29,12 @@ public struct TrafficGenerator: Sendable {
         var generator = SystemRandomNumberGenerator()
         var placed = 0
         logger.info("traffic started", metadata: ["callsPerSecond": "\(callsPerSecond)", "abandon": "\(abandonProbability)"])
+        // Arrivals are kept on an absolute schedule, so sleeping late never lowers the rate.
+        var arrival = ContinuousClock.now
         while limit.map({ placed < $0 }) ?? true {
             let gap = -log(Double.random(in: Double.ulpOfOne..<1, using: &generator)) / max(callsPerSecond, 1e-6)
-            try await Task.sleep(for: .seconds(gap * pbx.configuration.timeScale))
+            arrival += .seconds(gap * pbx.configuration.timeScale)
+            try await Task.sleep(until: arrival, clock: .continuous)
             let number = callerNumbers.randomElement(using: &generator) ?? "13\(Int.random(in: 0..<10, using: &generator))\(String(format: "%08d", Int.random(in: 0..<100_000_000, using: &generator)))"
             let name = String(Self.surnames.randomElement(using: &generator)!) + String(Self.givenNames.randomElement(using: &generator)!)
             let impatient = Double.random(in: 0..<1, using: &generator) < abandonProbability
