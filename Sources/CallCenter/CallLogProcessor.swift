@@ -26,13 +26,14 @@ struct CallLogProcessor {
     let configuration: CallLogConfiguration
     let send: ActionSender
     var logger: Logger
+    let metrics: CallLogMetrics?
     let roster: AgentRoster
     private var directory: AgentDirectory { roster.current }
     private(set) var tracker: CallTracker
     private var contexts: [String: CallContext] = [:]
 
     init(pbx: String, store: CRMStore, hub: PopHub, writer: CallLogWriter, lookup: CallerLookup, configuration: CallLogConfiguration,
-         roster: AgentRoster, send: @escaping ActionSender, logger: Logger) {
+         roster: AgentRoster, send: @escaping ActionSender, logger: Logger, metrics: CallLogMetrics? = nil) {
         self.pbx = pbx
         self.store = store
         self.hub = hub
@@ -42,6 +43,7 @@ struct CallLogProcessor {
         self.roster = roster
         self.send = send
         self.logger = logger
+        self.metrics = metrics
         tracker = CallTracker(pbx: pbx, configuration: configuration.tracker)
     }
 
@@ -49,7 +51,7 @@ struct CallLogProcessor {
         switch element {
         case .event(let event):
             for output in tracker.handle(event.message, receivedAt: event.receivedAt) {
-                await apply(output, at: event.time)
+                await apply(output, at: event.time, receivedAt: event.receivedAt)
             }
         case .connected:
             await resync(reason: "connected")
@@ -63,7 +65,8 @@ struct CallLogProcessor {
 
     // MARK: Outputs
 
-    private mutating func apply(_ output: CallTracker.Output, at time: Date) async {
+    /// `receivedAt`: when the event behind `output` arrived (what a pop's latency is measured from).
+    private mutating func apply(_ output: CallTracker.Output, at time: Date, receivedAt: Date? = nil) async {
         switch output {
         case .started(let record), .identified(let record):
             await lookUp(record)
@@ -71,6 +74,7 @@ struct CallLogProcessor {
         case .agentRinging(let ref, let record):
             await identify(record)
             await pop(record, ref: ref, at: time)
+            if let receivedAt { metrics?.popLatency.recordInterval(since: receivedAt) }
             writer.enqueue(entry(record, at: time))
         case .agentStoppedRinging(let ref, let record):
             if let agent = directory.agent(for: ref) {
@@ -87,7 +91,10 @@ struct CallLogProcessor {
             writer.enqueue(entry(record, at: time))
             contexts[record.linkedID] = nil
             await lookup.forget(record.linkedID)
+            if let result = record.result { metrics?.callEnded(direction: record.direction, result: result) }
+            if record.closedByResync { metrics?.closedBlind.increment() }
         }
+        metrics?.liveCalls.record(tracker.liveCallCount)
     }
 
     /// Starts finding the customers on the call's outside number (once per number), without waiting.
@@ -123,6 +130,7 @@ struct CallLogProcessor {
                             callerName: record.externalName, queue: record.queue, ringingSince: time, waitSeconds: wait,
                             customers: cards)
         await hub.ring(pop, agentID: agent.userID)
+        metrics?.pops.increment()
         logger.info("screen-pop", metadata: [
             "call": "\(record.linkedID)", "agent": "\(agent.name)",
             "customer": "\(customers.map { String($0.id) }.joined(separator: ","))",
@@ -164,7 +172,12 @@ struct CallLogProcessor {
         for output in closed { await apply(output, at: now) }
         var recovered = 0
         for call in stored where !tracker.tracks(call.linkedID) && !closed.contains(where: { Self.isFinished($0, call.linkedID) }) {
-            writer.enqueue(recoveryClosure(of: call, at: now))
+            let closure = recoveryClosure(of: call, at: now)
+            writer.enqueue(closure)
+            metrics?.closedBlind.increment()
+            if let direction = CallDirection(rawValue: closure.direction), let result = closure.result.flatMap(CallResult.init(rawValue:)) {
+                metrics?.callEnded(direction: direction, result: result)
+            }
             recovered += 1
         }
         logger.info("call log resynced", metadata: [

@@ -3,6 +3,7 @@ import CRM
 import CallTracking
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// The call log for one PBX as a long-running service: follows the PBX's AMI events, keeps one
@@ -15,10 +16,13 @@ public final class CallLogService: Service {
     private let hub: PopHub
     private let configuration: CallLogConfiguration
     private let logger: Logger
+    private let metrics: CallLogMetrics
 
+    /// `metrics` receives the call log's figures (`calldesk_calls_*`, `calldesk_screen_pop*`, by `pbx`).
     public init(ami: AMIClient, store: CRMStore, hub: PopHub, configuration: CallLogConfiguration = CallLogConfiguration(),
-                logger: Logger = Logger(label: "calldesk.calllog")) {
+                logger: Logger = Logger(label: "calldesk.calllog"), metrics: any MetricsFactory = MetricsSystem.factory) {
         self.pbx = ami.pbx
+        self.metrics = CallLogMetrics(pbx: ami.pbx, factory: metrics)
         self.ami = ami
         self.store = store
         self.hub = hub
@@ -30,15 +34,15 @@ public final class CallLogService: Service {
 
     public func run() async throws {
         let events = ami.events()
-        let writer = CallLogWriter(store: store, logger: logger) { [store, configuration, logger] recorded, entry in
+        let writer = CallLogWriter(store: store, logger: logger, metrics: metrics) { [store, configuration, logger] recorded, entry in
             try await Self.afterCall(callID: recorded.id, entry, store: store, configuration: configuration, logger: logger)
         }
         let ami = self.ami
         let roster = try await AgentRoster(store: store)
         await Self.fileMissingCallbacks(pbx: pbx, store: store, configuration: configuration, logger: logger)
-        let lookup = CallerLookup(store: store, logger: logger)
+        let lookup = CallerLookup(store: store, logger: logger, held: metrics.lookupsHeld)
         let processor = CallLogProcessor(pbx: pbx, store: store, hub: hub, writer: writer, lookup: lookup, configuration: configuration,
-                                         roster: roster, send: { try await ami.send($0) }, logger: logger)
+                                         roster: roster, send: { try await ami.send($0) }, logger: logger, metrics: metrics)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await writer.run() }
             group.addTask { await lookup.run() }

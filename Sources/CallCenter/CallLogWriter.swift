@@ -22,27 +22,30 @@ final class CallLogWriter: Sendable {
     private let store: CRMStore
     private let onEnded: EndedHandler
     private let logger: Logger
+    private let metrics: CallLogMetrics?
 
-    init(store: CRMStore, logger: Logger, onEnded: @escaping EndedHandler) {
+    init(store: CRMStore, logger: Logger, metrics: CallLogMetrics? = nil, onEnded: @escaping EndedHandler) {
         self.store = store
         self.logger = logger
+        self.metrics = metrics
         self.onEnded = onEnded
     }
 
     /// Queues the call's current state.
     func enqueue(_ entry: CallEntry) {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        let (waiter, backlog) = state.withLock { state -> (CheckedContinuation<Void, Never>?, Int) in
             let key = "\(entry.pbx)/\(entry.linkedID)"
             if let queued = state.pending[key] {
-                if Self.keeps(queued, over: entry) { return nil }
+                if Self.keeps(queued, over: entry) { return (nil, state.pending.count) }
                 state.pending[key] = entry
             } else {
                 state.pending[key] = entry
                 state.order.append(key)
             }
             defer { state.waiter = nil }
-            return state.waiter
+            return (state.waiter, state.pending.count)
         }
+        metrics?.writeBacklog.record(backlog)
         waiter?.resume()
     }
 
@@ -83,7 +86,10 @@ final class CallLogWriter: Sendable {
                 state.pending.removeAll(keepingCapacity: true)
                 return batch
             }
-            if let taken { return taken.isEmpty ? nil : taken }
+            if let taken {
+                metrics?.writeBacklog.record(0)
+                return taken.isEmpty ? nil : taken
+            }
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
                     if !state.order.isEmpty || state.finished { return true }
@@ -109,6 +115,7 @@ final class CallLogWriter: Sendable {
             do {
                 return try await body()
             } catch {
+                metrics?.writeFailures.increment()
                 let metadata: Logger.Metadata = ["pbx": "\(entry.pbx)", "call": "\(entry.linkedID)", "error": "\(error)"]
                 guard !Task.isCancelled else {
                     logger.error("\(what) abandoned by a forced stop", metadata: metadata)

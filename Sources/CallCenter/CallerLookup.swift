@@ -1,5 +1,6 @@
 import CRM
 import Logging
+import Metrics
 
 /// Finds who is on each call's outside number while the call is still being set up (the greeting,
 /// the queue's first ring), so that the screen-pop at `AgentCalled` finds the cards ready.
@@ -28,13 +29,17 @@ actor CallerLookup {
 
     private let store: CRMStore
     private let logger: Logger
-    private var entries: [String: Entry] = [:]
+    private var entries: [String: Entry] = [:] {
+        didSet { held?.record(entries.count) }
+    }
+    private let held: Gauge?
     private let requests: AsyncStream<Request>
     private let submit: AsyncStream<Request>.Continuation
 
-    init(store: CRMStore, logger: Logger) {
+    init(store: CRMStore, logger: Logger, held: Gauge? = nil) {
         self.store = store
         self.logger = logger
+        self.held = held
         (requests, submit) = AsyncStream.makeStream(of: Request.self)
     }
 

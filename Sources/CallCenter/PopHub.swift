@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 
 /// Delivers screen-pops to every live connection of an agent, and remembers what is ringing so a
 /// page that connects while its agent's phone rings gets the card at once.
@@ -10,15 +11,25 @@ public actor PopHub {
         public let pops: AsyncStream<ScreenPop>
     }
 
-    private var connections: [Int: [UUID: AsyncStream<ScreenPop>.Continuation]] = [:]
+    private var connections: [Int: [UUID: AsyncStream<ScreenPop>.Continuation]] = [:] {
+        didSet { openConnections.record(connections.values.reduce(0) { $0 + $1.count }) }
+    }
     /// Ringing pops by call key, then agent.
-    private var ringing: [String: [Int: ScreenPop]] = [:]
+    private var ringing: [String: [Int: ScreenPop]] = [:] {
+        didSet { ringingCalls.record(ringing.count) }
+    }
     /// Answered calls by call key: the agent on the call and their card.
     private var talking: [String: (agent: Int, pop: ScreenPop)] = [:]
     private let bufferSize: Int
+    private let openConnections: Gauge
+    private let ringingCalls: Gauge
 
-    public init(bufferSize: Int = 64) {
+    /// `metrics` receives the open agent connections (`calldesk_agent_connections`) and the calls
+    /// ringing an agent (`calldesk_calls_ringing_agents`).
+    public init(bufferSize: Int = 64, metrics: any MetricsFactory = MetricsSystem.factory) {
         self.bufferSize = bufferSize
+        openConnections = Gauge(label: "calldesk_agent_connections", factory: metrics)
+        ringingCalls = Gauge(label: "calldesk_calls_ringing_agents", factory: metrics)
     }
 
     /// Opens a connection for `agentID`; pops for calls ringing that agent right now come first.

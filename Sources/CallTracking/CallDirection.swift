@@ -1,4 +1,4 @@
 /// Which way a call went, from the dialplan context its first leg started in.
-public enum CallDirection: String, Sendable, Hashable, Codable {
+public enum CallDirection: String, Sendable, Hashable, Codable, CaseIterable {
     case inbound, outbound, `internal`
 }

@@ -47,6 +47,9 @@ public struct CallTracker: Sendable {
     /// Calls with at least one live leg.
     public var liveCalls: [CallRecord] { calls.values.map(\.record).sorted { $0.linkedID < $1.linkedID } }
 
+    /// How many calls have at least one live leg.
+    public var liveCallCount: Int { calls.count }
+
     /// Whether the call with this `Linkedid` is being tracked.
     public func tracks(_ linkedID: String) -> Bool { calls[linkedID] != nil }
 

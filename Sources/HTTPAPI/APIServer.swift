@@ -7,7 +7,8 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// CallDesk's HTTP API and agent WebSocket as one service: `/health` open to all, `/v1/…` behind API tokens.
+/// CallDesk's HTTP API and agent WebSocket as one service: `/health` and `/metrics` open to all,
+/// `/v1/…` behind API tokens.
 public struct APIServer: Service {
     /// Where to listen and how to read dates.
     public struct Configuration: Sendable {
@@ -24,14 +25,24 @@ public struct APIServer: Service {
 
     private let application: Application<RouterResponder<APIRequestContext>>
 
-    /// `health` is asked on each `/health` request; `onRunning` learns the bound port (useful with port 0).
+    /// `health` is asked on each `/health` request; `metrics`, when given, writes the Prometheus text
+    /// exposition served at `/metrics`; `onRunning` learns the bound port (useful with port 0).
     public init(configuration: Configuration, store: CRMStore, hub: PopHub, health: @escaping @Sendable () async -> HealthReport,
+                metrics: (@Sendable (inout [UInt8]) -> Void)? = nil,
                 logger: Logger = Logger(label: "calldesk.http"), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIErrorMiddleware())
         router.get("health") { _, _ in
             let report = await health()
             return try Response.json(report, status: report.database == "ok" ? .ok : .serviceUnavailable)
+        }
+        if let metrics {
+            router.get("metrics") { _, _ in
+                var text: [UInt8] = []
+                metrics(&text)
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(bytes: text)))
+            }
         }
         let v1 = router.group("v1").add(middleware: TokenAuthenticator(store: store))
         CallRoutes(store: store, timeZone: configuration.timeZone).register(on: v1)

@@ -1,5 +1,6 @@
 import AMI
 import Foundation
+import MetricsTestKit
 import PBXSimulator
 import Testing
 
@@ -172,6 +173,29 @@ struct AMIClientReplayTests {
             }
             group.cancelAll()
         }
+    }
+
+    @Test("the link's figures: logged in while the session lasts, events received and events a slow consumer lost")
+    func linkMetrics() async throws {
+        let metrics = TestMetrics()
+        let pbx = [("pbx", "test-pbx")]
+        try await ReplayHarness.run("set-a/ami-02-inbound-answered", configure: { $0.eventMask = "on" }, metrics: metrics) {
+            client, _, events async throws in
+            let slow = client.events(bufferSize: 4)
+            _ = try await events.first { $0.isConnected }
+            #expect(try metrics.expectGauge("calldesk_ami_connected", pbx).lastValue == 1)
+            _ = try await client.send(AMIAction("Originate", ["Channel": "Local/100@inbound", "Async": "true"]))
+            _ = try await events.first { $0.event?.name == "Cdr" }
+            let counters = await client.counterSnapshot
+            #expect(counters.eventsReceived > 4)
+            #expect(try metrics.expectCounter("calldesk_ami_events_total", pbx).totalValue == Int64(counters.eventsReceived))
+            #expect(try metrics.expectCounter("calldesk_ami_events_dropped_total", pbx).totalValue == Int64(counters.eventsDropped))
+            #expect(counters.eventsDropped > 0)
+            #expect(try metrics.expectCounter("calldesk_ami_logins_total", pbx).totalValue == 1)
+            withExtendedLifetime(slow) {}
+            return true
+        }
+        #expect(try metrics.expectGauge("calldesk_ami_connected", pbx).lastValue == 0)
     }
 
     @Test("a consumer that cannot keep up gets an overflow count, never silence")

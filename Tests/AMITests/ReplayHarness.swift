@@ -1,6 +1,7 @@
 import AMI
 import Foundation
 import Logging
+import Metrics
 import PBXSimulator
 import Testing
 
@@ -29,12 +30,13 @@ enum ReplayHarness {
     static func run<T: Sendable>(
         _ captureName: String, hangUpOn: String? = nil,
         configure: (inout AMIClientConfiguration) -> Void = { _ in },
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         _ body: @escaping @Sendable (AMIClient, AMIReplayServer, AsyncStream<AMIStreamElement>) async throws -> T
     ) async throws -> T {
         let server = try await AMIReplayServer.start(capture: capture(captureName), hangUpOn: hangUpOn, logger: logger)
         var configuration = configuration(port: server.port)
         configure(&configuration)
-        let client = AMIClient(configuration: configuration, logger: logger)
+        let client = AMIClient(configuration: configuration, logger: logger, metrics: metrics)
         let events = client.events()
         let result = try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await client.run(); return nil }

@@ -53,6 +53,30 @@ struct APITests {
         }
     }
 
+    @Test("/metrics, open like /health, counts the PBX link, the calls by result and the pops, and shows no secret",
+          arguments: [TestEngine.sqlite])
+    func metrics(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: Self.simulator) { daemon in
+            _ = try await Self.oneAnsweredCall(daemon)
+            let reply = try await Self.request(daemon, "/metrics", token: nil)
+            #expect(reply.status == 200)
+            let lines = try await daemon.metricLines()
+            for expected in [
+                #"calldesk_ami_connected{pbx="main"} 1.0"#,
+                #"calldesk_ami_logins_total{pbx="main"} 1"#,
+                #"calldesk_calls_ended_total{pbx="main",direction="inbound",result="answered"} 1"#,
+                #"calldesk_calls_ended_total{pbx="main",direction="inbound",result="abandoned"} 0"#,
+                #"calldesk_calls_live{pbx="main"} 0.0"#,
+                #"calldesk_screen_pops_total{pbx="main"} 1"#,
+                #"calldesk_screen_pop_seconds_count{pbx="main"} 1"#,
+                #"calldesk_call_log_write_failures_total{pbx="main"} 0"#,
+            ] {
+                #expect(lines.contains(expected), "missing \(expected)")
+            }
+            #expect(!reply.body.contains("crmd-secret") && !reply.body.contains(DaemonHarness.knownNumber))
+        }
+    }
+
     @Test("wrong parameter types get 400 naming the parameter; unknown ids 404; others' records 403", arguments: TestEngine.available)
     func parametersAndAccess(_ engine: TestEngine) async throws {
         try await DaemonHarness.run(engine, simulator: Self.simulator) { daemon in

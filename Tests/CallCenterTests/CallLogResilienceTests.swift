@@ -43,6 +43,9 @@ struct CallLogResilienceTests {
             let call = calls[0]
             #expect(call.endedBy == .resync && call.result == "answered")
             #expect(call.endAt != nil && call.endAt! >= call.answerAt!)
+            let metrics = try await daemon.metricLines()
+            #expect(metrics.contains(#"calldesk_calls_closed_blind_total{pbx="main"} 1"#))
+            #expect(metrics.contains(#"calldesk_ami_logins_total{pbx="main"} 2"#))
         }
     }
 

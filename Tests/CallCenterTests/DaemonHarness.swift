@@ -1,4 +1,5 @@
 import AMI
+import AsyncHTTPClient
 import CRM
 import CallCenter
 import CallDeskKit
@@ -90,6 +91,14 @@ struct DaemonHarness: Sendable {
             throw HarnessError(message: "\(error); the log has: \(seen.joined(separator: "; "))")
         }
         return try await calls()
+    }
+
+    /// The lines of `/metrics` (no token needed).
+    func metricLines() async throws -> Set<String> {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(httpPort)/metrics"), timeout: .seconds(10))
+        guard response.status == .ok else { throw HarnessError(message: "/metrics answered \(response.status)") }
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return Set(String(buffer: body).split(separator: "\n").map(String.init))
     }
 
     /// Opens the agent-events WebSocket with `token`, hands `body` the decoded messages, then closes it.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -30,6 +31,7 @@ public final class AMIClient: Service, @unchecked Sendable {
     private var reconnect: Scheduled<Void>?
     private var finished: EventLoopPromise<Void>?
     private var counters = Counters()
+    private let metrics: AMIMetrics
 
     private struct Subscriber {
         let continuation: AsyncStream<AMIStreamElement>.Continuation
@@ -44,9 +46,11 @@ public final class AMIClient: Service, @unchecked Sendable {
         public var connects = 0
     }
 
+    /// `metrics` receives the link's figures (`calldesk_ami_*`, by `pbx`).
     public init(configuration: AMIClientConfiguration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                logger: Logger = Logger(label: "calldesk.ami")) {
+                logger: Logger = Logger(label: "calldesk.ami"), metrics: any MetricsFactory = MetricsSystem.factory) {
         self.configuration = configuration
+        self.metrics = AMIMetrics(pbx: configuration.pbx, factory: metrics)
         self.eventLoop = eventLoopGroup.next()
         var logger = logger
         logger[metadataKey: "pbx"] = "\(configuration.pbx)"
@@ -143,6 +147,7 @@ public final class AMIClient: Service, @unchecked Sendable {
             if lagging > 0, message.eventName == nil { deliverOverflowMarkers() }
         case .protocolError(let error):
             counters.protocolErrors += 1
+            metrics.protocolErrors.increment()
             logger.warning("AMI protocol error", metadata: ["error": "\(error)"])
         }
     }
@@ -187,14 +192,18 @@ public final class AMIClient: Service, @unchecked Sendable {
             promises.removeValue(forKey: id)?.fail(error)
         case .deliver(let message):
             counters.eventsReceived += 1
+            metrics.events.increment()
             logger.trace("AMI event", metadata: ["event": "\(message.eventName ?? "")"])
             broadcast(.event(AMIEvent(pbx: pbx, message: message, receivedAt: Date())))
         case .connected(let generation):
             counters.connects += 1
+            metrics.logins.increment()
+            metrics.connected.record(1)
             loggedInAt = .now()
             logger.info("AMI logged in", metadata: ["user": "\(configuration.username)", "generation": "\(generation)"])
             broadcast(.connected(pbx: pbx, generation: generation))
         case .disconnected(let reason):
+            metrics.connected.record(0)
             logger.warning("AMI connection lost", metadata: ["reason": "\(reason)"])
             broadcast(.disconnected(pbx: pbx, reason: reason))
         case .connectionFailed(let error):
@@ -215,6 +224,7 @@ public final class AMIClient: Service, @unchecked Sendable {
             }
         case .protocolError(let text):
             counters.protocolErrors += 1
+            metrics.protocolErrors.increment()
             logger.warning("AMI protocol problem", metadata: ["detail": "\(text)"])
         }
     }
@@ -226,6 +236,7 @@ public final class AMIClient: Service, @unchecked Sendable {
             if subscriber.dropped > 0, !deliverOverflowMarker(&subscriber) {
                 subscriber.dropped += 1
                 counters.eventsDropped += 1
+                metrics.eventsDropped.increment()
                 subscribers[id] = subscriber
                 continue
             }
@@ -233,6 +244,7 @@ public final class AMIClient: Service, @unchecked Sendable {
                 if subscriber.dropped == 0 { lagging += 1 }
                 subscriber.dropped += 1
                 counters.eventsDropped += 1
+                metrics.eventsDropped.increment()
             }
             subscribers[id] = subscriber
         }
@@ -289,6 +301,7 @@ public final class AMIClient: Service, @unchecked Sendable {
 
     private func finish() {
         keepalive?.cancel()
+        metrics.connected.record(0)
         for subscriber in subscribers.values { subscriber.continuation.finish() }
         subscribers.removeAll()
         finished?.succeed()

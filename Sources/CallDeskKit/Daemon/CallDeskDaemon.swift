@@ -4,16 +4,19 @@ import CallCenter
 import Foundation
 import HTTPAPI
 import Logging
+import Prometheus
 import ServiceLifecycle
 
 /// The CallDesk daemon's parts, wired from the configuration: one AMI client and call log per PBX,
-/// the pop hub, and the HTTP API. Run `services` in one `ServiceGroup` (in this order, so shutdown
+/// the pop hub, and the HTTP API (which serves their figures at `/metrics`). Run `services` in one `ServiceGroup` (in this order, so shutdown
 /// stops the API first, lets the call logs write what they hold, and logs off the PBXs last).
 public struct CallDeskDaemon: Sendable {
     public let hub: PopHub
     public let amiClients: [AMIClient]
     public let callLogs: [CallLogService]
     public let api: APIServer
+    /// The daemon's own figures, as `/metrics` shows them.
+    public let metrics: PrometheusCollectorRegistry
 
     public var services: [any Service] { amiClients + callLogs + [api] }
 
@@ -29,12 +32,16 @@ public struct CallDeskDaemon: Sendable {
     /// The parts for the given PBX links; `logger` (when given) replaces each part's own label.
     public init(store: CRMStore, pbxes: [AMIClientConfiguration], callLog: CallLogConfiguration, http: APIServer.Configuration,
                 logger: Logger? = nil, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
-        let hub = PopHub()
-        let clients = pbxes.map { AMIClient(configuration: $0, logger: logger ?? Logger(label: "calldesk.ami")) }
+        let registry = PrometheusCollectorRegistry()
+        let factory = Self.metricsFactory(registry)
+        let hub = PopHub(metrics: factory)
+        let clients = pbxes.map { AMIClient(configuration: $0, logger: logger ?? Logger(label: "calldesk.ami"), metrics: factory) }
         self.hub = hub
+        metrics = registry
         amiClients = clients
         callLogs = clients.map {
-            CallLogService(ami: $0, store: store, hub: hub, configuration: callLog, logger: logger ?? Logger(label: "calldesk.calllog"))
+            CallLogService(ami: $0, store: store, hub: hub, configuration: callLog, logger: logger ?? Logger(label: "calldesk.calllog"),
+                           metrics: factory)
         }
         api = APIServer(
             configuration: http, store: store, hub: hub,
@@ -43,7 +50,18 @@ public struct CallDeskDaemon: Sendable {
                 for client in clients { links[client.pbx] = await client.isConnected ? "connected" : "disconnected" }
                 return HealthReport(pbx: links, database: await store.ping() ? "ok" : "unavailable")
             },
+            metrics: { registry.emit(into: &$0) },
             logger: logger ?? Logger(label: "calldesk.http"), onRunning: onHTTPRunning)
+    }
+
+    /// Prometheus for swift-metrics, with a pop's latency in buckets fine enough for its millisecond goal.
+    static func metricsFactory(_ registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets["calldesk_screen_pop_seconds"] = [
+            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+        ]
+        return factory
     }
 
     /// The daemon's services ended before its HTTP API was listening.

@@ -24,6 +24,8 @@ struct SimulatePBXCommand: AsyncParsableCommand {
     @Option(help: "Share of callers who hang up while waiting") var abandon = 0.1
     @Option(help: "Mean talk time in seconds") var talk = 60.0
     @Option(help: "Seconds before an agent answers") var answerAfter = 2.0
+    @Option(help: "The hotline's ring strategy: ringall (one caller at a time rings every free agent, as in the captures) or rrmemory (each caller rings the next free agent: use it for heavy traffic)")
+    var strategy = "ringall"
     @Flag(help: "Draw caller IDs from the CRM's phone numbers (as trunks send them: national format)") var callersFromCRM = false
 
     func run() async throws {
@@ -33,9 +35,14 @@ struct SimulatePBXCommand: AsyncParsableCommand {
             callers = try await withStore(options) { store, _ in try await store.samplePhoneNumbers(limit: 2_000) }
                 .map(Self.asTrunkSends)
         }
+        guard ["ringall", "rrmemory"].contains(strategy) else {
+            throw ValidationError("--strategy must be ringall or rrmemory, not \(strategy)")
+        }
         let logger = Logger(label: "calldesk.simulator")
+        var configuration = SimulatorConfiguration.callCenter(agents: agents, answerAfter: answerAfter, talk: talk)
+        configuration.queues[0].strategy = strategy
         let simulator = PBXSimulatorService(
-            configuration: .callCenter(agents: agents, answerAfter: answerAfter, talk: talk), amiPort: amiPort,
+            configuration: configuration, amiPort: amiPort,
             ariPort: ariPort > 0 ? ariPort : nil,
             traffic: callsPerSecond > 0 ? TrafficGenerator(callsPerSecond: callsPerSecond, callerNumbers: callers, abandonProbability: abandon) : nil,
             logger: logger)
