@@ -28,7 +28,7 @@ struct AMILoopbackBench: AsyncParsableCommand {
                                                                      secret: "bench", authType: .plain, eventMask: "on"),
                                logger: logger)
         let subscription = client.events(bufferSize: 100_000)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
             var received = 0
             var start: ContinuousClock.Instant?
@@ -71,7 +71,10 @@ final class BlastHandler: ChannelInboundHandler, @unchecked Sendable {
             context.write(wrapOutboundOut(AMIMessage(["Response": "Success", "ActionID": id, "Message": "Authentication accepted"]).wireBytes), promise: nil)
             context.writeAndFlush(wrapOutboundOut(payload), promise: nil)
         case "Logoff":
-            context.writeAndFlush(wrapOutboundOut(AMIMessage(["Response": "Goodbye", "ActionID": id]).wireBytes)).whenComplete { _ in context.close(promise: nil) }
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(AMIMessage(["Response": "Goodbye", "ActionID": id]).wireBytes)).whenComplete { _ in
+                channel.close(promise: nil)
+            }
         default:
             context.writeAndFlush(wrapOutboundOut(AMIMessage(["Response": "Success", "ActionID": id]).wireBytes), promise: nil)
         }

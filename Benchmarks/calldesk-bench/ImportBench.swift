@@ -30,7 +30,7 @@ struct ImportBench: AsyncParsableCommand {
 
     /// A realistic file: Chinese headers, mixed phone notations, grades, owners, vehicles, one bad row in 100.
     private func writeCSV(to path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CocoaError(.fileWriteNoPermission) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var text = "\u{FEFF}姓名,电话,手机,等级,负责人,车型,车架号,保险到期\n"

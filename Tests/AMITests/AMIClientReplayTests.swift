@@ -161,7 +161,7 @@ struct AMIClientReplayTests {
     func refused() async throws {
         let client = AMIClient(configuration: ReplayHarness.configuration(port: 1), logger: ReplayHarness.logger)
         let events = client.events()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
             var failures = 0
             for await element in events {

@@ -29,7 +29,9 @@ struct AMIDecoderChannelTests {
 
     @Test("on a NIOAsyncTestingChannel, garbage is reported and the stream goes on")
     func asyncTestingChannel() async throws {
-        let channel = try await NIOAsyncTestingChannel(handler: ByteToMessageHandler(AMIDecoder()))
+        let channel = try await NIOAsyncTestingChannel { channel in
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(AMIDecoder()))
+        }
         try await channel.writeInbound(ByteBuffer(string: "Asterisk Call Manager/13.0.0\r\nnot a header\r\n\r\nEvent: FullyBooted\r\nStatus: Fully Booted\r\n\r\n"))
         #expect(try await channel.readInbound(as: AMIFrame.self) == .banner("Asterisk Call Manager/13.0.0"))
         #expect(try await channel.readInbound(as: AMIFrame.self) == .protocolError(.notAHeader(line: "not a header")))

@@ -44,8 +44,8 @@ final class LogRecorder: LogHandler, @unchecked Sendable {
 
     var lines: [String] { storage.withLockedValue { $0 } }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        let all = self.metadata.merging(metadata ?? [:]) { $1 }
-        storage.withLockedValue { $0.append("\(level) \(message) \(all)") }
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        storage.withLockedValue { $0.append("\(event.level) \(event.message) \(all)\(event.error.map { " \($0)" } ?? "")") }
     }
 }

@@ -29,6 +29,7 @@ public struct TestDatabase {
         return logger
     }()
 
+    @discardableResult
     public static func withStore<T>(_ engine: TestEngine, normalizer: PhoneNormalizer = PhoneNormalizer(plan: .china, defaultAreaCode: "21"),
                              _ body: (CRMStore) async throws -> T) async throws -> T {
         switch engine {

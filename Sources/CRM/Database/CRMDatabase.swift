@@ -100,7 +100,8 @@ public final class CRMDatabase: Sendable {
         }
     }
 
-    private func lease<Source: ConnectionPoolSource>(_ pool: EventLoopGroupConnectionPool<Source>) async throws -> Source.Connection {
+    private func lease<Source: ConnectionPoolSource>(_ pool: EventLoopGroupConnectionPool<Source>) async throws -> Source.Connection
+        where Source.Connection: Sendable {
         do {
             return try await pool.requestConnection(logger: logger).get()
         } catch {

@@ -100,7 +100,8 @@ final class ReplayHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
                 }
                 return list.remove(at: index).response
             }
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: response))).whenComplete { _ in context.close(promise: nil) }
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: response))).whenComplete { _ in channel.close(promise: nil) }
         }
     }
 }

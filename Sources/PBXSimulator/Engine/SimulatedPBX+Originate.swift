@@ -81,8 +81,8 @@ extension SimulatedPBX {
                 self.runApplication(on: one, request: request)
                 self.runDialplan(on: two, context: context, exten: exten, talk: talk)
             }
-            after(request.timeout, unlessGone: one) { [weak self] in
-                guard let self, !one.isGone, one.state != .up else { return }
+            after(request.timeout, unlessGone: one) {
+                guard !one.isGone, one.state != .up else { return }
                 fail(status: "NOANSWER", cause: 19, reason: 3)
             }
         case .busy:

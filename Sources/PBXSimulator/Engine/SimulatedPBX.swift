@@ -82,7 +82,7 @@ public final class SimulatedPBX: @unchecked Sendable {
     /// Runs `body` after `seconds` of simulated time.
     func after(_ seconds: Double, _ body: @escaping () -> Void) {
         let nanos = Int64(max(0, seconds * configuration.timeScale) * 1e9)
-        eventLoop.scheduleTask(in: .nanoseconds(nanos)) { body() }
+        eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanos)) { body() }
     }
 
     /// Runs `body` after `seconds` of simulated time unless `channel` has hung up by then.
@@ -90,7 +90,7 @@ public final class SimulatedPBX: @unchecked Sendable {
         let nanos = Int64(max(0, seconds * configuration.timeScale) * 1e9)
         let id = channel.nextTimer
         channel.nextTimer += 1
-        channel.timers[id] = eventLoop.scheduleTask(in: .nanoseconds(nanos)) { [weak channel] in
+        channel.timers[id] = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanos)) { [weak channel] in
             channel?.timers[id] = nil
             body()
         }

@@ -76,8 +76,9 @@ final class ReplaySessionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func reply(_ context: ChannelHandlerContext, _ headers: [(String, String)], close: Bool = false) {
+        let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(AMIMessage(headers: headers).wireBytes)).whenComplete { _ in
-            if close { context.close(promise: nil) }
+            if close { channel.close(promise: nil) }
         }
     }
 
@@ -127,8 +128,9 @@ final class ReplaySessionHandler: ChannelInboundHandler, @unchecked Sendable {
             buffer.writeBuffer(&bytes)
         }
         let closes = capture.serverCloses && consumed.count == capture.steps.count
+        let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
-            if closes { context.close(promise: nil) }
+            if closes { channel.close(promise: nil) }
         }
     }
 }

@@ -76,8 +76,9 @@ final class SimAMISession: ChannelInboundHandler, @unchecked Sendable {
         case "logoff":
             var headers: [(String, String)] = [("Response", "Goodbye")]
             if let id = action.actionID { headers.append(("ActionID", id)) }
+            let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(AMIMessage(headers: headers + [("Message", "Thanks for all the fish.")]).wireBytes))
-                .whenComplete { _ in context.close(promise: nil) }
+                .whenComplete { _ in channel.close(promise: nil) }
         default:
             guard let user else {
                 reply(context, action, success: false, [("Message", "Permission denied")])
