@@ -31,6 +31,59 @@ struct MigrationTests {
         }
     }
 
+    @Test("a first-schema database with rows upgrades to the newest: customers, tasks and calls are kept and read as before",
+          arguments: TestEngine.available)
+    func upgradeWithRows(_ engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine, migrate: false) { store async throws in
+            let migrator = Migrator(database: store.database, logger: TestDatabase.logger)
+            #expect(try await migrator.migrate(through: 1) == [1])
+            let ringAt = Date(timeIntervalSince1970: 1_790_000_000)
+            let dueAt = Date(timeIntervalSince1970: 1_790_600_000)
+            let (ownerID, customerID, taskID, callID) = try await store.database.withConnection { sql in
+                let now = SQLBind(Date(timeIntervalSince1970: 1_789_000_000))
+                let ownerID = try await sql.insert(into: "users").columns("name", "role", "extension", "created_at")
+                    .values(SQLBind("王芳"), SQLBind("agent"), SQLBind("1001"), now).returning("id").first(decodingColumn: "id", as: Int.self)!
+                let customerID = try await sql.insert(into: "customers").columns("kind", "name", "owner_id", "created_at", "updated_at")
+                    .values(SQLBind("individual"), SQLBind("李雷"), SQLBind(ownerID), now, now).returning("id").first(decodingColumn: "id", as: Int.self)!
+                try await sql.insert(into: "phones").columns("customer_id", "raw", "e164", "kind", "created_at")
+                    .values(SQLBind(customerID), SQLBind("138-0013-8000"), SQLBind("+8613800138000"), SQLBind("mobile"), now).run()
+                let taskID = try await sql.insert(into: "tasks")
+                    .columns("customer_id", "kind", "status", "owner_id", "due_at", "attempts", "created_at", "updated_at")
+                    .values(SQLBind(customerID), SQLBind(TaskKind.followUp), SQLBind("open"), SQLBind(ownerID), SQLBind(dueAt), SQLBind(2), now, now)
+                    .returning("id").first(decodingColumn: "id", as: Int.self)!
+                let callID = try await sql.insert(into: "calls")
+                    .columns("pbx", "linkedid", "direction", "customer_id", "agent_id", "queue", "caller", "callee", "ring_at", "answer_at",
+                             "end_at", "result", "created_at")
+                    .values(SQLBind("main"), SQLBind("1790000000.7"), SQLBind("inbound"), SQLBind(customerID), SQLBind(ownerID),
+                            SQLBind("hotline"), SQLBind("13800138000"), SQLBind("1001"), SQLBind(ringAt), SQLBind(ringAt.addingTimeInterval(8)),
+                            SQLBind(ringAt.addingTimeInterval(90)), SQLBind("answered"), now)
+                    .returning("id").first(decodingColumn: "id", as: Int.self)!
+                return (ownerID, customerID, taskID, callID)
+            }
+
+            #expect(try await migrator.migrate() == Array(2...(Migrator.all.last?.version ?? 0)))
+
+            #expect(try await store.customers(onNumber: "+8613800138000").map(\.id) == [customerID])
+            let owner = try #require(try await store.user(id: ownerID))
+            let call = try await store.call(id: callID, visibleTo: owner)
+            #expect(call.linkedID == "1790000000.7" && call.status == .ended && call.result == "answered" && call.agentID == ownerID)
+            #expect(call.ringAt == ringAt && call.endAt == ringAt.addingTimeInterval(90) && call.queuePosition == nil)
+            #expect(call.customerIDs == [customerID])
+            #expect(try await store.calls(CallFilter(customerID: customerID), visibleTo: owner).map(\.id) == [callID])
+            let tasks = try await store.openTasks(kind: TaskKind.followUp)
+            #expect(tasks.map(\.id) == [taskID] && tasks.first?.ownerId == ownerID && tasks.first?.dueAt == dueAt)
+
+            // What the newer schema allows now works on the upgraded tables: a live call, then a callback for an unknown caller.
+            var entry = CallEntry(pbx: "main", linkedID: "1790000500.1", direction: "inbound", status: .live)
+            entry.caller = "02188886666"
+            entry.ringAt = ringAt
+            let recorded = try await store.recordCall(entry)
+            #expect(try await store.createCallbackTask(callID: recorded.id, customerID: nil, ownerID: nil, teamName: "hotline",
+                                                       phone: "+862188886666", dueAt: dueAt, note: "missed") != nil)
+            #expect(try await store.openTasks(kind: TaskKind.callback).count == 1)
+        }
+    }
+
     @Test("a database from a newer CallDesk is refused with a clear error", arguments: TestEngine.available)
     func newerSchemaRefused(_ engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in

@@ -21,7 +21,7 @@ public enum TestEngine: String, CustomTestStringConvertible, CaseIterable, Senda
     }
 }
 
-/// A fresh, migrated store in its own SQLite file or PostgreSQL schema, removed afterwards.
+/// A fresh store (migrated unless asked not to) in its own SQLite file or PostgreSQL schema, removed afterwards.
 public struct TestDatabase {
     public static let logger: Logger = {
         var logger = Logger(label: "calldesk.test")
@@ -31,14 +31,14 @@ public struct TestDatabase {
 
     @discardableResult
     public static func withStore<T>(_ engine: TestEngine, normalizer: PhoneNormalizer = PhoneNormalizer(plan: .china, defaultAreaCode: "21"),
-                             _ body: (CRMStore) async throws -> T) async throws -> T {
+                                    migrate: Bool = true, _ body: (CRMStore) async throws -> T) async throws -> T {
         switch engine {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-test-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let store = try await CRMStore.open(location: .sqlite(path: directory.appendingPathComponent("crm.sqlite").path),
-                                                normalizer: normalizer, logger: logger)
+                                                normalizer: normalizer, logger: logger, migrate: migrate)
             do {
                 let result = try await body(store)
                 await store.close()
@@ -56,7 +56,8 @@ public struct TestDatabase {
             try await admin.withConnection { sql in try await sql.raw("CREATE SCHEMA \(ident: schema)").run() }
             let store: CRMStore
             do {
-                store = try await CRMStore.open(location: .postgres(url: url, schema: schema), normalizer: normalizer, logger: logger)
+                store = try await CRMStore.open(location: .postgres(url: url, schema: schema), normalizer: normalizer, logger: logger,
+                                                migrate: migrate)
             } catch {
                 await admin.shutdown()
                 throw error

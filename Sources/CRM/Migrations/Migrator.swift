@@ -5,7 +5,7 @@ import SQLKit
 /// Brings a database to the newest schema: idempotent, all pending migrations in one transaction,
 /// and safe when several daemons start against one PostgreSQL at once (advisory lock).
 public struct Migrator: Sendable {
-    public static let all: [Migration] = [SchemaV1.migration, SchemaV2.migration, SchemaV3.migration]
+    public static let all: [Migration] = [SchemaV1.migration, SchemaV2.migration, SchemaV3.migration, SchemaV4.migration]
 
     let database: CRMDatabase
     let logger: Logger
@@ -15,9 +15,10 @@ public struct Migrator: Sendable {
         self.logger = logger
     }
 
-    /// Applies every pending migration; returns the versions applied (empty when already current).
+    /// Applies every pending migration up to `target` (all when `nil`); returns the versions applied
+    /// (empty when already current).
     @discardableResult
-    public func migrate() async throws -> [Int] {
+    public func migrate(through target: Int? = nil) async throws -> [Int] {
         let engine = database.engine
         return try await database.withTransaction { sql in
             if engine == .postgres {
@@ -35,7 +36,7 @@ public struct Migrator: Sendable {
                 throw CRMError.schemaTooNew(databaseVersion: current, knownVersion: known)
             }
             var applied: [Int] = []
-            for migration in Self.all where migration.version > (current ?? 0) {
+            for migration in Self.all where migration.version > (current ?? 0) && migration.version <= (target ?? known) {
                 do {
                     try await migration.apply(sql)
                 } catch {
