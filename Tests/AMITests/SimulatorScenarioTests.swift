@@ -300,3 +300,36 @@ struct TrafficGeneratorTests {
         #expect(stats.callsStarted == calls)
     }
 }
+
+extension SimulatorScenarioTests {
+    @Test("BlindTransfer of an agent's call: the first agent's AgentComplete says transfer, the caller dials the second and hangs up last")
+    func blindTransfer() async throws {
+        let configuration = Self.configuration {
+            $0.timeScale = 0.05
+            $0.queues[0].members = [("Local/1001@agents/n", "Agent1001")]
+            $0.agents = ["1001": .answers(after: 0, talk: 1_000), "1002": .answers(after: 1, talk: 2)]
+        }
+        let simulated = try await SimulatorHarness.run(configuration, until: {
+            $0.eventName == "Hangup" && $0["Channel"]?.hasPrefix("Local/100@inbound") == true && $0["Channel"]?.hasSuffix(";1") == true
+        }) { client in
+            let events = client.events()
+            _ = try await client.send(AMIAction("Originate", ["Channel": "Local/100@inbound", "Application": "Wait", "Data": "20",
+                                                             "CallerID": "\"Zhang San\" <13800138000>", "Async": "true"]))
+            _ = try await events.first { $0.event?.name == "AgentConnect" }
+            await #expect(throws: AMIError.actionFailed(pbx: "test-pbx", action: "BlindTransfer", message: "No extension specified")) {
+                try await client.send(AMIAction("BlindTransfer", ["Channel": "Local/100@inbound-00000000;2"]))
+            }
+            let channels = try await client.send(AMIAction("CoreShowChannels")).items.compactMap { $0["Channel"] }
+            let agentPhone = try #require(channels.first { $0.hasPrefix("Local/1001@agents-") && $0.hasSuffix(";2") })
+            let reply = try await client.send(AMIAction("BlindTransfer", ["Channel": agentPhone, "Context": "agents", "Exten": "1002"]))
+            #expect(reply.message["Message"] == "Transfer succeeded")
+        }
+        let caller = try #require(simulated["Local/100@inbound;2"])
+        let transfer = try #require(caller.firstIndex { $0.hasPrefix("AgentComplete") && $0.contains("Reason=transfer") })
+        let dial = try #require(caller.firstIndex { $0.hasPrefix("DialBegin") && $0.contains("DestChannel=Local/1002@agents;1") })
+        let answer = try #require(caller.firstIndex { $0.hasPrefix("DialEnd") && $0.contains("Local/1002@agents;1 DialStatus=ANSWER") })
+        #expect(transfer < dial && dial < answer)
+        #expect(caller.last?.hasPrefix("Hangup") == true)
+        #expect(simulated["Local/1001@agents;2"]?.last?.hasPrefix("Hangup") == true)
+    }
+}

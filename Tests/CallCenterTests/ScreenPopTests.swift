@@ -1,3 +1,4 @@
+import AMI
 import CRM
 import CallCenter
 import Foundation
@@ -108,6 +109,37 @@ struct ScreenPopTests {
             let task = try #require(try await daemon.store.openTasks(kind: TaskKind.callback).first)
             #expect(task.customerId == daemon.knownCustomer && task.ownerId == daemon.alice.user.id)
             #expect(task.note?.contains("voicemail") == true)
+        }
+    }
+
+    @Test("a blind transfer on the PBX pops on the new agent and keeps one record: taken by the first, the second among those rung",
+          arguments: TestEngine.available)
+    func blindTransfer(_ engine: TestEngine) async throws {
+        var simulator = Self.oneAgent(.answers(after: 0.2, talk: 30))
+        simulator.timeScale = 1
+        simulator.agents["1002"] = .answers(after: 0.3, talk: 0.3)
+        try await DaemonHarness.run(engine, simulator: simulator) { daemon in
+            let pops = try await daemon.withPops(token: daemon.bob.token) { reader in
+                daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
+                try await daemon.waitUntil("answered by 1001") { try await daemon.calls().first?.answerAt != nil }
+                let channels = try await daemon.ami.send(AMIAction("CoreShowChannels")).items.compactMap { $0["Channel"] }
+                let agentPhone = try #require(channels.first { $0.hasPrefix("Local/1001@agents-") && $0.hasSuffix(";2") })
+                await #expect(throws: AMIError.actionFailed(pbx: "main", action: "BlindTransfer", message: "No such channel")) {
+                    try await daemon.ami.send(AMIAction("BlindTransfer", ["Channel": "Local/nobody", "Context": "agents", "Exten": "1002"]))
+                }
+                let reply = try await daemon.ami.send(AMIAction("BlindTransfer", ["Channel": agentPhone, "Context": "agents", "Exten": "1002"]))
+                #expect(reply.message["Message"] == "Transfer succeeded")
+                return [try await reader.next(), try await reader.next(), try await reader.next()]
+            }
+            #expect(pops.map(\.event) == [.ringing, .answered, .ended])
+            #expect(pops[0].customers.first?.name == "李雷" && pops[1].answeredBy == "1002")
+
+            let calls = try await daemon.endedCalls(1)
+            #expect(calls.count == 1)
+            let call = try #require(calls.first)
+            #expect(call.linkedID == pops[0].callID && call.result == "answered" && call.endedBy == .hangup)
+            #expect(call.agentID == daemon.alice.user.id && call.customerIDs == [daemon.knownCustomer])
+            #expect(call.agentsRung.contains { $0.contains("1001") } && call.agentsRung.contains { $0.contains("1002") })
         }
     }
 }

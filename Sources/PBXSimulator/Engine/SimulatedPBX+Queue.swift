@@ -117,7 +117,8 @@ extension SimulatedPBX {
             self.emit("AgentComplete", privilege: "agent,all", caller.channel.block() + leg.block(prefix: "Dest") + [
                 ("Queue", queue.name), ("Interface", member.interface), ("MemberName", member.name),
                 ("HoldTime", String(holdTime)), ("TalkTime", String(talkTime)),
-                ("Reason", hungUpBy === caller.channel || hungUpBy === caller.channel.peer ? "caller" : "agent"),
+                ("Reason", self.transferring.remove(bridgeID) != nil ? "transfer"
+                    : hungUpBy === caller.channel || hungUpBy === caller.channel.peer ? "caller" : "agent"),
             ])
             member.inCall = false
             member.callsTaken += 1

@@ -101,7 +101,7 @@ public final class SimulatedPBX: @unchecked Sendable {
         return "\(epoch).\(uniqueCounter)"
     }
 
-    private func behaviour(forInterface interface: String) -> SimulatorConfiguration.AgentBehaviour {
+    func behaviour(forInterface interface: String) -> SimulatorConfiguration.AgentBehaviour {
         configuration.agents[Self.extensionOf(interface)] ?? configuration.defaultAgent
     }
 
@@ -224,7 +224,9 @@ public final class SimulatedPBX: @unchecked Sendable {
 
     // MARK: Bridges
 
-    private var bridges: [String: [SimChannel]] = [:]
+    private(set) var bridges: [String: [SimChannel]] = [:]
+    /// Bridges whose agent side is leaving by a blind transfer (their AgentComplete says `transfer`).
+    var transferring: Set<String> = []
 
     static func bridgeFields(_ id: String, count: Int) -> [(String, String)] {
         [("BridgeUniqueid", id), ("BridgeType", "basic"), ("BridgeTechnology", "simple_bridge"), ("BridgeCreator", "<unknown>"),
@@ -247,6 +249,14 @@ public final class SimulatedPBX: @unchecked Sendable {
     private func leaveBridge(_ id: String, _ channel: SimChannel) {
         bridgeEnding[id]?(channel)
         bridgeEnding[id] = nil
+        bridges[id]?.removeAll { $0 === channel }
+        channel.bridgeID = nil
+        emit("BridgeLeave", Self.bridgeFields(id, count: bridges[id]?.count ?? 0) + channel.block())
+    }
+
+    /// `channel` leaves its bridge without hanging up (it is being transferred elsewhere).
+    func takeOutOfBridge(_ channel: SimChannel) {
+        guard let id = channel.bridgeID else { return }
         bridges[id]?.removeAll { $0 === channel }
         channel.bridgeID = nil
         emit("BridgeLeave", Self.bridgeFields(id, count: bridges[id]?.count ?? 0) + channel.block())

@@ -93,7 +93,7 @@ final class SimAMISession: ChannelInboundHandler, @unchecked Sendable {
     }
 
     static let writeActions: Set<String> = [
-        "originate", "hangup", "redirect", "queueadd", "queueremove", "queuepause", "mixmonitor", "stopmixmonitor", "setvar", "command",
+        "originate", "hangup", "redirect", "blindtransfer", "queueadd", "queueremove", "queuepause", "mixmonitor", "stopmixmonitor", "setvar", "command",
     ]
 
     private func login(_ context: ChannelHandlerContext, _ action: AMIMessage) {
@@ -196,6 +196,21 @@ final class SimAMISession: ChannelInboundHandler, @unchecked Sendable {
             channel.context = action["Context"] ?? channel.context
             channel.exten = action["Exten"] ?? channel.exten
             reply(context, action, success: true, [("Message", "Redirect successful")])
+        case "blindtransfer":
+            guard let channel = action["Channel"], !channel.isEmpty else {
+                reply(context, action, success: false, [("Message", "No channel specified")])
+                return
+            }
+            guard let exten = action["Exten"], !exten.isEmpty else {
+                reply(context, action, success: false, [("Message", "No extension specified")])
+                return
+            }
+            do {
+                try pbx.blindTransfer(channel: channel, context: action["Context"] ?? "agents", exten: exten)
+                reply(context, action, success: true, [("Message", "Transfer succeeded")])
+            } catch {
+                reply(context, action, success: false, [("Message", error.message)])
+            }
         case "getvar":
             let value = action["Channel"].flatMap(pbx.channel(named:))?.variables[action["Variable"] ?? ""] ?? ""
             reply(context, action, success: true, [("Variable", action["Variable"] ?? ""), ("Value", value)])
@@ -213,7 +228,7 @@ final class SimAMISession: ChannelInboundHandler, @unchecked Sendable {
     }
 
     static let allActions = [
-        "Challenge", "Command", "CoreSettings", "CoreShowChannels", "Events", "Filter", "Getvar", "Hangup", "ListCommands", "Login",
+        "BlindTransfer", "Challenge", "Command", "CoreSettings", "CoreShowChannels", "Events", "Filter", "Getvar", "Hangup", "ListCommands", "Login",
         "Logoff", "MixMonitor", "Originate", "Ping", "QueueAdd", "QueuePause", "QueueRemove", "QueueStatus", "Redirect", "Setvar",
         "StopMixMonitor",
     ]
