@@ -239,6 +239,7 @@ struct CallLogProcessor {
         entry.externalName = record.externalName
         entry.queue = record.queue
         entry.agentID = agent?.userID
+        entry.agentIDs = record.connectedAgents.compactMap { directory.agent(for: $0)?.userID }
         entry.agentsRung = record.agentsRung.map(\.device)
         entry.ringAt = record.ringAt
         entry.answerAt = record.answerAt

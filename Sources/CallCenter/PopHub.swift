@@ -67,10 +67,15 @@ public actor PopHub {
     }
 
     /// The call was answered: every agent it was ringing hears so; the one who answered keeps it
-    /// until it ends.
+    /// until it ends or moves on. An agent the call was transferred away from hears it ended for them.
     public func answered(pbx: String, callID: String, byAgent agentID: Int?, extension ext: String?) {
         let key = "\(pbx)/\(callID)"
         guard let pops = ringing.removeValue(forKey: key) else { return }
+        if let agentID, pops[agentID] != nil, let (previous, pop) = talking[key], previous != agentID {
+            var ended = pop
+            ended.event = .ended
+            send(ended, to: previous)
+        }
         for (agent, var pop) in pops {
             pop.event = .answered
             pop.answeredBy = ext

@@ -12,13 +12,16 @@ public struct CallRecord: Sendable, Hashable {
     /// Agents whose devices rang, in order, and the one who answered.
     public var agentsRung: [AgentRef] = []
     public var answeredBy: AgentRef?
+    /// Every agent who took the call, in order: the one who answered, then those it was transferred to.
+    public var connectedAgents: [AgentRef] = []
     public var ringAt: Date?
     public var answerAt: Date?
     public var endAt: Date?
-    /// Seconds waited in the queue; seconds talked.
     /// Position in the queue when the caller joined it (`QueueCallerJoin` Position).
     public var queuePosition: Int?
+    /// Seconds waited in the queue.
     public var holdTime: Int?
+    /// Seconds talked with agents, across transfers.
     public var talkTime: Int?
     public var result: CallResult?
     public var hangupCause: Int?

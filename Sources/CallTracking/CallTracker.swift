@@ -32,6 +32,26 @@ public struct CallTracker: Sendable {
         var voicemail = false
         var originateReason: Int?
         var lastSeen: Date
+        /// When the first transfer to another agent was answered: talk from then on has no `AgentComplete`.
+        var transferredAt: Date?
+
+        /// `agent` took the call: the first to do so is the one who answered.
+        mutating func connect(_ agent: AgentRef, at time: Date) {
+            if record.answeredBy != nil, transferredAt == nil, !record.connectedAgents.contains(where: { $0.device == agent.device }) {
+                transferredAt = time
+            }
+            record.answeredBy = record.answeredBy ?? agent
+            record.answerAt = record.answerAt ?? time
+            if !record.connectedAgents.contains(where: { $0.device == agent.device }) { record.connectedAgents.append(agent) }
+        }
+
+        /// The record as final at `time`: its end, and the talk after a transfer added to the talk time.
+        func ended(at time: Date) -> CallRecord {
+            var final = record
+            final.endAt = time
+            if let transferredAt { final.talkTime = (record.talkTime ?? 0) + max(0, Int(time.timeIntervalSince(transferredAt))) }
+            return final
+        }
     }
 
     public let pbx: String
@@ -79,16 +99,17 @@ public struct CallTracker: Sendable {
         case "AgentConnect":
             guard let event = message.as(AgentConnectEvent.self), let id = event.channel.linkedID, var call = calls[id] else { return [] }
             let agent = agent(event)
-            call.record.answeredBy = agent
-            call.record.answerAt = call.record.answerAt ?? time
-            call.record.holdTime = event.holdTime
+            call.connect(agent, at: time)
+            call.record.holdTime = call.record.holdTime ?? event.holdTime
             calls[id] = call
             return [.answered(agent: agent, call: call.record)]
         case "AgentRingNoAnswer":
             guard let event = message.as(AgentRingNoAnswerEvent.self), let id = event.channel.linkedID, let call = calls[id] else { return [] }
             return [.agentStoppedRinging(agent: agent(event), call: call.record)]
         case "AgentComplete":
-            withCall(of: message) { $0.record.talkTime = message.as(AgentCompleteEvent.self)?.talkTime }
+            if let talk = message.as(AgentCompleteEvent.self)?.talkTime {
+                withCall(of: message) { $0.record.talkTime = ($0.record.talkTime ?? 0) + talk }
+            }
         case "QueueCallerAbandon":
             withCall(of: message) { call in
                 call.abandoned = true
@@ -119,8 +140,7 @@ public struct CallTracker: Sendable {
     public mutating func reconcile(liveUniqueIDs: Set<String>) -> [Output] {
         var outputs: [Output] = []
         for (id, call) in calls.sorted(by: { $0.key < $1.key }) where call.live.isDisjoint(with: liveUniqueIDs) {
-            var record = call.record
-            record.endAt = call.lastSeen
+            var record = call.ended(at: call.lastSeen)
             record.closedByResync = true
             record.result = result(of: call)
             outputs.append(.finished(record))
@@ -158,8 +178,7 @@ public struct CallTracker: Sendable {
             if snapshot.state == 6, isAgentLeg(snapshot), let name = snapshot.name, var call = calls[linkedID], call.record.answeredBy == nil,
                call.firstLeg != uniqueID {
                 let agent = AgentRef(extension: DeviceName.extension(of: name), memberName: nil, device: name)
-                call.record.answeredBy = agent
-                call.record.answerAt = call.record.answerAt ?? time
+                call.connect(agent, at: time)
                 calls[linkedID] = call
                 if !isNew { outputs.append(.answered(agent: agent, call: call.record)) }
             }
@@ -249,9 +268,8 @@ public struct CallTracker: Sendable {
         guard message["DialStatus"] == "ANSWER", let linkedID = destination.linkedID, var call = calls[linkedID],
               call.record.queue == nil || call.record.answeredBy != nil, let device = destination.name, isAgentLeg(destination) else { return [] }
         let agent = AgentRef(extension: DeviceName.extension(of: device), memberName: nil, device: device)
-        // A transfer keeps the agent who took the call; the one it moved to is among the agents rung.
-        call.record.answeredBy = call.record.answeredBy ?? agent
-        call.record.answerAt = call.record.answerAt ?? time
+        // A transfer keeps the agent who took the call; the one it moved to joins the agents connected.
+        call.connect(agent, at: time)
         calls[linkedID] = call
         return [.answered(agent: agent, call: call.record)]
     }
@@ -278,10 +296,10 @@ public struct CallTracker: Sendable {
             calls[id] = call
             return []
         }
-        call.record.endAt = time
-        call.record.result = result(of: call)
+        var record = call.ended(at: time)
+        record.result = result(of: call)
         remove(id)
-        return [.finished(call.record)]
+        return [.finished(record)]
     }
 
     private func result(of call: Tracked) -> CallResult {

@@ -21,6 +21,8 @@ struct SimulatorScenarioTests {
             // loaded machine pausing between the two rings cannot let it win the race (CI once saw that with a 10 ms gap).
             $0.queues[0].members = [("Local/1002@agents/n", "Agent1002"), ("Local/1001@agents/n", "Agent1001")]
             $0.agents = ["1001": .answers(after: 0, talk: 4), "1002": .neverAnswers]
+            // The caller's Wait(20) must outlast the 4 s talk even when a loaded machine stalls: 1 s against 0.2 s.
+            $0.timeScale = 0.05
         }
         let simulated = try await SimulatorHarness.run(configuration, until: {
             $0.eventName == "Hangup" && $0["Channel"]?.hasSuffix(";1") == true && $0["Channel"]?.contains("inbound") == true
@@ -313,7 +315,7 @@ extension SimulatorScenarioTests {
             $0.eventName == "Hangup" && $0["Channel"]?.hasPrefix("Local/100@inbound") == true && $0["Channel"]?.hasSuffix(";1") == true
         }) { client in
             let events = client.events()
-            _ = try await client.send(AMIAction("Originate", ["Channel": "Local/100@inbound", "Application": "Wait", "Data": "20",
+            _ = try await client.send(AMIAction("Originate", ["Channel": "Local/100@inbound", "Application": "Wait", "Data": "1000",
                                                              "CallerID": "\"Zhang San\" <13800138000>", "Async": "true"]))
             _ = try await events.first { $0.event?.name == "AgentConnect" }
             await #expect(throws: AMIError.actionFailed(pbx: "test-pbx", action: "BlindTransfer", message: "No extension specified")) {

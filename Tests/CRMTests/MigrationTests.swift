@@ -39,10 +39,12 @@ struct MigrationTests {
             #expect(try await migrator.migrate(through: 1) == [1])
             let ringAt = Date(timeIntervalSince1970: 1_790_000_000)
             let dueAt = Date(timeIntervalSince1970: 1_790_600_000)
-            let (ownerID, customerID, taskID, callID) = try await store.database.withConnection { sql in
+            let (ownerID, agentID, customerID, taskID, callID) = try await store.database.withConnection { sql in
                 let now = SQLBind(Date(timeIntervalSince1970: 1_789_000_000))
                 let ownerID = try await sql.insert(into: "users").columns("name", "role", "extension", "created_at")
                     .values(SQLBind("王芳"), SQLBind("agent"), SQLBind("1001"), now).returning("id").first(decodingColumn: "id", as: Int.self)!
+                let agentID = try await sql.insert(into: "users").columns("name", "role", "extension", "created_at")
+                    .values(SQLBind("赵强"), SQLBind("agent"), SQLBind("1002"), now).returning("id").first(decodingColumn: "id", as: Int.self)!
                 let customerID = try await sql.insert(into: "customers").columns("kind", "name", "owner_id", "created_at", "updated_at")
                     .values(SQLBind("individual"), SQLBind("李雷"), SQLBind(ownerID), now, now).returning("id").first(decodingColumn: "id", as: Int.self)!
                 try await sql.insert(into: "phones").columns("customer_id", "raw", "e164", "kind", "created_at")
@@ -54,11 +56,11 @@ struct MigrationTests {
                 let callID = try await sql.insert(into: "calls")
                     .columns("pbx", "linkedid", "direction", "customer_id", "agent_id", "queue", "caller", "callee", "ring_at", "answer_at",
                              "end_at", "result", "created_at")
-                    .values(SQLBind("main"), SQLBind("1790000000.7"), SQLBind("inbound"), SQLBind(customerID), SQLBind(ownerID),
+                    .values(SQLBind("main"), SQLBind("1790000000.7"), SQLBind("inbound"), SQLBind(customerID), SQLBind(agentID),
                             SQLBind("hotline"), SQLBind("13800138000"), SQLBind("1001"), SQLBind(ringAt), SQLBind(ringAt.addingTimeInterval(8)),
                             SQLBind(ringAt.addingTimeInterval(90)), SQLBind("answered"), now)
                     .returning("id").first(decodingColumn: "id", as: Int.self)!
-                return (ownerID, customerID, taskID, callID)
+                return (ownerID, agentID, customerID, taskID, callID)
             }
 
             #expect(try await migrator.migrate() == Array(2...(Migrator.all.last?.version ?? 0)))
@@ -66,9 +68,13 @@ struct MigrationTests {
             #expect(try await store.customers(onNumber: "+8613800138000").map(\.id) == [customerID])
             let owner = try #require(try await store.user(id: ownerID))
             let call = try await store.call(id: callID, visibleTo: owner)
-            #expect(call.linkedID == "1790000000.7" && call.status == .ended && call.result == "answered" && call.agentID == ownerID)
+            #expect(call.linkedID == "1790000000.7" && call.status == .ended && call.result == "answered" && call.agentID == agentID)
             #expect(call.ringAt == ringAt && call.endAt == ringAt.addingTimeInterval(90) && call.queuePosition == nil)
-            #expect(call.customerIDs == [customerID])
+            #expect(call.customerIDs == [customerID] && call.agentIDs == [agentID])
+            // The agent who took it, not the customer's owner, still sees it and finds it by agent.
+            let agent = try #require(try await store.user(id: agentID))
+            #expect(try await store.call(id: callID, visibleTo: agent).id == callID)
+            #expect(try await store.calls(CallFilter(agentID: agentID), visibleTo: agent).map(\.id) == [callID])
             #expect(try await store.calls(CallFilter(customerID: customerID), visibleTo: owner).map(\.id) == [callID])
             let tasks = try await store.openTasks(kind: TaskKind.followUp)
             #expect(tasks.map(\.id) == [taskID] && tasks.first?.ownerId == ownerID && tasks.first?.dueAt == dueAt)

@@ -112,34 +112,45 @@ struct ScreenPopTests {
         }
     }
 
-    @Test("a blind transfer on the PBX pops on the new agent and keeps one record: taken by the first, the second among those rung",
+    @Test("a blind transfer on the PBX pops on the new agent and ends the first one's card; one record that both agents see",
           arguments: TestEngine.available)
     func blindTransfer(_ engine: TestEngine) async throws {
         var simulator = Self.oneAgent(.answers(after: 0.2, talk: 30))
         simulator.timeScale = 1
-        simulator.agents["1002"] = .answers(after: 0.3, talk: 0.3)
+        simulator.agents["1002"] = .answers(after: 0.3, talk: 1.2)
         try await DaemonHarness.run(engine, simulator: simulator) { daemon in
-            let pops = try await daemon.withPops(token: daemon.bob.token) { reader in
-                daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
-                try await daemon.waitUntil("answered by 1001") { try await daemon.calls().first?.answerAt != nil }
-                let channels = try await daemon.ami.send(AMIAction("CoreShowChannels")).items.compactMap { $0["Channel"] }
-                let agentPhone = try #require(channels.first { $0.hasPrefix("Local/1001@agents-") && $0.hasSuffix(";2") })
-                await #expect(throws: AMIError.actionFailed(pbx: "main", action: "BlindTransfer", message: "No such channel")) {
-                    try await daemon.ami.send(AMIAction("BlindTransfer", ["Channel": "Local/nobody", "Context": "agents", "Exten": "1002"]))
+            let (alicePops, bobPops) = try await daemon.withPops(token: daemon.alice.token) { alice in
+                try await daemon.withPops(token: daemon.bob.token) { bob in
+                    daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
+                    let aliceFirst = [try await alice.next(), try await alice.next()]
+                    let channels = try await daemon.ami.send(AMIAction("CoreShowChannels")).items.compactMap { $0["Channel"] }
+                    let agentPhone = try #require(channels.first { $0.hasPrefix("Local/1001@agents-") && $0.hasSuffix(";2") })
+                    await #expect(throws: AMIError.actionFailed(pbx: "main", action: "BlindTransfer", message: "No such channel")) {
+                        try await daemon.ami.send(AMIAction("BlindTransfer", ["Channel": "Local/nobody", "Context": "agents", "Exten": "1002"]))
+                    }
+                    let reply = try await daemon.ami.send(AMIAction("BlindTransfer", ["Channel": agentPhone, "Context": "agents", "Exten": "1002"]))
+                    #expect(reply.message["Message"] == "Transfer succeeded")
+                    return (aliceFirst + [try await alice.next()], [try await bob.next(), try await bob.next(), try await bob.next()])
                 }
-                let reply = try await daemon.ami.send(AMIAction("BlindTransfer", ["Channel": agentPhone, "Context": "agents", "Exten": "1002"]))
-                #expect(reply.message["Message"] == "Transfer succeeded")
-                return [try await reader.next(), try await reader.next(), try await reader.next()]
             }
-            #expect(pops.map(\.event) == [.ringing, .answered, .ended])
-            #expect(pops[0].customers.first?.name == "李雷" && pops[1].answeredBy == "1002")
+            #expect(alicePops.map(\.event) == [.ringing, .answered, .ended])
+            #expect(bobPops.map(\.event) == [.ringing, .answered, .ended])
+            #expect(bobPops[0].customers.first?.name == "李雷" && bobPops[1].answeredBy == "1002")
 
             let calls = try await daemon.endedCalls(1)
             #expect(calls.count == 1)
             let call = try #require(calls.first)
-            #expect(call.linkedID == pops[0].callID && call.result == "answered" && call.endedBy == .hangup)
-            #expect(call.agentID == daemon.alice.user.id && call.customerIDs == [daemon.knownCustomer])
+            #expect(call.linkedID == bobPops[0].callID && call.result == "answered" && call.endedBy == .hangup)
+            #expect(call.agentID == daemon.alice.user.id && call.agentIDs == [daemon.alice.user.id, daemon.bob.user.id])
+            #expect(call.customerIDs == [daemon.knownCustomer] && (call.talkTime ?? 0) >= 1)
             #expect(call.agentsRung.contains { $0.contains("1001") } && call.agentsRung.contains { $0.contains("1002") })
+
+            // Bob finished the call for a customer he does not own: it is his to see and to log.
+            let seen = try await APITests.request(daemon, "/v1/calls/\(call.id)", token: daemon.bob.token)
+            #expect(seen.status == 200)
+            let logged = try await APITests.request(daemon, "/v1/calls/\(call.id)/outcome", token: daemon.bob.token, method: .POST,
+                                                    body: #"{"outcome": "renewal quote sent"}"#)
+            #expect(logged.status == 201)
         }
     }
 }

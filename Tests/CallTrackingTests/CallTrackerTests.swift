@@ -129,7 +129,7 @@ struct CallTrackerTests {
         #expect(record.result == CallResult.voicemail && record.queue == "hotline" && record.answeredBy == nil)
     }
 
-    @Test("a call transferred from one agent to another stays one record: it pops on the second agent, ends with the last leg")
+    @Test("a call transferred from one agent to another stays one record: it pops on the second agent, both are its agents, talk adds up")
     func transfer() throws {
         var tracker = CallTracker(pbx: "main")
         var clock = Date(timeIntervalSince1970: 2_000)
@@ -154,6 +154,8 @@ struct CallTrackerTests {
         feed("QueueCallerLeave", caller + [("Queue", "hotline")])
         // Agent 1001 blind-transfers the caller to 1002's desk phone.
         feed("BlindTransfer", caller + [("Extension", "1002"), ("Context", "agents")])
+        feed("AgentComplete", caller + first + [("Queue", "hotline"), ("Interface", "Local/1001@agents/n"), ("MemberName", "Agent1001"),
+                                                 ("HoldTime", "3"), ("TalkTime", "4"), ("Reason", "transfer")])
         feed("Newchannel", second.map { (String($0.0.dropFirst(4)), $0.1) })
         feed("DialBegin", caller + second)
         feed("Hangup", first.map { (String($0.0.dropFirst(4)), $0.1) } + [("Cause", "16")])
@@ -166,6 +168,9 @@ struct CallTrackerTests {
         let call = try #require(records.first)
         #expect(call.result == .answered && call.answeredBy?.extension == "1001")
         #expect(call.agentsRung.map(\.extension) == ["1001", "1002"])
+        #expect(call.connectedAgents.map(\.extension) == ["1001", "1002"])
+        // 4 s with 1001 (AgentComplete), then 2 s with 1002 from the transfer's answer to the last hangup.
+        #expect(call.talkTime == 6 && call.holdTime == 3)
         #expect(Set(call.legs) == ["9.1", "9.2", "9.4"])
         let pops = outputs.compactMap { if case .agentRinging(let agent, _) = $0 { agent.extension } else { nil } }
         #expect(pops == ["1001", "1002"])

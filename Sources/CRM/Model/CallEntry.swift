@@ -13,7 +13,10 @@ public struct CallEntry: Sendable, Hashable {
     public var callee: String?
     public var externalName: String?
     public var queue: String?
+    /// The agent who answered.
     public var agentID: Int?
+    /// Every agent who took the call: the one who answered, then those it was transferred to.
+    public var agentIDs: [Int]
     /// Devices rung for this call, in order (`PJSIP/1001`, `Local/1002@agents/n`).
     public var agentsRung: [String]
     public var ringAt: Date?
@@ -40,6 +43,7 @@ public struct CallEntry: Sendable, Hashable {
         self.direction = direction
         self.status = status
         agentsRung = []
+        agentIDs = []
         customerIDs = []
     }
 }

@@ -10,7 +10,10 @@ public struct StoredCall: Sendable, Hashable, Codable {
     public let callee: String?
     public let externalName: String?
     public let queue: String?
+    /// The agent who answered.
     public let agentID: Int?
+    /// Every agent who took the call, in order: the one who answered, then those it was transferred to.
+    public let agentIDs: [Int]
     public let agentsRung: [String]
     public let ringAt: Date?
     public let answerAt: Date?
@@ -34,7 +37,7 @@ public struct StoredCall: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case id, pbx, direction, caller, callee, queue, agentsRung, ringAt, answerAt, endAt, lastSeenAt, result, hangupCause
         case queuePosition, holdTime, talkTime, recording, status, endedBy, externalName
-        case linkedID = "linkedId", agentID = "agentId", taskID = "taskId"
+        case linkedID = "linkedId", agentID = "agentId", agentIDs = "agentIds", taskID = "taskId"
         case customerIDs = "customerIds", interactionIDs = "interactionIds"
     }
 }

@@ -27,12 +27,14 @@ extension CRMStore {
                     .returning("id").first(decodingColumn: "id", as: Int.self)
                 if let inserted {
                     try await linkCustomers(entry.customerIDs, toCall: inserted, in: sql)
+                    try await linkAgents(entry, toCall: inserted, in: sql)
                     return RecordedCall(id: inserted, endedNow: entry.status == .ended)
                 }
                 existing = try await currentState(of: entry, in: sql)
             }
             guard let existing else { throw CRMError.conflict("call \(entry.pbx)/\(entry.linkedID) vanished while being written") }
             try await linkCustomers(entry.customerIDs, toCall: existing.id, in: sql)
+            try await linkAgents(entry, toCall: existing.id, in: sql)
             let wasEnded = existing.status == .ended
             if wasEnded && (entry.status == .live || existing.endedBy == .hangup || entry.endedBy != .hangup) {
                 return RecordedCall(id: existing.id, endedNow: false)
@@ -60,6 +62,16 @@ extension CRMStore {
         var insert = sql.insert(into: "call_customers").columns("call_id", "customer_id")
         for id in ids { insert = insert.values(SQLBind(callID), SQLBind(id)) }
         try await insert.ignoringConflicts(with: ["call_id", "customer_id"]).run()
+    }
+
+    /// Agents already linked keep their place; those new to the call follow in the entry's order.
+    private func linkAgents(_ entry: CallEntry, toCall callID: Int, in sql: any SQLDatabase) async throws {
+        var ids: [Int] = []
+        for id in (entry.agentID.map { [$0] } ?? []) + entry.agentIDs where !ids.contains(id) { ids.append(id) }
+        guard !ids.isEmpty else { return }
+        var insert = sql.insert(into: "call_agents").columns("call_id", "user_id", "seq")
+        for (index, id) in ids.enumerated() { insert = insert.values(SQLBind(callID), SQLBind(id), SQLBind(index)) }
+        try await insert.ignoringConflicts(with: ["call_id", "user_id"]).run()
     }
 
     private typealias Field = (column: String, value: (any Encodable & Sendable)?)

@@ -2,7 +2,7 @@ import Foundation
 import SQLKit
 
 extension CRMStore {
-    /// One call, if `viewer` may see it (agents: calls they took or of customers they own).
+    /// One call, if `viewer` may see it (agents: calls they took, also by transfer, or of customers they own).
     public func call(id: Int, visibleTo viewer: User) async throws -> StoredCall {
         let calls = try await database.withConnection { sql in
             try await storedCalls(sql.select().where(SQLColumn("id", table: "k"), .equal, SQLBind(id)), in: sql)
@@ -18,13 +18,13 @@ extension CRMStore {
             var query = sql.select()
             if let from = filter.from { query = query.where(SQLColumn("ring_at", table: "k"), .greaterThanOrEqual, SQLBind(from)) }
             if let to = filter.to { query = query.where(SQLColumn("ring_at", table: "k"), .lessThan, SQLBind(to)) }
-            if let agent = filter.agentID { query = query.where(SQLColumn("agent_id", table: "k"), .equal, SQLBind(agent)) }
+            if let agent = filter.agentID { query = query.where(SQLColumn("id", table: "k"), .in, Self.callsOfAgent(agent)) }
             if let direction = filter.direction { query = query.where(SQLColumn("direction", table: "k"), .equal, SQLBind(direction)) }
             if let result = filter.result { query = query.where(SQLColumn("result", table: "k"), .equal, SQLBind(result)) }
             if let customer = filter.customerID { query = query.where(SQLColumn("id", table: "k"), .in, Self.callsOfCustomer(customer)) }
             if viewer.role == .agent {
                 query = query.where { group in
-                    group.where(SQLColumn("agent_id", table: "k"), .equal, SQLBind(viewer.id))
+                    group.where(SQLColumn("id", table: "k"), .in, Self.callsOfAgent(viewer.id))
                         .orWhere(SQLColumn("id", table: "k"), .in, Self.callsOfOwner(viewer.id))
                 }
             }
@@ -61,6 +61,10 @@ extension CRMStore {
         SQLSubquery.select { $0.column("call_id").from("call_customers").where("customer_id", .equal, SQLBind(id)) }
     }
 
+    private static func callsOfAgent(_ userID: Int) -> some SQLExpression {
+        SQLSubquery.select { $0.column("call_id").from("call_agents").where("user_id", .equal, SQLBind(userID)) }
+    }
+
     private static func callsOfOwner(_ userID: Int) -> some SQLExpression {
         SQLSubquery.select {
             $0.column(SQLColumn("call_id", table: "cc"))
@@ -72,7 +76,7 @@ extension CRMStore {
     }
 
     func mayView(_ call: StoredCall, _ viewer: User) async throws -> Bool {
-        guard viewer.role == .agent, call.agentID != viewer.id else { return true }
+        guard viewer.role == .agent, !call.agentIDs.contains(viewer.id) else { return true }
         guard !call.customerIDs.isEmpty else { return false }
         return try await database.withConnection { sql in
             try await sql.select().column("id").from("customers")
@@ -101,14 +105,19 @@ extension CRMStore {
         let customers = try await sql.select().column("call_id").column("customer_id", as: "other_id").from("call_customers")
             .where("call_id", .in, ids).orderBy("customer_id")
             .all(decoding: Link.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let agents = try await sql.select().column("call_id").column("user_id", as: "other_id").from("call_agents")
+            .where("call_id", .in, ids).orderBy("seq")
+            .all(decoding: Link.self, keyDecodingStrategy: .convertFromSnakeCase)
         let interactions = try await sql.select().column("call_id").column("id", as: "other_id").from("interactions")
             .where("call_id", .in, ids).orderBy("id")
             .all(decoding: Link.self, keyDecodingStrategy: .convertFromSnakeCase)
         let customersOf = Dictionary(grouping: customers, by: \.callId)
+        let agentsOf = Dictionary(grouping: agents, by: \.callId)
         let interactionsOf = Dictionary(grouping: interactions, by: \.callId)
         return rows.map { row in
             StoredCall(id: row.id, pbx: row.pbx, linkedID: row.linkedid, direction: row.direction, caller: row.caller,
                        callee: row.callee, externalName: row.externalName, queue: row.queue, agentID: row.agentId,
+                       agentIDs: (agentsOf[row.id] ?? []).map(\.otherId),
                        agentsRung: row.agentsRung.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [],
                        ringAt: row.ringAt, answerAt: row.answerAt, endAt: row.endAt, lastSeenAt: row.lastSeenAt, result: row.result,
                        hangupCause: row.hangupCause, queuePosition: row.queuePosition, holdTime: row.holdTime, talkTime: row.talkTime, recording: row.recording,

@@ -21,7 +21,7 @@ extension CRMStore {
         let id = try await database.withTransaction { sql in
             guard let owner = try await sql.select().column("owner_id").from("customers").where("id", .equal, customer)
                 .first(decodingColumn: "owner_id", as: Int.self) else { throw CRMError.notFound(entity: "customer", id: "\(customer)") }
-            if author.role == .agent, owner != author.id, call.agentID != author.id {
+            if author.role == .agent, owner != author.id, !call.agentIDs.contains(author.id) {
                 throw CRMError.forbidden("customer \(customer) is not one of yours")
             }
             let now = Date()
