@@ -7,11 +7,13 @@ import Telephony
 public struct AgentDirectory: Sendable {
     private let byExtension: [String: AgentIdentity]
     private let byName: [String: AgentIdentity]
+    private let byID: [Int: AgentIdentity]
     private let patterns: [(pattern: String, agent: AgentIdentity)]
 
     public init(_ identities: [AgentIdentity]) {
         byExtension = Dictionary(identities.compactMap { id in id.extension.map { ($0, id) } }, uniquingKeysWith: { first, _ in first })
         byName = Dictionary(identities.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        byID = Dictionary(identities.map { ($0.userID, $0) }, uniquingKeysWith: { first, _ in first })
         patterns = identities.flatMap { id in id.devicePatterns.map { (pattern: $0, agent: id) } }
     }
 
@@ -24,6 +26,11 @@ public struct AgentDirectory: Sendable {
         // `Agent1001`, `agent-1001`: a member name ending in a known extension.
         let digits = String(member.reversed().prefix { $0.isASCII && $0.isNumber }.reversed())
         return digits.isEmpty ? nil : byExtension[digits]
+    }
+
+    /// The user with this id, as a reference the directory resolves back to them.
+    public func ref(userID: Int) -> AgentRef? {
+        byID[userID].map { AgentRef(extension: $0.extension, memberName: $0.name, device: "user/\($0.userID)") }
     }
 
     /// The user at this desk extension.

@@ -201,8 +201,11 @@ struct CallLogProcessor {
         record.queuePosition = call.queuePosition
         record.holdTime = call.holdTime
         record.agentsRung = call.agentsRung.map { AgentRef(extension: DeviceName.extension(of: $0), memberName: nil, device: $0) }
-        if call.answerAt != nil, let device = call.agentsRung.last ?? call.agentID.map({ "user/\($0)" }) {
-            record.answeredBy = AgentRef(extension: DeviceName.extension(of: device), memberName: nil, device: device)
+        // The agents the log knows took the call (not the last device rung: a queue rings several).
+        record.connectedAgents = call.agentIDs.compactMap(directory.ref(userID:))
+        if call.answerAt != nil {
+            record.answeredBy = call.agentID.flatMap(directory.ref(userID:)) ?? record.connectedAgents.first
+                ?? call.agentsRung.last.map { AgentRef(extension: DeviceName.extension(of: $0), memberName: nil, device: $0) }
         }
         record.recording = call.recording
         return record

@@ -1,8 +1,10 @@
 import AMI
 import CRM
 import CallCenter
+import CallDeskKit
 import Foundation
 import Logging
+import NIOPosix
 import PBXSimulator
 import ServiceLifecycle
 import TestSupport
@@ -173,4 +175,50 @@ final class SeenCalls: Sendable {
     let ids = Mutex<Set<String>>([])
     /// The task holding the database busy; awaited before the log is read.
     let blocker = Mutex<Task<Void, any Error>?>(nil)
+}
+
+extension CallLogResilienceTests {
+    @Test("a call taken up after a restart keeps the agent who answered it, not the last agent its queue rang",
+          arguments: TestEngine.available)
+    func restartKeepsAnsweringAgent(_ engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            let alice = try await store.addUser(name: "王芳", role: .agent, extension: "1001", team: "hotline")
+            _ = try await store.addUser(name: "赵强", role: .agent, extension: "1002", team: "hotline")
+            let supervisor = try await store.addUser(name: "主管", role: .supervisor, team: "hotline")
+            // ringall: 1001 and 1002 both ring, in that order; 1001 answers.
+            var simulator = Self.agents(2, talk: 2)
+            simulator.agents = ["1001": .answers(after: 0.2, talk: 2), "1002": .neverAnswers]
+            let pbx = SimulatedPBX(configuration: simulator, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+            let server = try await SimulatedAMIServer.start(pbx: pbx, port: 0, logger: DaemonHarness.logger)
+            let link = AMIClientConfiguration(host: "127.0.0.1", port: server.port, username: "crmd", secret: "crmd-secret",
+                                              reconnectBaseDelay: .milliseconds(50))
+            @Sendable func call() async throws -> StoredCall? { try await store.calls(CallFilter(), visibleTo: supervisor.user).first }
+            @Sendable func waitFor(_ what: String, _ condition: (StoredCall?) -> Bool) async throws {
+                let deadline = ContinuousClock.now + .seconds(10)
+                while try await !condition(call()) {
+                    guard ContinuousClock.now < deadline else { throw HarnessError(message: "timed out waiting for: \(what)") }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            do {
+                try await CallDeskDaemon.run(store: store, pbxes: [link], logger: DaemonHarness.logger) { daemon, _ in
+                    let ami = daemon.amiClients[0]
+                    while await !ami.isConnected { try await Task.sleep(for: .milliseconds(20)) }
+                    pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
+                    try await waitFor("answered, both agents rung") { $0?.answerAt != nil && $0?.agentsRung.count == 2 }
+                }
+                #expect(try await call()?.status == .live)
+                try await CallDeskDaemon.run(store: store, pbxes: [link], logger: DaemonHarness.logger) { _, _ in
+                    try await waitFor("ended") { $0?.status == .ended }
+                }
+            } catch {
+                await server.close()
+                throw error
+            }
+            await server.close()
+            let ended = try #require(try await call())
+            #expect(ended.result == "answered" && ended.endedBy == .hangup)
+            #expect(ended.agentID == alice.user.id && ended.agentIDs == [alice.user.id])
+        }
+    }
 }
