@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// Entries for the same call are coalesced (each is the call's whole state, so the newest wins,
 /// except that an end is never undone by a live state nor a seen hangup replaced by a blind end). A failed write is retried with
-/// backoff and nothing is dropped; `finish()` lets the writer drain and stop.
+/// backoff until it succeeds; `finish()` lets the writer drain and stop. Only cancellation (a stop that ran out of
+/// time) gives up on entries, and says how many: their calls' live rows are closed by the next start's recovery.
 final class CallLogWriter: Sendable {
     typealias EndedHandler = @Sendable (CRMStore.RecordedCall, CallEntry) async throws -> Void
 
@@ -16,6 +17,7 @@ final class CallLogWriter: Sendable {
         var order: [String] = []
         var finished = false
         var waiter: CheckedContinuation<Void, Never>?
+        var abandoned = 0
     }
 
     private let state = Mutex(State())
@@ -60,6 +62,9 @@ final class CallLogWriter: Sendable {
     /// Entries queued and not yet written.
     var backlog: Int { state.withLock { $0.pending.count } }
 
+    /// Entries given up on because the writer was cancelled while they could not be written.
+    var abandoned: Int { state.withLock { $0.abandoned } }
+
     /// Stops after everything queued so far is written.
     func finish() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -74,6 +79,11 @@ final class CallLogWriter: Sendable {
     func run() async {
         while let batch = await nextBatch() {
             for entry in batch { await write(entry) }
+        }
+        let abandoned = self.abandoned
+        if abandoned > 0 {
+            logger.error("call log stopped with writes it could not make; the next start closes those calls' live rows",
+                         metadata: ["entries": "\(abandoned)"])
         }
     }
 
@@ -119,6 +129,7 @@ final class CallLogWriter: Sendable {
                 let metadata: Logger.Metadata = ["pbx": "\(entry.pbx)", "call": "\(entry.linkedID)", "error": "\(error)"]
                 guard !Task.isCancelled else {
                     logger.error("\(what) abandoned by a forced stop", metadata: metadata)
+                    state.withLock { $0.abandoned += 1 }
                     return nil
                 }
                 logger.error("\(what) failed; retrying in \(delay)", metadata: metadata)

@@ -2,6 +2,7 @@
 import CRM
 import Foundation
 import Synchronization
+import Telephony
 import TestSupport
 import Testing
 
@@ -55,5 +56,25 @@ struct CallLogWriterTests {
         #expect(!CallLogWriter.keeps(blind, over: hangupLater))
         #expect(!CallLogWriter.keeps(live, over: seen))
         #expect(!CallLogWriter.keeps(live, over: live))
+    }
+
+    @Test("a writer cancelled while the database is unreachable gives up on its entries and counts them")
+    func cancelledWhileUnreachable() async throws {
+        // Nothing listens on port 1: every write fails at once, and without cancellation would be retried for ever.
+        let store = try await CRMStore.open(location: .postgres(url: "postgres://calldesk@127.0.0.1:1/calldesk", schema: nil),
+                                            normalizer: PhoneNormalizer(plan: .china), logger: TestDatabase.logger, migrate: false)
+        let writer = CallLogWriter(store: store, logger: TestDatabase.logger) { _, _ in }
+        let (seen, _) = Self.racingEnds()
+        var other = seen
+        other.linkedID = "5.2"
+        writer.enqueue(seen)
+        writer.enqueue(other)
+        writer.finish()
+        let running = Task { await writer.run() }
+        try await Task.sleep(for: .milliseconds(300))
+        running.cancel()
+        await running.value
+        #expect(writer.abandoned == 2 && writer.backlog == 0)
+        await store.close()
     }
 }

@@ -13,6 +13,7 @@ struct CallDeskConfigTests {
         #expect(config.httpHost == "127.0.0.1")
         #expect(config.pbxes.map(\.name) == ["main"])
         #expect(config.pbxes.first?.amiPort == 5038)
+        #expect(config.stopTimeoutSeconds == 30)
     }
 
     @Test("environment variables override the file")
@@ -59,6 +60,7 @@ struct CallDeskConfigTests {
         ("CALLDESK_AMI_PORT", "x", "ami.port"),
         ("CALLDESK_ARI_URL", "ftp://pbx", "ari.url"),
         ("CALLDESK_LOG_LEVEL", "loud", "log.level"),
+        ("CALLDESK_GENERAL_STOP_TIMEOUT_SECONDS", "0", "general.stop_timeout_seconds"),
     ])
     func invalidValues(_ variable: String, _ value: String, _ key: String) async throws {
         let error = await #expect(throws: ConfigError.self) {

@@ -17,6 +17,8 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     public var httpHost: String
     public var httpPort: Int
     public var logLevel: Logger.Level
+    /// How long a stop may take to write what the call logs hold before it gives up on them.
+    public var stopTimeoutSeconds: Int
     /// Minutes until a missed inbound call's callback task is due.
     public var callbackDueMinutes: Int
     /// Team that gets callbacks for unknown callers outside any queue (queues use the team named like them).
@@ -74,6 +76,11 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
             throw ConfigError(key: "log.level", value: level, allowed: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
         }
         self.logLevel = logLevel
+        let stop = config.string(forKey: "general.stop_timeout_seconds") ?? "30"
+        guard let stopSeconds = Int(stop), (1...3_600).contains(stopSeconds) else {
+            throw ConfigError(key: "general.stop_timeout_seconds", value: stop, allowed: "seconds from 1 to 3600")
+        }
+        stopTimeoutSeconds = stopSeconds
         let due = config.string(forKey: "calls.callback_due_minutes") ?? "30"
         guard let dueMinutes = Int(due), (1...10_080).contains(dueMinutes) else {
             throw ConfigError(key: "calls.callback_due_minutes", value: due, allowed: "minutes from 1 to 10080")

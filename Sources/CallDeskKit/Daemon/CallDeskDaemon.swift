@@ -6,6 +6,7 @@ import HTTPAPI
 import Logging
 import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
 /// The CallDesk daemon's parts, wired from the configuration: one AMI client and call log per PBX,
 /// the pop hub, and the HTTP API (which serves their figures at `/metrics`). Run `services` in one `ServiceGroup` (in this order, so shutdown
@@ -64,6 +65,16 @@ public struct CallDeskDaemon: Sendable {
         return factory
     }
 
+    /// How the daemon's services run in one `ServiceGroup`: a graceful stop on `signals`, escalated to
+    /// cancellation after `stopTimeout`, so that call-log writes to an unreachable database cannot hold
+    /// a stop for ever (the writer then says how many it gave up; the next start closes their calls).
+    public func groupConfiguration(signals: [UnixSignal] = [], stopTimeout: Duration, logger: Logger) -> ServiceGroupConfiguration {
+        var configuration = ServiceGroupConfiguration(services: services.map { .init(service: $0) }, logger: logger)
+        configuration.gracefulShutdownSignals = signals
+        configuration.maximumGracefulShutdownDuration = stopTimeout
+        return configuration
+    }
+
     /// The daemon's services ended before its HTTP API was listening.
     public struct StoppedEarly: Error, CustomStringConvertible {
         public var description: String { "the daemon's services stopped before its HTTP API was listening" }
@@ -72,13 +83,13 @@ public struct CallDeskDaemon: Sendable {
     /// Runs the daemon's services while `body` runs, handing it the HTTP port once the API listens;
     /// then shuts them down gracefully (the call logs write what they hold) and returns `body`'s result.
     public static func run<T: Sendable>(store: CRMStore, pbxes: [AMIClientConfiguration], callLog: CallLogConfiguration = CallLogConfiguration(),
-                                        logger: Logger, _ body: @Sendable (CallDeskDaemon, _ httpPort: Int) async throws -> T) async throws -> T {
+                                        stopTimeout: Duration = .seconds(30), logger: Logger, _ body: @Sendable (CallDeskDaemon, _ httpPort: Int) async throws -> T) async throws -> T {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let daemon = CallDeskDaemon(store: store, pbxes: pbxes, callLog: callLog, http: .init(host: "127.0.0.1", port: 0), logger: logger) {
             portContinuation.yield($0)
             portContinuation.finish()
         }
-        let group = ServiceGroup(configuration: .init(services: daemon.services, logger: logger))
+        let group = ServiceGroup(configuration: daemon.groupConfiguration(stopTimeout: stopTimeout, logger: logger))
         return try await withThrowingTaskGroup(of: T?.self) { tasks in
             tasks.addTask {
                 defer { portContinuation.finish() }

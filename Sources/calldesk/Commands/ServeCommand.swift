@@ -8,7 +8,10 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the daemon: follow the PBX over AMI, keep the call log, pop cards, serve the HTTP API.",
-        discussion: "Listens on http.host:http.port (127.0.0.1:8080 by default). SIGTERM or Ctrl-C stops it gracefully.")
+        discussion: """
+            Listens on http.host:http.port (127.0.0.1:8080 by default). SIGTERM or Ctrl-C stops it gracefully: the call \
+            logs write what they hold, for at most general.stop_timeout_seconds (30 by default).
+            """)
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
@@ -19,7 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
         let daemon = CallDeskDaemon(config: config, store: store) { port in
             logger.info("HTTP API listening", metadata: ["url": "http://\(config.httpHost):\(port)"])
         }
-        let group = ServiceGroup(services: daemon.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let group = ServiceGroup(configuration: daemon.groupConfiguration(
+            signals: [.sigterm, .sigint], stopTimeout: .seconds(config.stopTimeoutSeconds), logger: logger))
         do {
             try await group.run()
         } catch {
