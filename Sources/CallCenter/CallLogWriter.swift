@@ -8,7 +8,8 @@ import Synchronization
 /// Entries for the same call are coalesced (each is the call's whole state, so the newest wins,
 /// except that an end is never undone by a live state nor a seen hangup replaced by a blind end). A failed write is retried with
 /// backoff until it succeeds; `finish()` lets the writer drain and stop. Only cancellation (a stop that ran out of
-/// time) gives up on entries, and says how many: their calls' live rows are closed by the next start's recovery.
+/// time) gives up on entries, and says how many: calls already in the log are closed by the next start's
+/// recovery; a call not yet in it is missing.
 final class CallLogWriter: Sendable {
     typealias EndedHandler = @Sendable (CRMStore.RecordedCall, CallEntry) async throws -> Void
 
@@ -82,7 +83,7 @@ final class CallLogWriter: Sendable {
         }
         let abandoned = self.abandoned
         if abandoned > 0 {
-            logger.error("call log stopped with writes it could not make; the next start closes those calls' live rows",
+            logger.error("call log stopped with writes it could not make: calls already in the log are closed at the next start, calls not yet in it are missing",
                          metadata: ["entries": "\(abandoned)"])
         }
     }
