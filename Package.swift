@@ -156,6 +156,7 @@ let package = Package(
             name: "calldesk-bench",
             dependencies: [
                 "CRM", "Telephony", "AMI", "CallDeskKit", "CallCenter", "HTTPAPI", "PBXSimulator",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

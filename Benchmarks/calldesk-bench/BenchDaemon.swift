@@ -7,6 +7,7 @@ import HTTPAPI
 import Logging
 import NIOPosix
 import PBXSimulator
+import Prometheus
 import ServiceLifecycle
 
 /// The daemon's parts (AMI client, call log, HTTP API) against a simulated PBX on loopback.
@@ -16,6 +17,7 @@ struct BenchDaemon: Sendable {
     let ami: AMIClient
     let hub: PopHub
     let httpPort: Int
+    let metrics: PrometheusCollectorRegistry
 
     static func run(store: CRMStore, simulator: SimulatorConfiguration, _ body: @Sendable (BenchDaemon) async throws -> Void) async throws {
         let logger = BenchDatabase.logger
@@ -27,13 +29,20 @@ struct BenchDaemon: Sendable {
             try await CallDeskDaemon.run(store: store, pbxes: [link], logger: logger) { daemon, port in
                 let ami = daemon.amiClients[0]
                 while await !ami.isConnected { try await Task.sleep(for: .milliseconds(20)) }
-                try await body(BenchDaemon(pbx: pbx, server: server, ami: ami, hub: daemon.hub, httpPort: port))
+                try await body(BenchDaemon(pbx: pbx, server: server, ami: ami, hub: daemon.hub, httpPort: port, metrics: daemon.metrics))
             }
         } catch {
             await server.close()
             throw error
         }
         await server.close()
+    }
+
+    /// The daemon's own figures (as `/metrics` shows them) whose line starts with `name`.
+    func metricLines(_ name: String) -> [String] {
+        var bytes: [UInt8] = []
+        metrics.emit(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init).filter { $0.hasPrefix(name) }
     }
 
     /// Anonymous resident memory of this process in MB (heap and stacks: what a leak grows; Linux

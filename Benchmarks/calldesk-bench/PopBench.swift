@@ -85,6 +85,13 @@ struct PopBench: AsyncParsableCommand {
         print("[\(engine)] pop: AgentCalled written → pop received on the agent's WebSocket: \(LatencySummary(samples: measured)) "
             + "(\(record.hits.withLock { $0 }) with a customer card, \(tokens.count) agents connected, "
             + "\(Int(mediaWait * 1000)) ms from the inbound channel to Queue())")
+        // The daemon's own view: from the event's arrival to the card handed to the agent's connections.
+        let buckets = daemon.metricLines("calldesk_screen_pop_seconds_bucket").compactMap { line -> String? in
+            guard let le = line.firstRange(of: #"le=""#).map({ line[$0.upperBound...].prefix { $0 != "\"" } }),
+                  let count = line.split(separator: " ").last else { return nil }
+            return "≤\(le) s: \(count)"
+        }
+        print("[\(engine)] pop: inside the daemon (calldesk_screen_pop_seconds, cumulative): " + buckets.joined(separator: ", "))
     }
 }
 
