@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "AMI", targets: ["AMI"]),
         .library(name: "ARI", targets: ["ARI"]),
         .library(name: "PBXSimulator", targets: ["PBXSimulator"]),
+        .library(name: "Vocabulary", targets: ["Vocabulary"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -34,7 +35,13 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
-        // Phone numbers and PBX-neutral call concepts; pure Swift, no I/O.
+        // CallDesk's shared words, from the store to the API: call directions, results, statuses, agents,
+        // task kinds and statuses, roles. A leaf: knows no PBX protocol, no database, no HTTP.
+        .target(
+            name: "Vocabulary",
+            swiftSettings: swiftSettings
+        ),
+        // Phone numbers: normalisation to E.164; pure Swift, no I/O.
         .target(
             name: "Telephony",
             swiftSettings: swiftSettings
@@ -43,7 +50,7 @@ let package = Package(
         .target(
             name: "CRM",
             dependencies: [
-                "Telephony",
+                "Telephony", "Vocabulary",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -79,17 +86,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Call tracking: AMI events folded into call records (a pure state machine).
+        // What the PBX is doing, folded from its AMI events by pure state machines: calls now, queues and agents next.
         .target(
-            name: "CallTracking",
-            dependencies: ["AMI", "Telephony"],
+            name: "PBXMonitor",
+            dependencies: ["AMI", "Telephony", "Vocabulary"],
             swiftSettings: swiftSettings
         ),
-        // The hotline's workflows: call log, agent lookup, screen-pop cards and their delivery; knows no HTTP.
+        // The call center's workflows: the call log, screen-pop, agents, callbacks and the live hub; knows no HTTP.
         .target(
-            name: "CallCenter",
+            name: "Workflows",
             dependencies: [
-                "AMI", "CallTracking", "CRM", "Telephony",
+                "AMI", "PBXMonitor", "CRM", "Telephony", "Vocabulary",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,7 +107,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "CallCenter", "CRM", "CallTracking",
+                "Workflows", "CRM", "Vocabulary",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,12 +131,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Configuration, wiring and command implementations shared by the executable and tests.
+        // The daemon: its configuration, read once and validated, and the wiring of its services.
         .target(
-            name: "CallDeskKit",
+            name: "App",
             dependencies: [
-                "Telephony", "CRM", "AMI", "CallTracking", "CallCenter", "HTTPAPI",
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                "Telephony", "CRM", "AMI", "Workflows", "HTTPAPI",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -140,10 +146,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The demo: a seeded CRM and a narrator of pops, beside the simulator it runs against.
+        .target(
+            name: "Demo",
+            dependencies: [
+                "CRM", "Workflows", "PBXSimulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command line: serve, demo, import, users, customers, and the operator's doctor and watch.
         .executableTarget(
             name: "calldesk",
             dependencies: [
-                "CallDeskKit", "CRM", "Telephony", "AMI", "PBXSimulator", "CallCenter",
+                "App", "Demo", "CRM", "Telephony", "AMI", "PBXSimulator", "Workflows", "Vocabulary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -155,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "calldesk-bench",
             dependencies: [
-                "CRM", "Telephony", "AMI", "CallDeskKit", "CallCenter", "HTTPAPI", "PBXSimulator",
+                "CRM", "Telephony", "AMI", "App", "Workflows", "HTTPAPI", "PBXSimulator", "Vocabulary",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -187,7 +204,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CRMTests",
-            dependencies: ["CRM", "Telephony", "CallDeskKit", "TestSupport"],
+            dependencies: ["CRM", "Telephony", "Vocabulary", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -206,8 +223,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "CallTrackingTests",
-            dependencies: ["CallTracking", "AMI", "PBXSimulator", "TestSupport"],
+            name: "PBXMonitorTests",
+            dependencies: ["PBXMonitor", "Vocabulary", "AMI", "PBXSimulator", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -222,9 +239,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "CallCenterTests",
+            name: "WorkflowsTests",
             dependencies: [
-                "CallCenter", "CallDeskKit", "HTTPAPI", "CRM", "AMI", "CallTracking", "PBXSimulator", "TestSupport", "Telephony",
+                "Workflows", "App", "HTTPAPI", "CRM", "AMI", "PBXMonitor", "Vocabulary", "PBXSimulator", "TestSupport", "Telephony", "calldesk",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -236,8 +253,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "CallDeskKitTests",
-            dependencies: ["CallDeskKit", "CRM", "AMI", "PBXSimulator", .product(name: "NIOPosix", package: "swift-nio")],
+            name: "AppTests",
+            dependencies: ["App", "calldesk", "CRM", "AMI", "PBXSimulator", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
     ]

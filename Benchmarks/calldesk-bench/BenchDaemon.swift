@@ -1,7 +1,7 @@
 import AMI
-import CallDeskKit
+import App
 import CRM
-import CallCenter
+import Workflows
 import Foundation
 import HTTPAPI
 import Logging
@@ -15,7 +15,7 @@ struct BenchDaemon: Sendable {
     let pbx: SimulatedPBX
     let server: SimulatedAMIServer
     let ami: AMIClient
-    let hub: PopHub
+    let hub: LiveHub
     let httpPort: Int
     let metrics: PrometheusCollectorRegistry
 

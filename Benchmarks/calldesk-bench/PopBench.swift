@@ -1,7 +1,7 @@
 import AMI
 import ArgumentParser
 import CRM
-import CallCenter
+import Workflows
 import Foundation
 import HummingbirdWSClient
 import PBXSimulator
@@ -63,7 +63,7 @@ struct PopBench: AsyncParsableCommand {
                     }
                 }
             }
-            while await daemon.hub.connectedAgents.count < tokens.count { try await Task.sleep(for: .milliseconds(20)) }
+            while daemon.hub.connectedAgents.count < tokens.count { try await Task.sleep(for: .milliseconds(20)) }
             // Warm-up calls, then the timed ones: nine in ten from known customers, as trunks send them.
             var generator = SystemRandomNumberGenerator()
             for index in 0..<(calls + 100) {

@@ -3,11 +3,12 @@ import Foundation
 import SQLKit
 import TestSupport
 import Testing
+import Vocabulary
 
 @Suite("Call log store")
 struct CallLogStoreTests {
     private func entry(_ linkedID: String, status: CallStatus = .live, customers: [Int] = [], agent: Int? = nil) -> CallEntry {
-        var entry = CallEntry(pbx: "main", linkedID: linkedID, direction: "inbound", status: status)
+        var entry = CallEntry(pbx: "main", linkedID: linkedID, direction: .inbound, status: status)
         entry.caller = "13800138000"
         entry.queue = "hotline"
         entry.ringAt = Date(timeIntervalSince1970: 1_800_000_000)
@@ -15,7 +16,7 @@ struct CallLogStoreTests {
         entry.agentID = agent
         if status == .ended {
             entry.endAt = Date(timeIntervalSince1970: 1_800_000_060)
-            entry.result = "answered"
+            entry.result = .answered
             entry.endedBy = .hangup
         }
         return entry
@@ -43,7 +44,7 @@ struct CallLogStoreTests {
             #expect(try await rowCount(store) == 1)
             let supervisor = try await store.addUser(name: "主管", role: .supervisor).user
             let call = try await store.call(id: first.id, visibleTo: supervisor)
-            #expect(call.status == .ended && call.result == "answered" && call.endedBy == .hangup && call.caller == "13800138000")
+            #expect(call.status == .ended && call.result == .answered && call.endedBy == .hangup && call.caller == "13800138000")
         }
     }
 
@@ -54,15 +55,15 @@ struct CallLogStoreTests {
             full.externalName = "王伟"
             full.recording = "/rec/main-2.1.wav"
             let id = try await store.recordCall(full).id
-            var partial = CallEntry(pbx: "main", linkedID: "2.1", direction: "inbound", status: .ended)
+            var partial = CallEntry(pbx: "main", linkedID: "2.1", direction: .inbound, status: .ended)
             partial.endAt = Date(timeIntervalSince1970: 1_800_000_100)
-            partial.result = "abandoned"
+            partial.result = .abandoned
             partial.endedBy = .hangup
             _ = try await store.recordCall(partial)
             let admin = try await store.addUser(name: "admin", role: .admin).user
             let call = try await store.call(id: id, visibleTo: admin)
             #expect(call.externalName == "王伟" && call.recording == "/rec/main-2.1.wav" && call.queue == "hotline")
-            #expect(call.result == "abandoned")
+            #expect(call.result == .abandoned)
         }
     }
 
@@ -71,17 +72,17 @@ struct CallLogStoreTests {
         try await TestDatabase.withStore(engine) { store async throws in
             var blind = entry("3.1", status: .ended)
             blind.endedBy = .resync
-            blind.result = "no_answer"
+            blind.result = .noAnswer
             let id = try await store.recordCall(blind).id
             let seen = try await store.recordCall(entry("3.1", status: .ended))
             #expect(!seen.endedNow)
             var resyncAgain = entry("3.1", status: .ended)
             resyncAgain.endedBy = .resync
-            resyncAgain.result = "failed"
+            resyncAgain.result = .failed
             _ = try await store.recordCall(resyncAgain)
             let admin = try await store.addUser(name: "admin", role: .admin).user
             let call = try await store.call(id: id, visibleTo: admin)
-            #expect(call.endedBy == .hangup && call.result == "answered")
+            #expect(call.endedBy == .hangup && call.result == .answered)
         }
     }
 
@@ -129,15 +130,15 @@ struct CallLogStoreTests {
             early.ringAt = Date(timeIntervalSince1970: 1_700_000_000)
             let earlyID = try await store.recordCall(early).id
             var outbound = entry("6.2", status: .ended)
-            outbound.direction = "outbound"
-            outbound.result = "busy"
+            outbound.direction = .outbound
+            outbound.result = .busy
             let outboundID = try await store.recordCall(outbound).id
             let all = CallFilter()
             #expect(try await store.calls(all, visibleTo: supervisor).count == 2)
             #expect(try await store.calls(CallFilter(from: Date(timeIntervalSince1970: 1_750_000_000)), visibleTo: supervisor).map(\.id) == [outboundID])
             #expect(try await store.calls(CallFilter(to: Date(timeIntervalSince1970: 1_750_000_000)), visibleTo: supervisor).map(\.id) == [earlyID])
-            #expect(try await store.calls(CallFilter(direction: "outbound"), visibleTo: supervisor).map(\.id) == [outboundID])
-            #expect(try await store.calls(CallFilter(result: "answered"), visibleTo: supervisor).map(\.id) == [earlyID])
+            #expect(try await store.calls(CallFilter(direction: .outbound), visibleTo: supervisor).map(\.id) == [outboundID])
+            #expect(try await store.calls(CallFilter(result: .answered), visibleTo: supervisor).map(\.id) == [earlyID])
             #expect(try await store.calls(CallFilter(limit: 1), visibleTo: supervisor).map(\.id) == [outboundID])
         }
     }

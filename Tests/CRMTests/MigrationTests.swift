@@ -4,6 +4,7 @@ import CRM
 import SQLKit
 import Telephony
 import Testing
+import Vocabulary
 
 @Suite("Schema migrations")
 struct MigrationTests {
@@ -68,7 +69,7 @@ struct MigrationTests {
             #expect(try await store.customers(onNumber: "+8613800138000").map(\.id) == [customerID])
             let owner = try #require(try await store.user(id: ownerID))
             let call = try await store.call(id: callID, visibleTo: owner)
-            #expect(call.linkedID == "1790000000.7" && call.status == .ended && call.result == "answered" && call.agentID == agentID)
+            #expect(call.linkedID == "1790000000.7" && call.status == .ended && call.result == .answered && call.agentID == agentID)
             #expect(call.ringAt == ringAt && call.endAt == ringAt.addingTimeInterval(90) && call.queuePosition == nil)
             #expect(call.customerIDs == [customerID] && call.agentIDs == [agentID])
             // The agent who took it, not the customer's owner, still sees it and finds it by agent.
@@ -80,7 +81,7 @@ struct MigrationTests {
             #expect(tasks.map(\.id) == [taskID] && tasks.first?.ownerId == ownerID && tasks.first?.dueAt == dueAt)
 
             // What the newer schema allows now works on the upgraded tables: a live call, then a callback for an unknown caller.
-            var entry = CallEntry(pbx: "main", linkedID: "1790000500.1", direction: "inbound", status: .live)
+            var entry = CallEntry(pbx: "main", linkedID: "1790000500.1", direction: .inbound, status: .live)
             entry.caller = "02188886666"
             entry.ringAt = ringAt
             let recorded = try await store.recordCall(entry)

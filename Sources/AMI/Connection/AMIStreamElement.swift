@@ -19,11 +19,14 @@ public struct AMIEvent: Sendable, Hashable {
     public let pbx: String
     public let message: AMIMessage
     public let receivedAt: Date
+    /// When it arrived on the monotonic clock: what latencies are measured from.
+    public let arrivedAt: ContinuousClock.Instant
 
-    public init(pbx: String, message: AMIMessage, receivedAt: Date) {
+    public init(pbx: String, message: AMIMessage, receivedAt: Date, arrivedAt: ContinuousClock.Instant = .now) {
         self.pbx = pbx
         self.message = message
         self.receivedAt = receivedAt
+        self.arrivedAt = arrivedAt
     }
 
     public var name: String { message.eventName ?? "" }

@@ -111,7 +111,7 @@ public final class CRMDatabase: Sendable {
 
     /// Why a connection could not be had, without the query or its values: PostgreSQL's own message
     /// ("sorry, too many clients already", "password authentication failed …") or the socket's error.
-    static func explain(_ error: any Error) -> String {
+    public static func explain(_ error: any Error) -> String {
         guard let error = error as? PSQLError else { return String(describing: error) }
         if let message = error.serverInfo?[.message] {
             return "PostgreSQL says: \(message)" + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")

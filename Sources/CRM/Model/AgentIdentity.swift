@@ -1,4 +1,5 @@
 /// How the PBX shows one user: desk extension, queue member name, and further device patterns.
+import Vocabulary
 public struct AgentIdentity: Sendable, Hashable, Codable {
     public let userID: Int
     public let name: String

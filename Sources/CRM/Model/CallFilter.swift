@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// Which calls a call-log query returns; every field narrows it, `nil` means any.
 public struct CallFilter: Sendable, Hashable {
@@ -7,13 +8,13 @@ public struct CallFilter: Sendable, Hashable {
     public var to: Date?
     public var agentID: Int?
     public var customerID: Int?
-    public var direction: String?
-    public var result: String?
+    public var direction: CallDirection?
+    public var result: CallResult?
     /// At most this many, newest first.
     public var limit: Int
 
     public init(from: Date? = nil, to: Date? = nil, agentID: Int? = nil, customerID: Int? = nil,
-                direction: String? = nil, result: String? = nil, limit: Int = 100) {
+                direction: CallDirection? = nil, result: CallResult? = nil, limit: Int = 100) {
         self.from = from
         self.to = to
         self.agentID = agentID

@@ -1,5 +1,6 @@
 import Foundation
 import Telephony
+import Vocabulary
 
 /// Everything an agent should see about a caller before saying hello.
 public struct CustomerCard: Sendable, Hashable, Codable {
@@ -45,7 +46,7 @@ public struct CustomerCard: Sendable, Hashable, Codable {
     /// A task that is still open for this customer.
     public struct OpenTask: Sendable, Hashable, Codable {
         public let id: Int
-        public let kind: String
+        public let kind: TaskKind
         public let dueAt: Date
         public let ownerId: Int?
         public let note: String?

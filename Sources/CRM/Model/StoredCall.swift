@@ -1,11 +1,12 @@
 import Foundation
+import Vocabulary
 
 /// A call as the call log holds it, for the API and reports.
-public struct StoredCall: Sendable, Hashable, Codable {
+public struct StoredCall: Sendable, Hashable {
     public let id: Int
     public let pbx: String
     public let linkedID: String
-    public let direction: String
+    public let direction: CallDirection
     public let caller: String?
     public let callee: String?
     public let externalName: String?
@@ -20,7 +21,7 @@ public struct StoredCall: Sendable, Hashable, Codable {
     public let endAt: Date?
     /// The last moment the call was seen alive.
     public let lastSeenAt: Date?
-    public let result: String?
+    public let result: CallResult?
     public let hangupCause: Int?
     /// Position in the queue when the caller joined it.
     public let queuePosition: Int?
@@ -33,11 +34,4 @@ public struct StoredCall: Sendable, Hashable, Codable {
     public let customerIDs: [Int]
     /// Interactions (outcome and note) agents logged for this call.
     public let interactionIDs: [Int]
-
-    enum CodingKeys: String, CodingKey {
-        case id, pbx, direction, caller, callee, queue, agentsRung, ringAt, answerAt, endAt, lastSeenAt, result, hangupCause
-        case queuePosition, holdTime, talkTime, recording, status, endedBy, externalName
-        case linkedID = "linkedId", agentID = "agentId", agentIDs = "agentIds", taskID = "taskId"
-        case customerIDs = "customerIds", interactionIDs = "interactionIds"
-    }
 }

@@ -1,4 +1,5 @@
 /// A person who uses CallDesk: an agent at a phone, a supervisor or an admin.
+import Vocabulary
 public struct User: Sendable, Hashable, Codable {
     public let id: Int
     public let name: String

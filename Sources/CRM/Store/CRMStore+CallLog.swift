@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Vocabulary
 
 extension CRMStore {
     /// What `recordCall` did.
@@ -79,10 +80,10 @@ extension CRMStore {
     private static func callFields(_ entry: CallEntry, now: Date) -> [Field] {
         let rung = entry.agentsRung.isEmpty ? nil : String(decoding: (try? JSONEncoder().encode(entry.agentsRung)) ?? Data(), as: UTF8.self)
         return [
-            ("pbx", entry.pbx), ("linkedid", entry.linkedID), ("direction", entry.direction), ("caller", entry.caller),
+            ("pbx", entry.pbx), ("linkedid", entry.linkedID), ("direction", entry.direction.rawValue), ("caller", entry.caller),
             ("callee", entry.callee), ("external_name", entry.externalName), ("queue", entry.queue), ("agent_id", entry.agentID),
             ("agents_rung", rung), ("ring_at", entry.ringAt), ("answer_at", entry.answerAt), ("end_at", entry.endAt),
-            ("last_seen_at", entry.lastSeenAt), ("result", entry.result), ("hangup_cause", entry.hangupCause),
+            ("last_seen_at", entry.lastSeenAt), ("result", entry.result?.rawValue), ("hangup_cause", entry.hangupCause),
             ("queue_position", entry.queuePosition), ("hold_time", entry.holdTime), ("talk_time", entry.talkTime), ("recording", entry.recording),
             ("task_id", entry.taskID), ("status", entry.status.rawValue), ("ended_by", entry.endedBy?.rawValue),
             ("updated_at", now),

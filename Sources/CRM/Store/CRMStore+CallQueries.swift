@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Vocabulary
 
 extension CRMStore {
     /// One call, if `viewer` may see it (agents: calls they took, also by transfer, or of customers they own).
@@ -19,8 +20,8 @@ extension CRMStore {
             if let from = filter.from { query = query.where(SQLColumn("ring_at", table: "k"), .greaterThanOrEqual, SQLBind(from)) }
             if let to = filter.to { query = query.where(SQLColumn("ring_at", table: "k"), .lessThan, SQLBind(to)) }
             if let agent = filter.agentID { query = query.where(SQLColumn("id", table: "k"), .in, Self.callsOfAgent(agent)) }
-            if let direction = filter.direction { query = query.where(SQLColumn("direction", table: "k"), .equal, SQLBind(direction)) }
-            if let result = filter.result { query = query.where(SQLColumn("result", table: "k"), .equal, SQLBind(result)) }
+            if let direction = filter.direction { query = query.where(SQLColumn("direction", table: "k"), .equal, SQLBind(direction.rawValue)) }
+            if let result = filter.result { query = query.where(SQLColumn("result", table: "k"), .equal, SQLBind(result.rawValue)) }
             if let customer = filter.customerID { query = query.where(SQLColumn("id", table: "k"), .in, Self.callsOfCustomer(customer)) }
             if viewer.role == .agent {
                 query = query.where { group in
@@ -42,16 +43,16 @@ extension CRMStore {
 
     /// Ended inbound calls of one PBX with one of `results` since `since` that have no callback task:
     /// ends whose follow-up was cut off (a crash between writing the end and filing the callback).
-    public func missedCallsWithoutCallback(pbx: String, results: [String], since: Date) async throws -> [StoredCall] {
+    public func missedCallsWithoutCallback(pbx: String, results: [CallResult], since: Date) async throws -> [StoredCall] {
         try await database.withConnection { sql in
             let callbacks = SQLSubquery.select {
-                $0.column("call_id").from("tasks").where("kind", .equal, SQLBind(TaskKind.callback)).where("call_id", .isNot, SQLLiteral.null)
+                $0.column("call_id").from("tasks").where("kind", .equal, SQLBind(TaskKind.callback.rawValue)).where("call_id", .isNot, SQLLiteral.null)
             }
             return try await storedCalls(sql.select()
                 .where(SQLColumn("pbx", table: "k"), .equal, SQLBind(pbx))
                 .where(SQLColumn("status", table: "k"), .equal, SQLBind(CallStatus.ended.rawValue))
-                .where(SQLColumn("direction", table: "k"), .equal, SQLBind("inbound"))
-                .where(SQLColumn("result", table: "k"), .in, SQLBind.group(results))
+                .where(SQLColumn("direction", table: "k"), .equal, SQLBind(CallDirection.inbound.rawValue))
+                .where(SQLColumn("result", table: "k"), .in, SQLBind.group(results.map(\.rawValue)))
                 .where(SQLColumn("end_at", table: "k"), .greaterThanOrEqual, SQLBind(since))
                 .where(SQLColumn("id", table: "k"), .notIn, callbacks), in: sql)
         }
@@ -87,9 +88,9 @@ extension CRMStore {
     /// Completes `query` (its filters) into full call records, newest first.
     private func storedCalls(_ query: SQLSelectBuilder, in sql: any SQLDatabase) async throws -> [StoredCall] {
         struct Row: Decodable {
-            let id: Int, pbx: String, linkedid: String, direction: String, caller: String?, callee: String?
+            let id: Int, pbx: String, linkedid: String, direction: CallDirection, caller: String?, callee: String?
             let externalName: String?, queue: String?, agentId: Int?, agentsRung: String?
-            let ringAt: Date?, answerAt: Date?, endAt: Date?, lastSeenAt: Date?, result: String?, hangupCause: Int?
+            let ringAt: Date?, answerAt: Date?, endAt: Date?, lastSeenAt: Date?, result: CallResult?, hangupCause: Int?
             let queuePosition: Int?, holdTime: Int?, talkTime: Int?, recording: String?, taskId: Int?, status: CallStatus, endedBy: CallEndSource?
         }
         struct Link: Decodable { let callId: Int; let otherId: Int }

@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import Telephony
+import Vocabulary
 
 extension CRMStore {
     /// Screen-pop cards for these customers, in the same order: a handful of indexed reads in one lease.
@@ -21,7 +22,7 @@ extension CRMStore {
         }
         async let tasksRead = database.withConnection { sql in
             try await sql.select().columns("id", "customer_id", "kind", "due_at", "owner_id", "note").from("tasks")
-                .where("customer_id", .in, ids).where("status", .equal, "open").orderBy("due_at")
+                .where("customer_id", .in, ids).where("status", .equal, TaskStatus.open.rawValue).orderBy("due_at")
                 .all(decoding: TaskRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
         async let interactionsRead = database.withConnection { sql in
@@ -56,5 +57,5 @@ extension CRMStore {
 
     private struct VehicleRow: Decodable, Sendable { let id: Int; let customerId: Int; let vin: String?; let model: String?; let plate: String? }
     private struct PolicyRow: Decodable, Sendable { let id: Int; let customerId: Int; let vehicleId: Int?; let insurer: String?; let expiryDate: String }
-    private struct TaskRow: Decodable, Sendable { let id: Int; let customerId: Int; let kind: String; let dueAt: Date; let ownerId: Int?; let note: String? }
+    private struct TaskRow: Decodable, Sendable { let id: Int; let customerId: Int; let kind: TaskKind; let dueAt: Date; let ownerId: Int?; let note: String? }
 }

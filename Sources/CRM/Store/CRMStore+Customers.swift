@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import Telephony
+import Vocabulary
 
 extension CRMStore {
     /// Customers reachable on this exact E.164 number (several when a family shares a phone).
@@ -182,7 +183,7 @@ extension CRMStore {
                 .where("id", .equal, customerID).run()
             try await sql.update("leads").set("owner_id", to: newOwnerID).where("customer_id", .equal, customerID).run()
             try await sql.update("tasks").set("owner_id", to: newOwnerID)
-                .where("customer_id", .equal, customerID).where("status", .equal, "open").run()
+                .where("customer_id", .equal, customerID).where("status", .equal, TaskStatus.open.rawValue).run()
             try await audit(sql, actor: actor, action: "owner_changed", entity: "customer", entityID: customerID,
                             details: ["from": "\(oldOwner)", "to": "\(newOwnerID)", "reason": reason])
         }

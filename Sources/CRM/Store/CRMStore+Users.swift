@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SQLKit
+import Vocabulary
 
 extension CRMStore {
     /// Creates a user and returns it with a fresh API token; only the token's SHA-256 is stored.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CRM
-import CallDeskKit
+import App
+import Demo
 import Foundation
 import Logging
 import NIOPosix

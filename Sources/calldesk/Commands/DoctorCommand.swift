@@ -1,6 +1,6 @@
 import AMI
 import ArgumentParser
-import CallDeskKit
+import App
 import Logging
 
 struct DoctorCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CRM
-import CallDeskKit
+import App
 import Logging
 import ServiceLifecycle
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CRM
+import Vocabulary
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "users", abstract: "Manage agents, supervisors and admins.",

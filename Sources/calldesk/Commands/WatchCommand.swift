@@ -1,5 +1,5 @@
 import ArgumentParser
-import CallDeskKit
+import App
 import Foundation
 
 struct WatchCommand: AsyncParsableCommand {

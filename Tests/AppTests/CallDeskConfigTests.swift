@@ -1,0 +1,113 @@
+import App
+import Foundation
+import Testing
+
+@Suite("Configuration")
+struct CallDeskConfigTests {
+    @Test("defaults work with no file: SQLite in the working directory, Asia/Shanghai, +86, loopback HTTP")
+    func defaults() async throws {
+        let config = try await CallDeskConfig.load(file: nil, environment: [:])
+        #expect(config.databaseURL == "sqlite://calldesk.sqlite")
+        #expect(config.timeZone.identifier == "Asia/Shanghai")
+        #expect(config.countryCode == "86")
+        #expect(config.httpHost == "127.0.0.1")
+        #expect(config.pbxes.map(\.name) == ["main"])
+        #expect(config.pbxes.first?.amiPort == 5038)
+        #expect(config.stopTimeoutSeconds == 30)
+    }
+
+    @Test("environment variables override the file")
+    func environmentWins() async throws {
+        try await withFile("""
+            database:
+              url: sqlite:///var/lib/calldesk/crm.sqlite
+            phone:
+              default_area_code: "21"
+            ami:
+              host: 10.0.0.5
+              secret: from-file
+            """) { path in
+            let config = try await CallDeskConfig.load(file: path, environment: [
+                "CALLDESK_DATABASE_URL": "postgres://calldesk:pw@127.0.0.1:5432/calldesk",
+                "CALLDESK_AMI_SECRET": "from-env", "CALLDESK_AMI_PORT": "5039", "CALLDESK_HTTP_PORT": "9090",
+            ])
+            #expect(config.databaseURL == "postgres://calldesk:pw@127.0.0.1:5432/calldesk")
+            #expect(config.defaultAreaCode == "21")
+            #expect(config.pbxes.first?.amiHost == "10.0.0.5")
+            #expect(config.pbxes.first?.amiSecret == "from-env")
+            #expect(config.pbxes.first?.amiPort == 5039)
+            #expect(config.httpPort == 9090)
+            #expect(config.normalizer.normalize("88886666").phoneNumber?.e164 == "+862188886666")
+        }
+    }
+
+    @Test("several PBXs, each with its own AMI settings")
+    func severalPBXs() async throws {
+        let config = try await CallDeskConfig.load(file: nil, environment: [
+            "CALLDESK_PBX_NAMES": "hq,branch", "CALLDESK_AMI_HOST": "127.0.0.1",
+            "CALLDESK_PBX_BRANCH_AMI_HOST": "127.0.0.2", "CALLDESK_PBX_BRANCH_AMI_PORT": "5039",
+        ])
+        #expect(config.pbxes.map(\.name) == ["hq", "branch"])
+        #expect(config.pbxes.map(\.amiHost) == ["127.0.0.1", "127.0.0.2"])
+        #expect(config.pbxes.map(\.amiPort) == [5038, 5039])
+    }
+
+    @Test("an invalid value names the key and what is allowed", arguments: [
+        ("CALLDESK_DATABASE_URL", "mysql://x", "database.url"),
+        ("CALLDESK_GENERAL_TIME_ZONE", "Mars/Olympus", "general.time_zone"),
+        ("CALLDESK_PHONE_COUNTRY_CODE", "abc", "phone.country_code"),
+        ("CALLDESK_HTTP_PORT", "70000", "http.port"),
+        ("CALLDESK_AMI_PORT", "x", "ami.port"),
+        ("CALLDESK_ARI_URL", "ftp://pbx", "ari.url"),
+        ("CALLDESK_LOG_LEVEL", "loud", "log.level"),
+        ("CALLDESK_GENERAL_STOP_TIMEOUT_SECONDS", "0", "general.stop_timeout_seconds"),
+    ])
+    func invalidValues(_ variable: String, _ value: String, _ key: String) async throws {
+        let error = await #expect(throws: ConfigError.self) {
+            try await CallDeskConfig.load(file: nil, environment: [variable: value])
+        }
+        #expect(error?.key == key)
+        #expect(error?.description.contains("allowed") == true)
+    }
+
+    @Test("secrets never appear in the printed configuration")
+    func secretsHidden() async throws {
+        let config = try await CallDeskConfig.load(file: nil, environment: [
+            "CALLDESK_DATABASE_URL": "postgres://calldesk:db-pass-123@127.0.0.1/calldesk",
+            "CALLDESK_AMI_SECRET": "ami-secret-456", "CALLDESK_ARI_PASSWORD": "ari-pass-789",
+            "CALLDESK_ARI_URL": "http://127.0.0.1:8088",
+        ])
+        let printed = config.description + "\(config.pbxes)"
+        for secret in ["db-pass-123", "ami-secret-456", "ari-pass-789"] {
+            #expect(!printed.contains(secret))
+        }
+    }
+
+    @Test("a named config file that does not exist stops start-up")
+    func missingNamedFile() async throws {
+        await #expect(throws: ConfigError.self) {
+            try await CallDeskConfig.load(file: "/nonexistent/calldesk.yaml", environment: [:])
+        }
+    }
+
+    private func withFile(_ text: String, _ body: (String) async throws -> Void) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-\(UUID().uuidString).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await body(path)
+    }
+}
+
+@Suite("Sample configuration")
+struct SampleConfigTests {
+    @Test("Config/calldesk.example.yaml loads and validates")
+    func sampleLoads() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Config/calldesk.example.yaml").path
+        let config = try await CallDeskConfig.load(file: path, environment: [:])
+        #expect(config.defaultAreaCode == "21")
+        #expect(config.outsideLinePrefix == "9")
+        #expect(config.pbxes.first?.amiUsername == "crmd")
+        #expect(config.pbxes.first?.ariURL == "http://127.0.0.1:8088")
+    }
+}

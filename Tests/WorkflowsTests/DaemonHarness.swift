@@ -1,0 +1,188 @@
+import AMI
+import AsyncHTTPClient
+import CRM
+import Workflows
+import App
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOPosix
+import PBXSimulator
+import TestSupport
+
+/// A CallDesk daemon (AMI client, call log, HTTP API) against a simulated PBX on loopback, with a
+/// seeded CRM: agents 1001 (王芳) and 1002 (赵强), a supervisor, and customer 李雷 on 13800138000.
+struct DaemonHarness: Sendable {
+    let store: CRMStore
+    let pbx: SimulatedPBX
+    let server: SimulatedAMIServer
+    let ami: AMIClient
+    let hub: LiveHub
+    let httpPort: Int
+    let alice: (user: User, token: String)
+    let bob: (user: User, token: String)
+    let supervisor: (user: User, token: String)
+    let knownCustomer: Int
+    static let knownNumber = "13800138000"
+
+    static let logger: Logger = {
+        var logger = Logger(label: "calldesk.test")
+        logger.logLevel = ProcessInfo.processInfo.environment["CALLDESK_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        return logger
+    }()
+
+    static func run(_ engine: TestEngine, simulator: SimulatorConfiguration,
+                    callLog: CallLogConfiguration = CallLogConfiguration(),
+                    reconnectDelay: Duration = .milliseconds(50),
+                    prepare: @Sendable (CRMStore) async throws -> Void = { _ in },
+                    afterShutdown: @Sendable (CRMStore) async throws -> Void = { _ in },
+                    _ body: @Sendable (DaemonHarness) async throws -> Void) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            let alice = try await store.addUser(name: "王芳", role: .agent, extension: "1001", team: "hotline")
+            let bob = try await store.addUser(name: "赵强", role: .agent, extension: "1002", team: "hotline")
+            let supervisor = try await store.addUser(name: "主管", role: .supervisor, team: "hotline")
+            let number = store.normalizer.normalize(knownNumber).phoneNumber!
+            let customer = try await store.createCustomer(NewCustomer(
+                name: "李雷", ownerID: alice.user.id, phones: [(knownNumber, number)], grade: .a,
+                vehicles: [NewVehicle(vin: "LSVAB4BR1EN000001", model: "Passat", plate: "沪A12345", policyExpiry: "2027-01-15")]))
+            try await prepare(store)
+
+            let pbx = SimulatedPBX(configuration: simulator, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+            let server = try await SimulatedAMIServer.start(pbx: pbx, port: 0, logger: logger)
+            let link = AMIClientConfiguration(host: "127.0.0.1", port: server.port, username: "crmd", secret: "crmd-secret",
+                                              reconnectBaseDelay: reconnectDelay, reconnectMaxDelay: reconnectDelay * 4)
+            do {
+                try await CallDeskDaemon.run(store: store, pbxes: [link], callLog: callLog, logger: logger) { daemon, port in
+                    let ami = daemon.amiClients[0]
+                    let harness = DaemonHarness(store: store, pbx: pbx, server: server, ami: ami, hub: daemon.hub, httpPort: port,
+                                                alice: alice, bob: bob, supervisor: supervisor, knownCustomer: customer)
+                    try await harness.waitUntil("AMI connected") { await ami.isConnected }
+                    try await body(harness)
+                }
+            } catch {
+                await server.close()
+                throw error
+            }
+            await server.close()
+            try await afterShutdown(store)
+        }
+    }
+
+    /// Polls `condition` every 20 ms; fails after `timeout`.
+    func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw HarnessError(message: "timed out waiting for: \(what)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Every call in the log, newest first.
+    func calls() async throws -> [StoredCall] {
+        try await store.calls(CallFilter(limit: 1000), visibleTo: supervisor.user)
+    }
+
+    /// Waits until the log holds `count` ended calls and returns them.
+    func endedCalls(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [StoredCall] {
+        do {
+            try await waitUntil("\(count) ended calls", timeout: timeout) { try await calls().filter { $0.status == .ended }.count >= count }
+        } catch {
+            let seen = try await calls().map { "\($0.linkedID) \($0.status) \($0.result?.rawValue ?? "-") rung \($0.agentsRung)" }
+            throw HarnessError(message: "\(error); the log has: \(seen.joined(separator: "; "))")
+        }
+        return try await calls()
+    }
+
+    /// The lines of `/metrics` (no token needed).
+    func metricLines() async throws -> Set<String> {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(httpPort)/metrics"), timeout: .seconds(10))
+        guard response.status == .ok else { throw HarnessError(message: "/metrics answered \(response.status)") }
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return Set(String(buffer: body).split(separator: "\n").map(String.init))
+    }
+
+    /// Opens the agent-events WebSocket with `token`, hands `body` the decoded messages, then closes it.
+    func withPops<T: Sendable>(token: String, agent: String = "me",
+                               _ body: @Sendable (PopReader) async throws -> T) async throws -> T {
+        let (messages, messageContinuation) = AsyncStream.makeStream(of: String.self)
+        let (closeRequests, closeContinuation) = AsyncStream.makeStream(of: Void.self)
+        let url = "ws://127.0.0.1:\(httpPort)/v1/agents/\(agent)/events?token=\(token)"
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                defer { messageContinuation.finish() }
+                try await WebSocketClient.connect(url: url, logger: Self.logger) { inbound, outbound, _ in
+                    try await withThrowingTaskGroup(of: Void.self) { socket in
+                        socket.addTask {
+                            for try await message in inbound.messages(maxSize: 1 << 20) {
+                                if case .text(let text) = message { messageContinuation.yield(text) }
+                            }
+                        }
+                        for await _ in closeRequests { break }
+                        try await outbound.close(.normalClosure, reason: nil)
+                        try await socket.waitForAll()
+                    }
+                }
+                return nil
+            }
+            let reader = PopReader(messages: messages)
+            let result: T
+            do {
+                try await reader.expectHello()
+                result = try await body(reader)
+            } catch {
+                closeContinuation.yield()
+                closeContinuation.finish()
+                group.cancelAll()
+                throw error
+            }
+            closeContinuation.yield()
+            closeContinuation.finish()
+            try await group.waitForAll()
+            return result
+        }
+    }
+}
+
+/// Reads an agent-events WebSocket's messages in order.
+final class PopReader: Sendable {
+    private let iterator: IteratorBox
+
+    private final class IteratorBox: @unchecked Sendable {
+        var iterator: AsyncStream<String>.Iterator
+        init(_ stream: AsyncStream<String>) { iterator = stream.makeAsyncIterator() }
+    }
+
+    init(messages: AsyncStream<String>) {
+        iterator = IteratorBox(messages)
+    }
+
+    func expectHello() async throws {
+        guard let first = await iterator.iterator.next(), first.contains("\"event\":\"hello\"") else {
+            throw HarnessError(message: "the socket did not greet")
+        }
+    }
+
+    /// The next pop; fails when the socket closes or nothing comes within `timeout`.
+    func next(timeout: Duration = .seconds(10)) async throws -> ScreenPop {
+        let box = iterator
+        let text = try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask { await box.iterator.next() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw HarnessError(message: "no pop within \(timeout)")
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let text else { throw HarnessError(message: "the socket closed") }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(ScreenPop.self, from: Data(text.utf8))
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
