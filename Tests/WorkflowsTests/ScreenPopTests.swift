@@ -155,3 +155,19 @@ struct ScreenPopTests {
         }
     }
 }
+
+@Suite("Agent event sockets that die", .timeLimit(.minutes(1)))
+struct DeadSocketTests {
+    @Test("a socket closed with a TCP reset leaves no subscription behind", arguments: [TestEngine.sqlite])
+    func resetSocketUnsubscribes(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: .callCenter(agents: 1)) { daemon in
+            let socket = try RawSocket(port: daemon.httpPort)
+            try socket.send("GET /v1/agents/me/events?token=\(daemon.alice.token) HTTP/1.1\r\nHost: 127.0.0.1:\(daemon.httpPort)\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            #expect(try socket.receive().hasPrefix("HTTP/1.1 101"))
+            try await daemon.waitUntil("subscribed") { daemon.hub.subscriptionCount == 1 }
+            socket.reset()
+            try await daemon.waitUntil("the reset socket's subscription is gone") { daemon.hub.subscriptionCount == 0 }
+        }
+    }
+}

@@ -98,6 +98,12 @@ extension SimulatedPBX {
         }
     }
 
+    /// How long the answer to the next `MixMonitor` action is held back (`mixMonitorReplyDelays`, in order).
+    func nextMixMonitorReplyDelay() -> Double {
+        defer { mixMonitorActions += 1 }
+        return mixMonitorActions < configuration.mixMonitorReplyDelays.count ? configuration.mixMonitorReplyDelays[mixMonitorActions] : 0
+    }
+
     /// `MixMonitor` / `StopMixMonitor` on a live channel.
     func setRecording(_ channel: SimChannel, file: String?) {
         if let file {

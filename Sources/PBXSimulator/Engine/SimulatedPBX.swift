@@ -23,6 +23,8 @@ public final class SimulatedPBX: @unchecked Sendable {
     private var localSequence = 0
     private var cachedCdrFormatter: DateFormatter?
     private var uniqueCounter = 0
+    /// MixMonitor actions answered so far (for `mixMonitorReplyDelays`).
+    var mixMonitorActions = 0
     private let epoch = Int(Date().timeIntervalSince1970)
     /// Counters for tests and the traffic generator.
     public private(set) var stats = Stats()

@@ -76,6 +76,9 @@ public struct SimulatorConfiguration: Sendable {
     public var answerMediaWait: Double = 0.5
     /// Spread of agents' talk times: each call talks `talk × uniform(1 − v, 1 + v)` seconds.
     public var talkTimeVariation: Double = 0
+    /// Seconds (real time) by which the answers to the first MixMonitor actions are held back, in
+    /// order; later ones answer at once. A slow PBX or a storage stall looks like this.
+    public var mixMonitorReplyDelays: [Double] = []
 
     public init(users: [String: User], queues: [Queue], agents: [String: AgentBehaviour] = [:],
                 defaultAgent: AgentBehaviour = .answers(after: 0, talk: 3), customers: [String: Outcome] = [:],

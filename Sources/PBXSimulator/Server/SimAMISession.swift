@@ -187,7 +187,16 @@ final class SimAMISession: ChannelInboundHandler, @unchecked Sendable {
                 return
             }
             pbx.setRecording(channel, file: name == "mixmonitor" ? (action["File"] ?? "\(channel.uniqueID).wav") : nil)
-            reply(context, action, success: true, name == "mixmonitor" ? [] : [("Message", "Stopped MixMonitor")])
+            let delay = name == "mixmonitor" ? pbx.nextMixMonitorReplyDelay() : 0
+            guard delay > 0 else {
+                reply(context, action, success: true, name == "mixmonitor" ? [] : [("Message", "Stopped MixMonitor")])
+                return
+            }
+            let session = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) {
+                session.value.reply(boundContext.value, action, success: true, [])
+            }
         case "redirect":
             guard let channel = action["Channel"].flatMap(pbx.channel(named:)) else {
                 reply(context, action, success: false, [("Message", "Channel specified does not exist")])
