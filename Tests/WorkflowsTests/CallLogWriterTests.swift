@@ -1,6 +1,7 @@
 @testable import Workflows
 import CRM
 import Foundation
+
 import Synchronization
 import Telephony
 import TestSupport
@@ -76,5 +77,76 @@ struct CallLogWriterTests {
         await running.value
         #expect(writer.abandoned == 2 && writer.backlog == 0)
         await store.close()
+    }
+
+    private static func journalDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-journal-\(UUID().uuidString.prefix(8))").path
+    }
+
+    @Test("a write the database refuses for good is set aside with its reason, and the writes behind it go on", arguments: TestEngine.available)
+    func permanentFailureIsSetAside(_ engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let journal = try CallLogJournal(directory: Self.journalDirectory(), pbx: "main")
+            let writer = CallLogWriter(store: store, journal: journal, logger: TestDatabase.logger) { _, _ in }
+            var refused = Self.racingEnds().seen
+            refused.linkedID = "7.1"
+            refused.customerIDs = [987_654]  // no such customer: a foreign-key violation every time
+            var fine = Self.racingEnds().seen
+            fine.linkedID = "7.2"
+            writer.enqueue(refused)
+            writer.enqueue(fine)
+            writer.finish()
+            await writer.run()
+            let supervisor = try await store.addUser(name: "主管", role: .supervisor).user
+            #expect(try await store.calls(CallFilter(limit: 10), visibleTo: supervisor).map(\.linkedID) == ["7.2"])
+            #expect(writer.setAside == 1 && writer.abandoned == 0)
+            let kept = try String(contentsOfFile: journal.rejectedPath, encoding: .utf8)
+            #expect(kept.contains("\"linkedID\":\"7.1\"") && kept.contains("reason"))
+            #expect(try journal.entries().entries.isEmpty)
+        }
+    }
+
+    @Test("failures are sorted: an unreachable database is transient, bad input and undecodable data permanent")
+    func failureKinds() {
+        #expect(CRMDatabase.classify(CRMError.databaseUnavailable(location: "x", underlying: "refused")) == .transient)
+        #expect(CRMDatabase.classify(CRMError.invalidInput(field: "phone", value: "x", reason: "y")) == .permanent)
+        #expect(CRMDatabase.classify(DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "x"))) == .permanent)
+    }
+
+    @Test("a stop while the database is unreachable keeps the unwritten calls in the journal; the next writer writes them once and empties it",
+          arguments: TestEngine.available)
+    func journalCarriesWritesAcrossAStop(_ engine: TestEngine) async throws {
+        let directory = Self.journalDirectory()
+        let unreachable = try await CRMStore.open(location: .postgres(url: "postgres://calldesk@127.0.0.1:1/calldesk", schema: nil),
+                                                  normalizer: PhoneNormalizer(plan: .china), logger: TestDatabase.logger, migrate: false)
+        let stopped = CallLogWriter(store: unreachable, journal: try CallLogJournal(directory: directory, pbx: "main"), logger: TestDatabase.logger) { _, _ in }
+        var entries: [CallEntry] = []
+        for index in 1...3 {
+            var entry = Self.racingEnds().seen
+            entry.linkedID = "8.\(index)"
+            entries.append(entry)
+            stopped.enqueue(entry)
+        }
+        stopped.finish()
+        let running = Task { await stopped.run() }
+        try await Task.sleep(for: .milliseconds(300))
+        running.cancel()
+        await running.value
+        await unreachable.close()
+        #expect(stopped.abandoned == 0 && stopped.backlog == 0)
+        #expect(Set(try CallLogJournal(directory: directory, pbx: "main").entries().entries.map(\.linkedID)) == ["8.1", "8.2", "8.3"])
+
+        try await TestDatabase.withStore(engine) { store in
+            let journal = try CallLogJournal(directory: directory, pbx: "main")
+            let ended = Mutex(0)
+            let writer = CallLogWriter(store: store, journal: journal, logger: TestDatabase.logger) { _, _ in ended.withLock { $0 += 1 } }
+            writer.finish()
+            await writer.run()
+            let supervisor = try await store.addUser(name: "主管", role: .supervisor).user
+            let calls = try await store.calls(CallFilter(limit: 10), visibleTo: supervisor)
+            #expect(calls.map(\.linkedID).sorted() == ["8.1", "8.2", "8.3"] && calls.allSatisfy { $0.result == .answered })
+            #expect(ended.withLock { $0 } == 3)
+            #expect(try journal.entries().entries.isEmpty)
+        }
     }
 }

@@ -31,11 +31,11 @@ extension CRMDatabase {
             let sqlState = error.serverInfo?[.sqlState] ?? ""
             return ["08", "40", "53", "57", "58"].contains(String(sqlState.prefix(2))) ? .transient : .permanent
         case let error as SQLiteError:
-            switch error.reason {
-            case .busy, .locked, .busyTimeout, .busyInRecovery, .busyInSnapshot, .ioError, .full, .cantOpen, .interrupt: return .transient
-            case .constraint, .mismatch, .tooBig, .range, .error: return .permanent
-            default: return .unknown
-            }
+            // Extended result codes (`constraintForeignKeyFailed`, `busyTimeout`, `ioErrorFailedWrite`) share their base code's name.
+            let reason = "\(error.reason)"
+            if ["busy", "locked", "ioError", "full", "cantOpen", "interrupt"].contains(where: reason.hasPrefix) { return .transient }
+            if ["constraint", "mismatch", "tooBig", "range", "error"].contains(where: reason.hasPrefix) { return .permanent }
+            return .unknown
         case is DecodingError, is EncodingError:
             return .permanent
         case is ChannelError, is IOError, is CancellationError:

@@ -27,7 +27,7 @@ public struct CallerIdentity: Sendable, Hashable {
             identity.customers = try await store.customers(onNumber: e164)
             identity.cards = try await store.customerCards(ids: identity.customers.map(\.id))
         } catch {
-            logger.error("customer lookup failed", metadata: ["call": "\(call)", "error": "\(error)"])
+            logger.error("customer lookup failed", metadata: ["call": "\(call)", "error": "\(CRMDatabase.explain(error))"])
         }
         return identity
     }
