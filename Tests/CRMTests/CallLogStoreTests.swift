@@ -42,7 +42,7 @@ struct CallLogStoreTests {
             let stale = try await store.recordCall(entry("1.1"))
             #expect(!stale.endedNow)
             #expect(try await rowCount(store) == 1)
-            let supervisor = try await store.addUser(name: "主管", role: .supervisor).user
+            let supervisor = try await store.addUser(name: "主管", role: .admin).user
             let call = try await store.call(id: first.id, visibleTo: supervisor)
             #expect(call.status == .ended && call.result == .answered && call.endedBy == .hangup && call.caller == "13800138000")
         }
@@ -100,12 +100,12 @@ struct CallLogStoreTests {
         }
     }
 
-    @Test("agents see calls they took or of customers they own; others get forbidden", arguments: TestEngine.available)
+    @Test("agents see calls they took or of customers they own; another's call is not found, like a missing one", arguments: TestEngine.available)
     func visibility(_ engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
             let alice = try await store.addUser(name: "王芳", role: .agent, extension: "1001").user
             let bob = try await store.addUser(name: "赵强", role: .agent, extension: "1002").user
-            let supervisor = try await store.addUser(name: "主管", role: .supervisor).user
+            let supervisor = try await store.addUser(name: "主管", role: .admin).user
             let aliceCustomer = try await store.seedCustomer("李雷", phones: ["13800138000"], owner: "王芳")
             let ownedByAlice = try await store.recordCall(entry("5.1", customers: [aliceCustomer])).id
             let takenByBob = try await store.recordCall(entry("5.2", agent: bob.id)).id
@@ -113,7 +113,7 @@ struct CallLogStoreTests {
             #expect(try await store.calls(CallFilter(), visibleTo: alice).map(\.id) == [ownedByAlice])
             #expect(try await store.calls(CallFilter(), visibleTo: bob).map(\.id) == [takenByBob])
             #expect(try await store.calls(CallFilter(), visibleTo: supervisor).map(\.id) == [nobodys, takenByBob, ownedByAlice])
-            await #expect(throws: CRMError.forbidden("call \(takenByBob) is not one of yours")) {
+            await #expect(throws: CRMError.notFound(entity: "call", id: "\(takenByBob)")) {
                 try await store.call(id: takenByBob, visibleTo: alice)
             }
             await #expect(throws: CRMError.notFound(entity: "call", id: "999")) { try await store.call(id: 999, visibleTo: supervisor) }
@@ -125,7 +125,7 @@ struct CallLogStoreTests {
     @Test("the filters narrow by date range, direction and result", arguments: TestEngine.available)
     func filters(_ engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
-            let supervisor = try await store.addUser(name: "主管", role: .supervisor).user
+            let supervisor = try await store.addUser(name: "主管", role: .admin).user
             var early = entry("6.1", status: .ended)
             early.ringAt = Date(timeIntervalSince1970: 1_700_000_000)
             let earlyID = try await store.recordCall(early).id
@@ -179,7 +179,7 @@ struct CallLogStoreTests {
             let card = try #require(try await store.customerCards(ids: [customer]).first)
             #expect(card.grade == .a)
             #expect(card.lastInteractions.first?.outcome == "interested" && card.lastInteractions.first?.note == "wants a quote")
-            await #expect(throws: CRMError.forbidden("call \(callID) is not one of yours")) {
+            await #expect(throws: CRMError.notFound(entity: "call", id: "\(callID)")) {
                 try await store.logCallOutcome(callID: callID, author: bob, outcome: "x", note: nil)
             }
             await #expect(throws: CRMError.self) { try await store.logCallOutcome(callID: callID, author: alice, outcome: "  ", note: nil) }

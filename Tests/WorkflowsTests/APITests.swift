@@ -77,7 +77,7 @@ struct APITests {
         }
     }
 
-    @Test("wrong parameter types get 400 naming the parameter; unknown ids 404; others' records 403", arguments: TestEngine.available)
+    @Test("wrong parameter types get 400 naming the parameter; unknown ids and others' records alike 404", arguments: TestEngine.available)
     func parametersAndAccess(_ engine: TestEngine) async throws {
         try await DaemonHarness.run(engine, simulator: Self.simulator) { daemon in
             let call = try await Self.oneAnsweredCall(daemon)
@@ -90,8 +90,8 @@ struct APITests {
             #expect(try await Self.request(daemon, "/v1/calls/999999", token: daemon.supervisor.token).status == 404)
             #expect(try await Self.request(daemon, "/v1/customers/999999/calls", token: daemon.supervisor.token).status == 404)
             // 李雷 belongs to 王芳 (alice), who took the call; 赵强 (bob) sees neither.
-            #expect(try await Self.request(daemon, "/v1/calls/\(call.id)", token: daemon.bob.token).status == 403)
-            #expect(try await Self.request(daemon, "/v1/customers/\(daemon.knownCustomer)/calls", token: daemon.bob.token).status == 403)
+            #expect(try await Self.request(daemon, "/v1/calls/\(call.id)", token: daemon.bob.token).status == 404)
+            #expect(try await Self.request(daemon, "/v1/customers/\(daemon.knownCustomer)/calls", token: daemon.bob.token).status == 404)
             let bobsList = try await Self.request(daemon, "/v1/calls", token: daemon.bob.token)
             #expect(bobsList.status == 200 && bobsList.body == "[]")
             let alices = try await Self.request(daemon, "/v1/customers/\(daemon.knownCustomer)/calls", token: daemon.alice.token)
@@ -114,7 +114,7 @@ struct APITests {
             let badGrade = try await Self.request(daemon, path, token: daemon.alice.token, method: .POST, body: #"{"outcome": "ok", "grade": "Z"}"#)
             #expect(badGrade.status == 400 && badGrade.body.contains("grade 'Z'"))
             let forbidden = try await Self.request(daemon, path, token: daemon.bob.token, method: .POST, body: #"{"outcome": "ok"}"#)
-            #expect(forbidden.status == 403)
+            #expect(forbidden.status == 404)
             #expect(try await daemon.store.call(id: call.id, visibleTo: daemon.supervisor.user).interactionIDs.isEmpty)
             let good = try await Self.request(daemon, path, token: daemon.alice.token, method: .POST,
                                               body: #"{"outcome": "renewal quoted", "note": "call back Friday", "grade": "B"}"#)

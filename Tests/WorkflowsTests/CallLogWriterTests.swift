@@ -37,7 +37,7 @@ struct CallLogWriterTests {
             writer.enqueue(blind)
             writer.finish()
             await writer.run()
-            let supervisor = try await store.addUser(name: "主管", role: .supervisor).user
+            let supervisor = try await store.addUser(name: "主管", role: .admin).user
             let calls = try await store.calls(CallFilter(limit: 10), visibleTo: supervisor)
             #expect(calls.count == 1)
             #expect(calls.first?.result == .answered && calls.first?.endedBy == .hangup && calls.first?.endAt == seen.endAt)
@@ -97,7 +97,7 @@ struct CallLogWriterTests {
             writer.enqueue(fine)
             writer.finish()
             await writer.run()
-            let supervisor = try await store.addUser(name: "主管", role: .supervisor).user
+            let supervisor = try await store.addUser(name: "主管", role: .admin).user
             #expect(try await store.calls(CallFilter(limit: 10), visibleTo: supervisor).map(\.linkedID) == ["7.2"])
             #expect(writer.setAside == 1 && writer.abandoned == 0)
             let kept = try String(contentsOfFile: journal.rejectedPath, encoding: .utf8)
@@ -142,7 +142,7 @@ struct CallLogWriterTests {
             let writer = CallLogWriter(store: store, journal: journal, logger: TestDatabase.logger) { _, _ in ended.withLock { $0 += 1 } }
             writer.finish()
             await writer.run()
-            let supervisor = try await store.addUser(name: "主管", role: .supervisor).user
+            let supervisor = try await store.addUser(name: "主管", role: .admin).user
             let calls = try await store.calls(CallFilter(limit: 10), visibleTo: supervisor)
             #expect(calls.map(\.linkedID).sorted() == ["8.1", "8.2", "8.3"] && calls.allSatisfy { $0.result == .answered })
             #expect(ended.withLock { $0 } == 3)

@@ -22,6 +22,8 @@ struct DaemonHarness: Sendable {
     let alice: (user: User, token: String)
     let bob: (user: User, token: String)
     let supervisor: (user: User, token: String)
+    /// Sees every call (the harness's own view of the log).
+    let admin: User
     let knownCustomer: Int
     static let knownNumber = "13800138000"
 
@@ -41,6 +43,7 @@ struct DaemonHarness: Sendable {
             let alice = try await store.addUser(name: "王芳", role: .agent, extension: "1001", team: "hotline")
             let bob = try await store.addUser(name: "赵强", role: .agent, extension: "1002", team: "hotline")
             let supervisor = try await store.addUser(name: "主管", role: .supervisor, team: "hotline")
+            let admin = try await store.addUser(name: "管理员", role: .admin).user
             let number = store.normalizer.normalize(knownNumber).phoneNumber!
             let customer = try await store.createCustomer(NewCustomer(
                 name: "李雷", ownerID: alice.user.id, phones: [(knownNumber, number)], grade: .a,
@@ -55,7 +58,7 @@ struct DaemonHarness: Sendable {
                 try await CallDeskDaemon.run(store: store, pbxes: [link], callLog: callLog, logger: logger) { daemon, port in
                     let ami = daemon.amiClients[0]
                     let harness = DaemonHarness(store: store, pbx: pbx, server: server, ami: ami, hub: daemon.hub, httpPort: port,
-                                                alice: alice, bob: bob, supervisor: supervisor, knownCustomer: customer)
+                                                alice: alice, bob: bob, supervisor: supervisor, admin: admin, knownCustomer: customer)
                     try await harness.waitUntil("AMI connected") { await ami.isConnected }
                     try await body(harness)
                 }
@@ -79,7 +82,7 @@ struct DaemonHarness: Sendable {
 
     /// Every call in the log, newest first.
     func calls() async throws -> [StoredCall] {
-        try await store.calls(CallFilter(limit: 1000), visibleTo: supervisor.user)
+        try await store.calls(CallFilter(limit: 1000), visibleTo: admin)
     }
 
     /// Waits until the log holds `count` ended calls and returns them.

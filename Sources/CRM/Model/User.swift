@@ -9,6 +9,15 @@ public struct User: Sendable, Hashable, Codable {
     public let teamID: Int?
     public let seniority: Int
 
+    public init(id: Int, name: String, role: UserRole, extension: String?, teamID: Int?, seniority: Int) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.extension = `extension`
+        self.teamID = teamID
+        self.seniority = seniority
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, name, role, `extension`, seniority
         case teamID = "teamId"

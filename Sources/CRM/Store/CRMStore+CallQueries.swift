@@ -3,13 +3,12 @@ import SQLKit
 import Vocabulary
 
 extension CRMStore {
-    /// One call, if `viewer` may see it (agents: calls they took, also by transfer, or of customers they own).
+    /// One call, if `viewer` may see it (`AccessPolicy`); one they may not see is not found, like a missing one.
     public func call(id: Int, visibleTo viewer: User) async throws -> StoredCall {
         let calls = try await database.withConnection { sql in
-            try await storedCalls(sql.select().where(SQLColumn("id", table: "k"), .equal, SQLBind(id)), in: sql)
+            try await storedCalls(viewer.access.restrictCalls(sql.select().where(SQLColumn("id", table: "k"), .equal, SQLBind(id)), table: "k"), in: sql)
         }
         guard let call = calls.first else { throw CRMError.notFound(entity: "call", id: "\(id)") }
-        guard try await mayView(call, viewer) else { throw CRMError.forbidden("call \(id) is not one of yours") }
         return call
     }
 
@@ -23,14 +22,17 @@ extension CRMStore {
             if let direction = filter.direction { query = query.where(SQLColumn("direction", table: "k"), .equal, SQLBind(direction.rawValue)) }
             if let result = filter.result { query = query.where(SQLColumn("result", table: "k"), .equal, SQLBind(result.rawValue)) }
             if let customer = filter.customerID { query = query.where(SQLColumn("id", table: "k"), .in, Self.callsOfCustomer(customer)) }
-            if viewer.role == .agent {
-                query = query.where { group in
-                    group.where(SQLColumn("id", table: "k"), .in, Self.callsOfAgent(viewer.id))
-                        .orWhere(SQLColumn("id", table: "k"), .in, Self.callsOfOwner(viewer.id))
-                }
-            }
+            query = viewer.access.restrictCalls(query, table: "k")
             return try await storedCalls(query.limit(max(1, min(filter.limit, 1000))), in: sql)
         }
+    }
+
+    /// Throws not-found unless the customer exists and `viewer` may see it.
+    public func requireCustomer(_ id: Int, visibleTo viewer: User) async throws {
+        let found = try await database.withConnection { sql in
+            try await viewer.access.restrictCustomers(sql.select().column("id").from("customers").where("id", .equal, id)).first() != nil
+        }
+        guard found else { throw CRMError.notFound(entity: "customer", id: "\(id)") }
     }
 
     /// Calls the log still has as live for one PBX (after a restart: to resume or close them).
@@ -64,25 +66,6 @@ extension CRMStore {
 
     private static func callsOfAgent(_ userID: Int) -> some SQLExpression {
         SQLSubquery.select { $0.column("call_id").from("call_agents").where("user_id", .equal, SQLBind(userID)) }
-    }
-
-    private static func callsOfOwner(_ userID: Int) -> some SQLExpression {
-        SQLSubquery.select {
-            $0.column(SQLColumn("call_id", table: "cc"))
-                .from(SQLAlias(SQLIdentifier("call_customers"), as: SQLIdentifier("cc")))
-                .join(SQLAlias(SQLIdentifier("customers"), as: SQLIdentifier("c")),
-                      on: SQLColumn("id", table: "c"), .equal, SQLColumn("customer_id", table: "cc"))
-                .where(SQLColumn("owner_id", table: "c"), .equal, SQLBind(userID))
-        }
-    }
-
-    func mayView(_ call: StoredCall, _ viewer: User) async throws -> Bool {
-        guard viewer.role == .agent, !call.agentIDs.contains(viewer.id) else { return true }
-        guard !call.customerIDs.isEmpty else { return false }
-        return try await database.withConnection { sql in
-            try await sql.select().column("id").from("customers")
-                .where("id", .in, call.customerIDs).where("owner_id", .equal, viewer.id).first() != nil
-        }
     }
 
     /// Completes `query` (its filters) into full call records, newest first.

@@ -19,10 +19,16 @@ extension CRMStore {
             throw CRMError.invalidInput(field: "customer_id", value: "\(customer)", reason: "not a customer on this call's number")
         }
         let id = try await database.withTransaction { sql in
-            guard let owner = try await sql.select().column("owner_id").from("customers").where("id", .equal, customer)
-                .first(decodingColumn: "owner_id", as: Int.self) else { throw CRMError.notFound(entity: "customer", id: "\(customer)") }
-            if author.role == .agent, owner != author.id, !call.agentIDs.contains(author.id) {
-                throw CRMError.forbidden("customer \(customer) is not one of yours")
+            struct Owner: Decodable { let ownerId: Int; let teamId: Int? }
+            let owner = try await sql.select().column(SQLColumn("owner_id", table: "c")).column(SQLColumn("team_id", table: "u"))
+                .from(SQLAlias(SQLIdentifier("customers"), as: SQLIdentifier("c")))
+                .join(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), method: SQLJoinMethod.left,
+                      on: SQLColumn("id", table: "u"), .equal, SQLColumn("owner_id", table: "c"))
+                .where(SQLColumn("id", table: "c"), .equal, SQLBind(customer))
+                .first(decoding: Owner.self, keyDecodingStrategy: .convertFromSnakeCase)
+            // The agent who took the call may log it for the caller; otherwise the customer must be within reach.
+            guard let owner, call.agentIDs.contains(author.id) || author.access.mayView(customerOwnedBy: owner.ownerId, ownerTeam: owner.teamId) else {
+                throw CRMError.notFound(entity: "customer", id: "\(customer)")
             }
             let now = Date()
             let id = try await sql.insert(into: "interactions")

@@ -66,8 +66,8 @@ struct AgentEventsRoute {
         let user = try context.requireUser()
         let requested = context.parameters.get("agent") ?? "me"
         if requested == "me" || requested == user.extension { return user }
-        guard user.role != .agent else { throw APIError.forbidden("agents may only follow their own events (use /v1/agents/me/events)") }
-        guard let agent = try await store.users().first(where: { $0.extension == requested }) else {
+        // An agent out of reach is not found, exactly like one that does not exist.
+        guard let agent = try await store.users().first(where: { $0.extension == requested }), user.access.mayFollow(agent) else {
             throw CRMError.notFound(entity: "agent with extension", id: requested)
         }
         return agent

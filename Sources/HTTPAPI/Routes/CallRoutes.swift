@@ -14,7 +14,7 @@ struct CallRoutes {
         group.get("calls/{id}") { request, context in try await show(request, context) }
         group.post("calls/{id}/outcome") { request, context in try await logOutcome(request, context) }
         group.get("customers/{id}/calls") { request, context in try await customerCalls(request, context) }
-        group.get("me") { _, context in try Response.json(try context.requireUser()) }
+        group.get("me") { _, context in try Response.json(UserBody(try context.requireUser())) }
     }
 
     private func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -38,8 +38,7 @@ struct CallRoutes {
         let user = try context.requireUser()
         let query = RequestParameters(request: request, context: context, timeZone: timeZone)
         let id = try query.pathInt("id")
-        guard let card = try await store.customerCards(ids: [id]).first else { throw CRMError.notFound(entity: "customer", id: "\(id)") }
-        if user.role == .agent, card.ownerID != user.id { throw APIError.forbidden("customer \(id) is not one of yours") }
+        try await store.requireCustomer(id, visibleTo: user)
         let filter = CallFilter(customerID: id, limit: try query.int("limit", range: 1...1000) ?? 100)
         return try Response.json(try await store.calls(filter, visibleTo: user).map(CallBody.init))
     }
