@@ -127,4 +127,25 @@ struct AMIFrameParserTests {
         #expect(frames.first == .protocolError(.messageTooLarge(limit: 4_096)))
         #expect(Fixtures.messages(frames).map(\.eventName) == ["Small"])
     }
+
+    @Test("Asterisk 13's Command answer ends at --END COMMAND--, not at an empty line in its output, split at every byte")
+    func followsOutputWithEmptyLines() throws {
+        let answer = "Response: Follows\r\nPrivilege: Command\r\nActionID: c2\r\n"
+            + "Name/username             Host            Dyn Forcerport Comedia    ACL Port     Status      Description\n"
+            + "\n"
+            + "1001/1001                 10.0.0.21       D   Auto (No)  No             5060     OK (12 ms)\n"
+            + "Uptime: 3 days, 2:14:07\n"
+            + "\n"
+            + "--END COMMAND--\r\n\r\n"
+        let bytes = Array((answer + "Event: Hangup\r\nUniqueid: 1.1\r\n\r\n").utf8)
+        let expected = ["Name/username             Host            Dyn Forcerport Comedia    ACL Port     Status      Description", "",
+                        "1001/1001                 10.0.0.21       D   Auto (No)  No             5060     OK (12 ms)", "Uptime: 3 days, 2:14:07", ""]
+        for split in 0...bytes.count {
+            let frames = Fixtures.decode(bytes, chunks: [split, bytes.count], expectBanner: false)
+            let messages = Fixtures.messages(frames)
+            #expect(messages.count == 2 && frames.count == 2, "split at \(split): \(frames)")
+            #expect(messages.first?["ActionID"] == "c2" && messages.first?.values("Output") == expected, "split at \(split)")
+            #expect(messages.last?.eventName == "Hangup", "split at \(split)")
+        }
+    }
 }

@@ -5,7 +5,8 @@ import NIOCore
 /// Pure value type over `ByteBuffer`: the decoder uses it for the server's stream, the simulator
 /// for the client's. Lines end in `\r\n` (a bare `\n` is accepted); a message ends at an empty
 /// line. A line without `:` spoils its message, which is reported and skipped; a message over
-/// `maxMessageSize` is reported and discarded, so memory stays bounded.
+/// `maxMessageSize` is reported and discarded, so memory stays bounded. Asterisk 13's `Command`
+/// answer (`Response: Follows`) is raw CLI output, empty lines and colons included, up to `--END COMMAND--`.
 public struct AMIFrameParser: Sendable {
     public var maxMessageSize: Int
     private var expectBanner: Bool
@@ -14,6 +15,9 @@ public struct AMIFrameParser: Sendable {
     private var fields: [AMIMessage.Field] = []
     private var badLine: String?
     private var isFollows = false
+    /// In a `Follows` answer: its output has begun (every line is output now) / `--END COMMAND--` was seen.
+    private var followsOutput = false
+    private var followsEnded = false
     private var discarding = false
 
     public init(expectBanner: Bool = true, maxMessageSize: Int = 1 << 20) {
@@ -46,7 +50,7 @@ public struct AMIFrameParser: Sendable {
                 discarding = true
                 fields.removeAll(keepingCapacity: true)
                 badLine = nil
-                isFollows = false
+                resetFollows()
                 return .protocolError(.messageTooLarge(limit: maxMessageSize))
             case .discarded(let length):
                 buffer.moveReaderIndex(forwardBy: length)
@@ -61,7 +65,7 @@ public struct AMIFrameParser: Sendable {
                 }
                 fields.removeAll(keepingCapacity: true)
                 badLine = nil
-                isFollows = false
+                resetFollows()
                 return frame
             }
         }
@@ -102,6 +106,14 @@ public struct AMIFrameParser: Sendable {
                 start = next
                 continue
             }
+            if end == start, isFollows, !followsEnded {
+                // CLI output may hold empty lines: only `--END COMMAND--` ends it.
+                if next > maxMessageSize { lineStart = 0; return .tooLarge }
+                fields.append(.init(nameStart: UInt32(start), nameLength: 0, valueStart: UInt32(start), valueLength: 0))
+                followsOutput = true
+                start = next
+                continue
+            }
             if end == start {
                 // Empty line: ends a message, or is stray padding between messages.
                 lineStart = 0
@@ -119,7 +131,31 @@ public struct AMIFrameParser: Sendable {
         return .needMore
     }
 
+    private mutating func resetFollows() {
+        isFollows = false
+        followsOutput = false
+        followsEnded = false
+    }
+
+    /// The headers a `Follows` answer starts with; any other line is its output.
+    private static let followsHeaders: Set<String> = ["privilege", "actionid", "message"]
+
     private mutating func parseLine(_ raw: UnsafeRawBufferPointer, start: Int, end: Int) {
+        if isFollows, !followsEnded {
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self)
+            if text == "--END COMMAND--" {
+                followsEnded = true
+                return
+            }
+            let colon = Self.find(Self.colon, in: raw, from: start, to: end)
+            let name = colon.map { String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<$0]), as: UTF8.self).lowercased() }
+            if followsOutput || name.map({ !Self.followsHeaders.contains($0) }) ?? true {
+                // Old-style `Command` output: raw lines become `Output` values.
+                followsOutput = true
+                fields.append(.init(nameStart: UInt32(start), nameLength: 0, valueStart: UInt32(start), valueLength: UInt32(end - start)))
+                return
+            }
+        }
         if let colon = Self.find(Self.colon, in: raw, from: start, to: end), colon > start {
             var valueStart = colon + 1
             if valueStart < end, raw[valueStart] == Self.space { valueStart += 1 }
@@ -129,14 +165,6 @@ public struct AMIFrameParser: Sendable {
                String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self).lowercased() == "response: follows"
             {
                 isFollows = true
-            }
-            return
-        }
-        if isFollows {
-            // Old-style `Command` output (Response: Follows … --END COMMAND--): raw lines become `Output` values.
-            let text = String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self)
-            if text != "--END COMMAND--" {
-                fields.append(.init(nameStart: UInt32(start), nameLength: 0, valueStart: UInt32(start), valueLength: UInt32(end - start)))
             }
             return
         }
