@@ -41,6 +41,11 @@ let package = Package(
             name: "Vocabulary",
             swiftSettings: swiftSettings
         ),
+        // Secrets out of what is printed: URL passwords, secret protocol fields. A leaf.
+        .target(
+            name: "Secrets",
+            swiftSettings: swiftSettings
+        ),
         // Phone numbers: normalisation to E.164; pure Swift, no I/O.
         .target(
             name: "Telephony",
@@ -50,7 +55,7 @@ let package = Package(
         .target(
             name: "CRM",
             dependencies: [
-                "Telephony", "Vocabulary",
+                "Telephony", "Vocabulary", "Secrets",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -63,6 +68,7 @@ let package = Package(
         .target(
             name: "AMI",
             dependencies: [
+                "Secrets",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,6 +83,7 @@ let package = Package(
         .target(
             name: "ARI",
             dependencies: [
+                "Secrets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,7 +142,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Telephony", "CRM", "AMI", "Workflows", "HTTPAPI",
+                "Secrets", "Telephony", "CRM", "AMI", "Workflows", "HTTPAPI",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -195,6 +202,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SecretsTests",
+            dependencies: ["Secrets"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,8 +1,8 @@
 import AMI
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import PBXSimulator
+import TestSupport
 import Testing
 
 @Suite("AMI secrets stay out of logs")
@@ -29,23 +29,10 @@ struct AMISecretsTests {
         #expect(lines.contains { $0.contains("AMI logged in") && $0.contains("crmd") })
         #expect(!lines.contains { $0.contains("crmd-secret") || $0.contains("d8086ef23cd4bbdae34f84bc907d0ca3") })
     }
-}
 
-/// A log handler that keeps every line it is given, with metadata.
-final class LogRecorder: LogHandler, @unchecked Sendable {
-    private let storage = NIOLockedValueBox<[String]>([])
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    var lines: [String] { storage.withLockedValue { $0 } }
-
-    func log(event: LogEvent) {
-        let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        storage.withLockedValue { $0.append("\(event.level) \(event.message) \(all)\(event.error.map { " \($0)" } ?? "")") }
+    @Test("a link's settings print without the secret")
+    func configurationDescription() {
+        let configuration = AMIClientConfiguration(host: "10.0.0.5", username: "crmd", secret: "s3cr#t/?@x")
+        #expect(!"\(configuration)".contains("s3cr") && "\(configuration)".contains("crmd@10.0.0.5:5038"))
     }
 }

@@ -16,6 +16,22 @@ struct CallDeskConfigTests {
         #expect(config.stopTimeoutSeconds == 30)
     }
 
+    @Test("no password is printed: a database URL that URLComponents cannot parse, an ARI URL with credentials, a bad scheme")
+    func noPasswordPrinted() async throws {
+        let secret = "pa#ss/wo?rd"
+        let config = try await CallDeskConfig.load(file: nil, environment: [
+            "CALLDESK_DATABASE_URL": "postgres://calldesk:\(secret)@127.0.0.1:5432/calldesk",
+            "CALLDESK_ARI_URL": "http://crmd:ari-\(secret)@127.0.0.1:8088", "CALLDESK_AMI_SECRET": "ami-\(secret)",
+        ])
+        #expect(!config.description.contains("pa#ss") && !config.description.contains("wo?rd"))
+        #expect(config.description.contains("postgres://calldesk:***@127.0.0.1:5432/calldesk") && config.description.contains("crmd:***@"))
+        await #expect {
+            try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_DATABASE_URL": "mysql://calldesk:\(secret)@db/crm"])
+        } throws: { error in
+            !"\(error)".contains("pa#ss") && "\(error)".contains("database.url")
+        }
+    }
+
     @Test("environment variables override the file")
     func environmentWins() async throws {
         try await withFile("""

@@ -31,7 +31,8 @@ public struct TestDatabase {
 
     @discardableResult
     public static func withStore<T>(_ engine: TestEngine, normalizer: PhoneNormalizer = PhoneNormalizer(plan: .china, defaultAreaCode: "21"),
-                                    migrate: Bool = true, _ body: (CRMStore) async throws -> T) async throws -> T {
+                                    migrate: Bool = true, logger: Logger = TestDatabase.logger,
+                                    _ body: (CRMStore) async throws -> T) async throws -> T {
         switch engine {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-test-\(UUID().uuidString)")

@@ -1,4 +1,5 @@
 import NIOCore
+import Secrets
 
 /// A request to Asterisk (`Action: Originate`, …) with its headers; the client adds the ActionID.
 public struct AMIAction: Sendable, CustomStringConvertible {
@@ -59,7 +60,7 @@ public struct AMIAction: Sendable, CustomStringConvertible {
     /// The action with secrets masked, for logs.
     public var description: String {
         "\(name) " + headers.map { key, value in
-            ["secret", "key", "password"].contains(key.lowercased()) ? "\(key)=***" : "\(key)=\(value)"
+            Redaction.isSecretField(key) ? "\(key)=\(Redaction.mask)" : "\(key)=\(value)"
         }.joined(separator: " ")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Secrets
 
 /// One AMI message (a response, an event or a list item): ordered `Key: Value` headers that
 /// compare case-insensitively and may repeat.
@@ -121,8 +122,7 @@ public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
     /// The message as it would appear on the wire, with a secret-looking value masked.
     public var description: String {
         headers.map { name, value in
-            let secret = ["secret", "key", "password"].contains(name.lowercased())
-            return "\(name): \(secret ? "***" : value)"
+            return "\(name): \(Redaction.isSecretField(name) ? Redaction.mask : value)"
         }.joined(separator: "\n")
     }
 

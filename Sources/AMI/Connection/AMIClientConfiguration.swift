@@ -1,3 +1,5 @@
+import Secrets
+
 /// How to reach and log in to one Asterisk's manager interface, and how to behave on trouble.
 public struct AMIClientConfiguration: Sendable {
     /// How the secret is presented at login.
@@ -52,5 +54,12 @@ public struct AMIClientConfiguration: Sendable {
         self.reconnectMaxDelay = reconnectMaxDelay
         self.authFailureDelay = authFailureDelay
         self.maxMessageSize = maxMessageSize
+    }
+}
+
+extension AMIClientConfiguration: CustomStringConvertible {
+    /// The link's settings with the secret left out.
+    public var description: String {
+        "AMI \(username)@\(host):\(port) (pbx \(pbx), auth \(authType.rawValue), secret \(Redaction.mask))"
     }
 }

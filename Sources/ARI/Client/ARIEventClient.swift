@@ -3,6 +3,7 @@ import HummingbirdWSClient
 import Logging
 import ServiceLifecycle
 import Synchronization
+import Secrets
 
 /// A supervised connection to Asterisk's ARI event WebSocket (`/ari/events?app=…`).
 ///
@@ -30,7 +31,7 @@ public final class ARIEventClient: Service, Sendable {
     public init(configuration: ARIEventConfiguration, logger: Logger = Logger(label: "calldesk.ari")) {
         self.configuration = configuration
         var logger = logger
-        logger[metadataKey: "ari"] = "\(configuration.baseURL)"
+        logger[metadataKey: "ari"] = "\(Redaction.url(configuration.baseURL))"
         self.logger = logger
     }
 

@@ -1,3 +1,4 @@
+import Secrets
 /// Where Asterisk's ARI event WebSocket is, which applications to register, and how to retry.
 public struct ARIEventConfiguration: Sendable {
     /// Base URL of Asterisk's HTTP server, e.g. `http://127.0.0.1:8088` (`/ari/events` is added).
@@ -44,5 +45,12 @@ public struct ARIEventConfiguration: Sendable {
     func delay(attempt: Int, jitter: Double) -> Duration {
         let capped = min(reconnectBaseDelay * (1 << min(attempt, 16)), reconnectMaxDelay)
         return capped * (0.5 + 0.5 * min(1, max(0, jitter)))
+    }
+}
+
+extension ARIEventConfiguration: CustomStringConvertible {
+    /// The settings with the password left out (and out of the URL too).
+    public var description: String {
+        "ARI \(username)@\(Redaction.url(baseURL)) apps \(applications.joined(separator: ",")) (password \(Redaction.mask))"
     }
 }

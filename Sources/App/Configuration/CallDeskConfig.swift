@@ -2,6 +2,7 @@ import AMI
 import Configuration
 import Foundation
 import Logging
+import Secrets
 import SystemPackage
 import Telephony
 
@@ -36,7 +37,7 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
 
     /// Every value with secrets left out.
     public var description: String {
-        let location = (try? DatabaseURLDescription.redact(databaseURL)) ?? "<invalid>"
+        let location = Redaction.url(databaseURL)
         return "database \(location), time zone \(timeZone.identifier), country +\(countryCode), http \(httpHost):\(httpPort), pbx [\(pbxes.map(\.description).joined(separator: "; "))]"
     }
 
@@ -61,7 +62,7 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     init(reader config: ConfigReader) throws {
         databaseURL = config.string(forKey: "database.url", isSecret: true, default: "sqlite://calldesk.sqlite")
         guard databaseURL.hasPrefix("sqlite://") || databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://") else {
-            throw ConfigError(key: "database.url", value: (try? DatabaseURLDescription.redact(databaseURL)) ?? "?",
+            throw ConfigError(key: "database.url", value: Redaction.url(databaseURL),
                               allowed: "sqlite:///absolute/path.sqlite, sqlite://relative.sqlite or postgres://user:password@host:port/database")
         }
         let zone = config.string(forKey: "general.time_zone", default: "Asia/Shanghai")
@@ -152,14 +153,5 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
             throw ConfigError(key: key.components.joined(separator: "."), value: text, allowed: "a port number 1–65535")
         }
         return port
-    }
-}
-
-/// Prints a database URL without its password.
-enum DatabaseURLDescription {
-    static func redact(_ url: String) throws -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "***"
-        return components.string ?? "postgres://***"
     }
 }

@@ -1,4 +1,5 @@
 import AMI
+import Secrets
 
 /// How to reach one Asterisk: its AMI socket and, optionally, its ARI base URL.
 public struct PBXSettings: Sendable, Hashable, CustomStringConvertible {
@@ -15,7 +16,7 @@ public struct PBXSettings: Sendable, Hashable, CustomStringConvertible {
     public var ariPassword: String?
 
     public var description: String {
-        "\(name): ami \(amiUsername)@\(amiHost):\(amiPort)" + (ariURL.map { ", ari \($0)" } ?? "")
+        "\(name): ami \(amiUsername)@\(amiHost):\(amiPort)" + (ariURL.map { ", ari \(Redaction.url($0))" } ?? "")
     }
 }
 

@@ -74,11 +74,11 @@ public final class CRMDatabase: Sendable {
         case .sqlite(let pool):
             let connection = try await lease(pool)
             defer { pool.releaseConnection(connection) }
-            return try await body(connection.sql(queryLogLevel: .trace))
+            return try await body(connection.sql(queryLogLevel: nil))
         case .postgres(let pool, _):
             let connection = try await lease(pool)
             defer { pool.releaseConnection(connection) }
-            return try await body(connection.sql(queryLogLevel: .trace))
+            return try await body(connection.sql(queryLogLevel: nil))
         }
     }
 
@@ -89,9 +89,9 @@ public final class CRMDatabase: Sendable {
         let future: EventLoopFuture<T>
         switch pool {
         case .sqlite(let pool):
-            future = pool.withConnection(logger: logger, on: eventLoop) { body($0.sql(queryLogLevel: .trace)) }
+            future = pool.withConnection(logger: logger, on: eventLoop) { body($0.sql(queryLogLevel: nil)) }
         case .postgres(let pool, _):
-            future = pool.withConnection(logger: logger, on: eventLoop) { body($0.sql(queryLogLevel: .trace)) }
+            future = pool.withConnection(logger: logger, on: eventLoop) { body($0.sql(queryLogLevel: nil)) }
         }
         do {
             return try await future.get()

@@ -1,4 +1,5 @@
 import Foundation
+import Secrets
 
 /// Where the CRM lives, parsed from `database.url`: an SQLite file or a PostgreSQL server.
 public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
@@ -37,9 +38,5 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "***"
-        return components.string ?? "postgres://***"
-    }
+    static func redacted(_ url: String) -> String { Redaction.url(url) }
 }
