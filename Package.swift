@@ -41,6 +41,11 @@ let package = Package(
             name: "Vocabulary",
             swiftSettings: swiftSettings
         ),
+        // Backoff for whatever retries (the AMI and ARI links, the call-log writer). A leaf.
+        .target(
+            name: "Retrying",
+            swiftSettings: swiftSettings
+        ),
         // Secrets out of what is printed: URL passwords, secret protocol fields. A leaf.
         .target(
             name: "Secrets",
@@ -68,7 +73,7 @@ let package = Package(
         .target(
             name: "AMI",
             dependencies: [
-                "Secrets",
+                "Secrets", "Retrying",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,7 +88,7 @@ let package = Package(
         .target(
             name: "ARI",
             dependencies: [
-                "Secrets",
+                "Secrets", "Retrying",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,7 +108,7 @@ let package = Package(
         .target(
             name: "Workflows",
             dependencies: [
-                "AMI", "PBXMonitor", "CRM", "Telephony", "Vocabulary",
+                "AMI", "PBXMonitor", "CRM", "Telephony", "Vocabulary", "Retrying",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -179,7 +184,7 @@ let package = Package(
         .executableTarget(
             name: "calldesk-bench",
             dependencies: [
-                "CRM", "Telephony", "AMI", "App", "Workflows", "HTTPAPI", "PBXSimulator", "Vocabulary",
+                "CRM", "Telephony", "AMI", "App", "Workflows", "HTTPAPI", "PBXSimulator", "Vocabulary", "DaemonFixture",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -190,6 +195,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/calldesk-bench",
+            swiftSettings: swiftSettings
+        ),
+        // The daemon against the simulated PBX, as the tests and the benchmarks run it.
+        .target(
+            name: "DaemonFixture",
+            dependencies: [
+                "App", "AMI", "CRM", "Workflows", "PBXSimulator",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/DaemonFixture",
             swiftSettings: swiftSettings
         ),
         // Helpers shared by the test targets.
@@ -254,6 +271,7 @@ let package = Package(
             name: "WorkflowsTests",
             dependencies: [
                 "Workflows", "App", "HTTPAPI", "CRM", "AMI", "PBXMonitor", "Vocabulary", "PBXSimulator", "TestSupport", "Telephony", "calldesk",
+                "DaemonFixture",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

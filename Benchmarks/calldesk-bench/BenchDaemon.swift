@@ -1,4 +1,5 @@
 import AMI
+import DaemonFixture
 import App
 import CRM
 import Workflows
@@ -10,39 +11,12 @@ import PBXSimulator
 import Prometheus
 import ServiceLifecycle
 
-/// The daemon's parts (AMI client, call log, HTTP API) against a simulated PBX on loopback.
-struct BenchDaemon: Sendable {
-    let pbx: SimulatedPBX
-    let server: SimulatedAMIServer
-    let ami: AMIClient
-    let hub: LiveHub
-    let httpPort: Int
-    let metrics: PrometheusCollectorRegistry
+/// What the benchmarks run: the daemon against a simulated PBX (the tests' fixture too).
+typealias BenchDaemon = DaemonFixture
 
-    static func run(store: CRMStore, simulator: SimulatorConfiguration, _ body: @Sendable (BenchDaemon) async throws -> Void) async throws {
-        let logger = BenchDatabase.logger
-        let pbx = SimulatedPBX(configuration: simulator, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
-        let server = try await SimulatedAMIServer.start(pbx: pbx, port: 0, logger: logger)
-        let link = AMIClientConfiguration(host: "127.0.0.1", port: server.port, username: "crmd", secret: "crmd-secret",
-                                          reconnectBaseDelay: .milliseconds(100), reconnectMaxDelay: .milliseconds(400))
-        do {
-            try await CallDeskDaemon.run(store: store, pbxes: [link], logger: logger) { daemon, port in
-                let ami = daemon.amiClients[0]
-                while await !ami.isConnected { try await Task.sleep(for: .milliseconds(20)) }
-                try await body(BenchDaemon(pbx: pbx, server: server, ami: ami, hub: daemon.hub, httpPort: port, metrics: daemon.metrics))
-            }
-        } catch {
-            await server.close()
-            throw error
-        }
-        await server.close()
-    }
-
-    /// The daemon's own figures (as `/metrics` shows them) whose line starts with `name`.
-    func metricLines(_ name: String) -> [String] {
-        var bytes: [UInt8] = []
-        metrics.emit(into: &bytes)
-        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init).filter { $0.hasPrefix(name) }
+extension DaemonFixture {
+    static func run(store: CRMStore, simulator: SimulatorConfiguration, _ body: @Sendable (DaemonFixture) async throws -> Void) async throws {
+        try await run(store: store, simulator: simulator, reconnectDelay: .milliseconds(100), logger: BenchDatabase.logger, body)
     }
 
     /// Anonymous resident memory of this process in MB (heap and stacks: what a leak grows; Linux

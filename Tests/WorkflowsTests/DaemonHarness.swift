@@ -1,6 +1,7 @@
 import AMI
 import AsyncHTTPClient
 import CRM
+import DaemonFixture
 import Workflows
 import App
 import Foundation
@@ -50,23 +51,12 @@ struct DaemonHarness: Sendable {
                 vehicles: [NewVehicle(vin: "LSVAB4BR1EN000001", model: "Passat", plate: "沪A12345", policyExpiry: "2027-01-15")]))
             try await prepare(store)
 
-            let pbx = SimulatedPBX(configuration: simulator, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
-            let server = try await SimulatedAMIServer.start(pbx: pbx, port: 0, logger: logger)
-            let link = AMIClientConfiguration(host: "127.0.0.1", port: server.port, username: "crmd", secret: "crmd-secret",
-                                              reconnectBaseDelay: reconnectDelay, reconnectMaxDelay: reconnectDelay * 4)
-            do {
-                try await CallDeskDaemon.run(store: store, pbxes: [link], callLog: callLog, logger: logger) { daemon, port in
-                    let ami = daemon.amiClients[0]
-                    let harness = DaemonHarness(store: store, pbx: pbx, server: server, ami: ami, hub: daemon.hub, httpPort: port,
-                                                alice: alice, bob: bob, supervisor: supervisor, admin: admin, knownCustomer: customer)
-                    try await harness.waitUntil("AMI connected") { await ami.isConnected }
-                    try await body(harness)
-                }
-            } catch {
-                await server.close()
-                throw error
+            try await DaemonFixture.run(store: store, simulator: simulator, callLog: callLog, reconnectDelay: reconnectDelay, logger: logger) { fixture in
+                let harness = DaemonHarness(store: store, pbx: fixture.pbx, server: fixture.server, ami: fixture.ami, hub: fixture.hub,
+                                            httpPort: fixture.httpPort, alice: alice, bob: bob, supervisor: supervisor, admin: admin,
+                                            knownCustomer: customer)
+                try await body(harness)
             }
-            await server.close()
             try await afterShutdown(store)
         }
     }

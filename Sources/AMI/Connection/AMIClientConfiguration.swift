@@ -1,3 +1,4 @@
+import Retrying
 import Secrets
 
 /// How to reach and log in to one Asterisk's manager interface, and how to behave on trouble.
@@ -55,6 +56,11 @@ public struct AMIClientConfiguration: Sendable {
         self.authFailureDelay = authFailureDelay
         self.maxMessageSize = maxMessageSize
     }
+}
+
+extension AMIClientConfiguration {
+    /// How reconnects back off (`reconnectBaseDelay` doubling up to `reconnectMaxDelay`).
+    public var reconnectBackoff: Backoff { Backoff(base: reconnectBaseDelay, maximum: reconnectMaxDelay) }
 }
 
 extension AMIClientConfiguration: CustomStringConvertible {

@@ -133,9 +133,7 @@ struct AMIConnectionStateMachine {
 
     /// Exponential backoff with jitter: base·2^attempt capped at the maximum, scaled into [½, 1].
     func delay(attempt: Int, jitter: Double) -> Duration {
-        let base = configuration.reconnectBaseDelay * (1 << min(attempt, 16))
-        let capped = min(base, configuration.reconnectMaxDelay)
-        return capped * (0.5 + 0.5 * min(1, max(0, jitter)))
+        configuration.reconnectBackoff.delay(attempt: attempt, jitter: jitter)
     }
 
     mutating func shutdownRequested() -> [Output] {

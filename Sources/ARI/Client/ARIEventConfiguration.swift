@@ -1,3 +1,4 @@
+import Retrying
 import Secrets
 /// Where Asterisk's ARI event WebSocket is, which applications to register, and how to retry.
 public struct ARIEventConfiguration: Sendable {
@@ -43,8 +44,7 @@ public struct ARIEventConfiguration: Sendable {
 
     /// Exponential backoff with jitter: base·2^attempt capped at the maximum, scaled into [½, 1].
     func delay(attempt: Int, jitter: Double) -> Duration {
-        let capped = min(reconnectBaseDelay * (1 << min(attempt, 16)), reconnectMaxDelay)
-        return capped * (0.5 + 0.5 * min(1, max(0, jitter)))
+        Backoff(base: reconnectBaseDelay, maximum: reconnectMaxDelay).delay(attempt: attempt, jitter: jitter)
     }
 }
 

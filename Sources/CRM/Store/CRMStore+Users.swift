@@ -4,6 +4,9 @@ import SQLKit
 import Vocabulary
 
 extension CRMStore {
+    /// The columns a `User` is read from.
+    static let userColumns = ["id", "name", "role", "extension", "team_id", "seniority"]
+
     /// Creates a user and returns it with a fresh API token; only the token's SHA-256 is stored.
     public func addUser(name: String, role: UserRole, extension ext: String? = nil, team: String? = nil,
                         seniority: Int = 0) async throws -> (user: User, token: String) {
@@ -35,7 +38,7 @@ extension CRMStore {
     /// The user holding this API token, if any and not disabled.
     public func user(forToken token: String) async throws -> User? {
         try await database.withConnection { sql in
-            try await sql.select().columns("id", "name", "role", "extension", "team_id", "seniority").from("users")
+            try await sql.select().columns(Self.userColumns).from("users")
                 .where("api_token_hash", .equal, Self.hash(token: token)).where("disabled_at", .is, SQLLiteral.null)
                 .first(decoding: User.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
@@ -44,7 +47,7 @@ extension CRMStore {
     /// The user with this exact name.
     public func user(named name: String) async throws -> User? {
         try await database.withConnection { sql in
-            try await sql.select().columns("id", "name", "role", "extension", "team_id", "seniority").from("users")
+            try await sql.select().columns(Self.userColumns).from("users")
                 .where("name", .equal, name)
                 .first(decoding: User.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
@@ -53,7 +56,7 @@ extension CRMStore {
     /// Every user, ordered by id.
     public func users() async throws -> [User] {
         try await database.withConnection { sql in
-            try await sql.select().columns("id", "name", "role", "extension", "team_id", "seniority").from("users")
+            try await sql.select().columns(Self.userColumns).from("users")
                 .orderBy("id").all(decoding: User.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
     }
@@ -130,7 +133,7 @@ extension CRMStore {
     /// The user with this id.
     public func user(id: Int) async throws -> User? {
         try await database.withConnection { sql in
-            try await sql.select().columns("id", "name", "role", "extension", "team_id", "seniority").from("users")
+            try await sql.select().columns(Self.userColumns).from("users")
                 .where("id", .equal, id).first(decoding: User.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
     }

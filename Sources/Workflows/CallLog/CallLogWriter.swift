@@ -1,6 +1,7 @@
 import CRM
 import Foundation
 import Logging
+import Retrying
 import Synchronization
 
 /// Writes call-log entries in the background so the event path never waits on the database.
@@ -33,6 +34,8 @@ final class CallLogWriter: Sendable {
     private let onEnded: EndedHandler
     private let logger: Logger
     private let metrics: CallLogMetrics?
+    /// Retries wait 100 ms, then twice as long each time, up to 5 s.
+    private static let backoff = Backoff(base: .milliseconds(100), maximum: .seconds(5))
     /// Attempts for a failure of unknown kind before it is treated as permanent.
     private let unknownFailureAttempts = 8
 
@@ -188,7 +191,6 @@ final class CallLogWriter: Sendable {
     /// Runs `body` until it succeeds, retrying transient failures with backoff (journaling the entry
     /// on the first one) and setting aside permanent ones; gives up only when the task is cancelled.
     private func attempt<T: Sendable>(_ what: String, _ entry: CallEntry, _ body: @Sendable () async throws -> T) async -> Outcome<T> {
-        var delay = Duration.milliseconds(100)
         var attempts = 0
         while true {
             do {
@@ -205,9 +207,9 @@ final class CallLogWriter: Sendable {
                 }
                 guard !Task.isCancelled else { return .cancelled }
                 if attempts == 1 { keepInJournal(entry) }
+                let delay = Self.backoff.delay(attempt: attempts - 1)
                 logger.error("\(what) failed; retrying in \(delay)", metadata: metadata)
                 try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
             }
         }
     }

@@ -14,16 +14,14 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Try CallDesk: a seeded CRM, a simulated PBX with live hotline traffic, and the daemon, all on 127.0.0.1.",
         discussion: "Uses a fresh SQLite file in a temporary directory; nothing else needs to run. Ctrl-C stops everything.")
     @Option(help: "Customers to seed") var customers = 300
-    @Option(help: "Hotline agents (extensions 1001…)") var agents = 4
-    @Option(help: "Inbound calls per second") var callsPerSecond = 0.2
     @Option(help: "HTTP port of the API") var httpPort = 8080
-    @Option(help: "Seconds before an agent answers") var answerAfter = 4.0
-    @Option(help: "Mean talk time in seconds") var talk = 20.0
+    @OptionGroup var simulator: SimulatorOptions
+    static let defaults = SimulatorOptions.Defaults(agents: 4, callsPerSecond: 0.2, talk: 20, answerAfter: 4)
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-demo-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let pbx = SimulatedPBX(configuration: .callCenter(agents: agents, answerAfter: answerAfter, talk: talk),
+        let pbx = SimulatedPBX(configuration: simulator.configuration(Self.defaults),
                                eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         let simulatorLogger = Logger(label: "calldesk.simulator")
         let server = try await SimulatedAMIServer.start(pbx: pbx, port: 0, logger: simulatorLogger)
@@ -42,7 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         LogSetup.bootstrap(level: config.logLevel)
         let store = try await GlobalOptions().openStore(config)
-        let accounts = try await DemoSeeder(customers: customers, agents: agents).seed(store)
+        let accounts = try await DemoSeeder(customers: customers, agents: simulator.agentCount(Self.defaults)).seed(store)
         let callers = try await store.samplePhoneNumbers(limit: 5_000).map(SimulatePBXCommand.asTrunkSends)
         let unknown = (0..<max(1, callers.count / 5)).map { _ in "1\(Int.random(in: 30...99))\(String(format: "%08d", Int.random(in: 0..<100_000_000)))" }
         let logger = Logger(label: "calldesk.demo")
@@ -50,11 +48,10 @@ struct DemoCommand: AsyncParsableCommand {
             Console.line(Self.banner(port: port, accounts: accounts, directory: directory.path, customers: customers))
         }
         let users = try await store.users().filter { $0.role == .agent }.map { (id: $0.id, name: $0.name) }
-        let services: [any Service] = daemon.services + [
-            PopNarrator(hub: daemon.hub, agents: users, logger: logger),
-            TrafficService(traffic: TrafficGenerator(callsPerSecond: callsPerSecond, callerNumbers: callers + unknown, abandonProbability: 0.15),
-                           pbx: pbx, logger: simulatorLogger),
-        ]
+        var services: [any Service] = daemon.services + [PopNarrator(hub: daemon.hub, agents: users, logger: logger)]
+        if let traffic = simulator.traffic(Self.defaults, callers: callers + unknown) {
+            services.append(TrafficService(traffic: traffic, pbx: pbx, logger: simulatorLogger))
+        }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         do {
             try await group.run()

@@ -19,13 +19,8 @@ struct SimulatePBXCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Option(help: "AMI port on 127.0.0.1") var amiPort = 5038
     @Option(help: "ARI (HTTP and event WebSocket) port on 127.0.0.1; 0 turns it off") var ariPort = 8088
-    @Option(help: "Hotline agents (members Local/1001@agents/n …)") var agents = 2
-    @Option(help: "Inbound calls per second (0: no traffic)") var callsPerSecond = 0.0
-    @Option(help: "Share of callers who hang up while waiting") var abandon = 0.1
-    @Option(help: "Mean talk time in seconds") var talk = 60.0
-    @Option(help: "Seconds before an agent answers") var answerAfter = 2.0
-    @Option(help: "The hotline's ring strategy: ringall (one caller at a time rings every free agent, as in the captures) or rrmemory (each caller rings the next free agent: use it for heavy traffic)")
-    var strategy = "ringall"
+    @OptionGroup var simulator: SimulatorOptions
+    static let defaults = SimulatorOptions.Defaults(agents: 2, callsPerSecond: 0, talk: 60, answerAfter: 2)
     @Flag(help: "Draw caller IDs from the CRM's phone numbers (as trunks send them: national format)") var callersFromCRM = false
 
     func run() async throws {
@@ -35,21 +30,18 @@ struct SimulatePBXCommand: AsyncParsableCommand {
             callers = try await withStore(options) { store, _ in try await store.samplePhoneNumbers(limit: 2_000) }
                 .map(Self.asTrunkSends)
         }
-        guard ["ringall", "rrmemory"].contains(strategy) else {
-            throw ValidationError("--strategy must be ringall or rrmemory, not \(strategy)")
-        }
         let logger = Logger(label: "calldesk.simulator")
-        var configuration = SimulatorConfiguration.callCenter(agents: agents, answerAfter: answerAfter, talk: talk)
-        configuration.queues[0].strategy = strategy
-        let simulator = PBXSimulatorService(
+        let configuration = simulator.configuration(Self.defaults)
+        let service = PBXSimulatorService(
             configuration: configuration, amiPort: amiPort,
             ariPort: ariPort > 0 ? ariPort : nil,
-            traffic: callsPerSecond > 0 ? TrafficGenerator(callsPerSecond: callsPerSecond, callerNumbers: callers, abandonProbability: abandon) : nil,
+            traffic: simulator.traffic(Self.defaults, callers: callers),
             logger: logger)
-        print("simulated PBX: AMI on 127.0.0.1:\(amiPort) (crmd / crmd-secret)"
-            + (ariPort > 0 ? ", ARI on http://127.0.0.1:\(ariPort)/ari (crmd / crmd-secret)" : "") + ", \(agents) hotline agents"
-            + (callsPerSecond > 0 ? ", \(callsPerSecond) calls/s" : "") + "; Ctrl-C stops it")
-        let group = ServiceGroup(services: [simulator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let ari: String = ariPort > 0 ? ", ARI on http://127.0.0.1:\(ariPort)/ari (crmd / crmd-secret)" : ""
+        let rate = simulator.rate(Self.defaults)
+        let traffic: String = rate > 0 ? ", \(rate) calls/s" : ""
+        print("simulated PBX: AMI on 127.0.0.1:\(amiPort) (crmd / crmd-secret)\(ari), \(simulator.agentCount(Self.defaults)) hotline agents\(traffic); Ctrl-C stops it")
+        let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 
