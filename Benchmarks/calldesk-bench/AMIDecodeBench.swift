@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import NIOCore
 import NIOPosix
+import PBXMonitor
 
 /// AMI decoding throughput on one core, from a stream built of the real captured events.
 struct AMIDecodeBench: AsyncParsableCommand {
@@ -36,6 +37,22 @@ struct AMIDecodeBench: AsyncParsableCommand {
             print(String(format: "[ami-decode] %@: %.0f events/s, %.1f MB/s (%d events, best of 3: %.3f s)",
                          label, Double(decoded) / best, Double(bytes) / best / 1e6, decoded, best))
         }
+        // The call tracker alone, on the decoded messages: what the consumer side of the link costs per event.
+        var input = buffer
+        var parser = AMIFrameParser(expectBanner: false)
+        var messages: [AMIMessage] = []
+        while let frame = parser.next(&input) { if case .message(let message) = frame { messages.append(message) } }
+        var best = Double.infinity
+        for _ in 0..<3 {
+            var tracker = CallTracker(pbx: "bench")
+            var outputs = 0
+            let now = Date()
+            let start = ContinuousClock.now
+            for message in messages { outputs &+= tracker.handle(message, receivedAt: now).count }
+            best = min(best, (ContinuousClock.now - start).seconds)
+            if outputs == -1 { print(outputs) }
+        }
+        print(String(format: "[ami-decode] call tracker alone: %.0f events/s (%d events, best of 3: %.3f s)", Double(messages.count) / best, messages.count, best))
     }
 }
 

@@ -4,14 +4,25 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import PBXMonitor
+import Workflows
 
 /// End-to-end: a local server blasts real events over loopback TCP to an `AMIClient` subscriber.
 struct AMILoopbackBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ami-loopback", abstract: "AMI events/s from socket to subscriber over loopback.")
+    static let configuration = CommandConfiguration(commandName: "ami-loopback",
+                                                    abstract: "AMI events/s over loopback: socket → subscriber, → call tracker, → call coordinator.")
 
     @OptionGroup var stream: AMIStreamOptions
+    @Option(help: "What consumes the events: subscriber (counts them), tracker (folds them into calls), coordinator (the call log's decisions), or all")
+    var through = "all"
+    @Flag(help: "One stream element per event instead of one per socket read") var unbatched = false
 
     func run() async throws {
+        let consumers = through == "all" ? ["subscriber", "tracker", "coordinator"] : [through]
+        for consumer in consumers { try await measure(consumer) }
+    }
+
+    private func measure(_ consumer: String) async throws {
         let (payload, perCopy, copies) = try stream.payload(defaultEvents: 1_000_000)
         let total = copies * perCopy
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -27,24 +38,21 @@ struct AMILoopbackBench: AsyncParsableCommand {
         let client = AMIClient(configuration: AMIClientConfiguration(pbx: "bench", port: server.localAddress!.port!, username: "bench",
                                                                      secret: "bench", authType: .plain, eventMask: "on"),
                                logger: logger)
-        let subscription = client.events(bufferSize: 100_000)
+        let subscription = client.events(bufferSize: 100_000, batched: !unbatched)
+        var sink = EventSink(consumer: consumer)
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
-            var received = 0
             var start: ContinuousClock.Instant?
-            var overflow = 0
             for await element in subscription {
-                switch element {
-                case .connected: start = .now
-                case .event: received += 1
-                case .overflow(_, let dropped): overflow += dropped
-                default: break
-                }
-                if received + overflow >= total { break }
+                if case .connected = element { start = .now }
+                sink.take(element)
+                if sink.received + sink.overflow >= total { break }
             }
+            let (received, overflow, outputs) = (sink.received, sink.overflow, sink.outputs)
             let elapsed = (ContinuousClock.now - (start ?? .now)).seconds
-            print(String(format: "[ami-loopback] %d events over TCP to one subscriber: %.0f events/s, %.1f MB/s (%.2f s, %d dropped)",
-                         received, Double(received) / elapsed, Double(payload.readableBytes) / elapsed / 1e6, elapsed, overflow))
+            print(String(format: "[ami-loopback] %d events over TCP → %@ (%@): %.0f events/s, %.1f MB/s (%.2f s, %d dropped, %d outputs)",
+                         received, consumer, unbatched ? "one element per event" : "one element per read", Double(received) / elapsed,
+                         Double(payload.readableBytes) / elapsed / 1e6, elapsed, overflow, outputs))
             group.cancelAll()
         }
         try await server.close()
@@ -77,6 +85,39 @@ final class BlastHandler: ChannelInboundHandler, @unchecked Sendable {
             }
         default:
             context.writeAndFlush(wrapOutboundOut(AMIMessage(["Response": "Success", "ActionID": id]).wireBytes), promise: nil)
+        }
+    }
+}
+
+/// The consumer side of the link, as the call log's loop is: counts, or feeds the tracker or the coordinator.
+struct EventSink {
+    let consumer: String
+    var tracker = CallTracker(pbx: "bench")
+    var coordinator = CallCoordinator(pbx: "bench", configuration: CallLogConfiguration(), directory: AgentDirectory([]))
+    var received = 0
+    var overflow = 0
+    var outputs = 0
+
+    init(consumer: String) { self.consumer = consumer }
+
+    mutating func take(_ element: AMIStreamElement) {
+        switch element {
+        case .event(let event): take([event])
+        case .events(let events): take(events)
+        case .overflow(_, let dropped): overflow += dropped
+        default: break
+        }
+    }
+
+    private mutating func take(_ events: [AMIEvent]) {
+        received += events.count
+        switch consumer {
+        case "tracker":
+            for event in events { outputs &+= tracker.handle(event.message, receivedAt: event.receivedAt).count }
+        case "coordinator":
+            outputs &+= coordinator.handle(.events(events)).count
+        default:
+            break
         }
     }
 }

@@ -198,6 +198,32 @@ struct AMIClientReplayTests {
         #expect(try metrics.expectGauge("calldesk_ami_connected", pbx).lastValue == 0)
     }
 
+    @Test("a batched subscriber gets each read's events as one element: the same events, in the same order")
+    func batchedSubscriber() async throws {
+        try await ReplayHarness.run("set-a/ami-02-inbound-answered", configure: { $0.eventMask = "on" }) { client, _, _ async throws in
+            let batched = client.events(batched: true)
+            let single = client.events()
+            _ = try await single.first { $0.isConnected }
+            _ = try await client.send(AMIAction("Originate", ["Channel": "Local/100@inbound", "Async": "true"]))
+            var singles: [String] = []
+            for await element in single {
+                guard let event = element.event else { continue }
+                singles.append("\(event.name) \(event.message["Uniqueid"] ?? "")")
+                if event.name == "Cdr" { break }
+            }
+            var batches: [String] = [], elements = 0
+            for await element in batched {
+                guard case .events(let events) = element else { continue }
+                elements += 1
+                batches += events.map { "\($0.name) \($0.message["Uniqueid"] ?? "")" }
+                if batches.count >= singles.count { break }
+            }
+            #expect(Array(batches.prefix(singles.count)) == singles && singles.count > 20, "\(batches.prefix(5)) vs \(singles.prefix(5))")
+            #expect(elements < singles.count, "\(singles.count) events came in \(elements) elements")
+            return true
+        }
+    }
+
     @Test("a consumer that cannot keep up gets an overflow count, never silence")
     func slowConsumer() async throws {
         try await ReplayHarness.run("set-a/ami-02-inbound-answered", configure: { $0.eventMask = "on" }) { client, _, _ async throws in

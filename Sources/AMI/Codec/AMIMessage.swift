@@ -61,8 +61,13 @@ public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
     public subscript(name: String) -> String? {
         var name = name
         return name.withUTF8 { key in
-            for field in fields where matches(field, key) { return value(of: field) }
-            return nil
+            bytes.withUnsafeReadableBytes { raw in
+                for field in fields where Self.matches(field, key, in: raw) {
+                    return String(decoding: UnsafeRawBufferPointer(rebasing: raw[Int(field.valueStart)..<Int(field.valueStart + field.valueLength)]),
+                                  as: UTF8.self)
+                }
+                return nil
+            }
         }
     }
 
@@ -87,9 +92,30 @@ public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
         return .other
     }
 
+    /// Whether this is an event or list item (`Event:` first, as Asterisk writes them), without making a String.
+    @inlinable
+    public var isEvent: Bool {
+        guard let first = fields.first else { return false }
+        if nameIs(first, "event") { return true }
+        return !nameIs(first, "response") && self["Event"] != nil
+    }
+
+    /// Whether the event's name is `name` (exact bytes; Asterisk's names are fixed), without making a String.
+    public func isEvent(named name: StaticString) -> Bool {
+        guard let first = fields.first, nameIs(first, "event"), Int(first.valueLength) == name.utf8CodeUnitCount else {
+            return eventName == name.description
+        }
+        return bytes.withUnsafeReadableBytes { raw in
+            let key = name.utf8Start
+            for i in 0..<Int(first.valueLength) where raw[Int(first.valueStart) + i] != key[i] { return false }
+            return true
+        }
+    }
+
     /// Compares a field name with a lowercase ASCII key without making a String (hot path).
+    @usableFromInline
     @inline(__always)
-    private func nameIs(_ field: Field, _ lowercaseKey: StaticString) -> Bool {
+    func nameIs(_ field: Field, _ lowercaseKey: StaticString) -> Bool {
         guard field.nameLength == lowercaseKey.utf8CodeUnitCount else { return false }
         return bytes.withUnsafeReadableBytes { raw in
             let key = lowercaseKey.utf8Start
@@ -115,9 +141,40 @@ public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
 
     /// `Timestamp:` (epoch seconds with microseconds, present with `timestampevents = yes`).
     public var timestamp: Date? {
-        guard let text = self["Timestamp"], let seconds = Double(text) else { return nil }
-        return Date(timeIntervalSince1970: seconds)
+        // The hot path of every event: read the digits in place (`1795374811.123456`), no String.
+        let key: StaticString = "Timestamp"
+        let parsed: Double?? = bytes.withUnsafeReadableBytes { raw in
+            let name = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+            guard let field = fields.first(where: { Self.matches($0, name, in: raw) }) else { return .some(nil) }
+            var whole = 0.0, fraction = 0.0, scale = 1.0, seenDot = false, digits = 0
+            for index in Int(field.valueStart)..<Int(field.valueStart + field.valueLength) {
+                let byte = raw[index]
+                if byte == UInt8(ascii: "."), !seenDot {
+                    seenDot = true
+                } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                    digits += 1
+                    if seenDot {
+                        scale /= 10
+                        fraction += Double(byte - UInt8(ascii: "0")) * scale
+                    } else {
+                        whole = whole * 10 + Double(byte - UInt8(ascii: "0"))
+                    }
+                } else {
+                    return nil
+                }
+            }
+            return digits > 0 ? .some(whole + fraction) : nil
+        }
+        switch parsed {
+        case .some(.some(let seconds)): return Date(timeIntervalSince1970: seconds)
+        case .some(.none): return nil
+        case .none:
+            // Not plain digits: whatever Double makes of it.
+            guard let text = self["Timestamp"], let seconds = Double(text) else { return nil }
+            return Date(timeIntervalSince1970: seconds)
+        }
     }
+
 
     /// The message as it would appear on the wire, with a secret-looking value masked.
     public var description: String {
@@ -139,16 +196,20 @@ public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
 
     @inline(__always)
     private func matches(_ field: Field, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.withUnsafeReadableBytes { raw in Self.matches(field, key, in: raw) }
+    }
+
+    /// Whether the field's name is `key`, ASCII letters compared case-insensitively (`raw`: the message's readable bytes).
+    @inline(__always)
+    private static func matches(_ field: Field, _ key: UnsafeBufferPointer<UInt8>, in raw: UnsafeRawBufferPointer) -> Bool {
         if field.nameLength == 0 { return String(decoding: key, as: UTF8.self).caseInsensitiveEquals("Output") }
         guard field.nameLength == key.count else { return false }
-        return bytes.withUnsafeReadableBytes { raw in
-            for i in 0..<key.count {
-                let a = raw[Int(field.nameStart) + i], b = key[i]
-                if a != b && (a | 0x20) != (b | 0x20) { return false }
-                if a != b && !((a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A) { return false }
-            }
-            return true
+        for i in 0..<key.count {
+            let a = raw[Int(field.nameStart) + i], b = key[i]
+            if a != b && (a | 0x20) != (b | 0x20) { return false }
+            if a != b && !((a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A) { return false }
         }
+        return true
     }
 
     private func name(of field: Field) -> String {

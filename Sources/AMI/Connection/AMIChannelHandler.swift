@@ -1,8 +1,8 @@
 import NIOCore
 
-/// Bridges one TCP channel's decoded frames and lifecycle to its `AMIClient`.
+/// Bridges one TCP channel's decoded frames (a read's worth at a time) and lifecycle to its `AMIClient`.
 final class AMIChannelHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = AMIFrame
+    typealias InboundIn = [AMIFrame]
     private let client: AMIClient
     private var closeReason = "connection closed by the PBX"
 
@@ -16,7 +16,13 @@ final class AMIChannelHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        client.frameReceived(unwrapInboundIn(data))
+        for frame in unwrapInboundIn(data) { client.frameReceived(frame) }
+    }
+
+    /// The socket's read is decoded: its events go out as one batch.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        client.readComplete()
+        context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -182,6 +182,23 @@ struct AMIConnectionStateMachine {
     // MARK: Inbound messages
 
     mutating func messageReceived(_ message: AMIMessage) -> [Output] {
+        var outputs: [Output] = []
+        messageReceived(message, into: &outputs)
+        return outputs
+    }
+
+    /// `messageReceived` appending to `outputs`: the hot path, one call per message without an
+    /// allocation. An event that answers no pending action goes straight out.
+    mutating func messageReceived(_ message: AMIMessage, into outputs: inout [Output]) {
+        if message.isEvent, pending.isEmpty || message.actionID.map({ pending[$0]?.response == nil }) ?? true {
+            if message.isEvent(named: "Shutdown") { serverShuttingDown = true }
+            if state == .active || state == .closing { outputs.append(.deliver(message)) }
+            return
+        }
+        outputs += classify(message)
+    }
+
+    private mutating func classify(_ message: AMIMessage) -> [Output] {
         switch message.kind {
         case .response(let status):
             return responseReceived(message, status: status)

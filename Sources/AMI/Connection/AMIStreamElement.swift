@@ -6,6 +6,8 @@ public enum AMIStreamElement: Sendable {
     /// have been missed while disconnected. `generation` counts logins since start.
     case connected(pbx: String, generation: Int)
     case event(AMIEvent)
+    /// Events that arrived in one read from the socket, in order (to subscribers that asked for batches).
+    case events([AMIEvent])
     /// The connection dropped; events will resume after the next `connected`.
     case disconnected(pbx: String, reason: String)
     /// A connection attempt failed (refused, authentication, not Asterisk); a retry follows.

@@ -101,12 +101,13 @@ public struct CallTracker: Sendable {
         case "DialEnd":
             return dialEnd(message, at: time)
         case "AgentConnect":
-            guard let event = message.as(AgentConnectEvent.self), let id = event.channel.linkedID, var call = calls[id] else { return [] }
+            guard let event = message.as(AgentConnectEvent.self), let id = event.channel.linkedID else { return [] }
             let agent = agent(event)
-            call.connect(agent, at: time)
-            call.record.holdTime = call.record.holdTime ?? event.holdTime
-            calls[id] = call
-            return [.answered(agent: agent, call: call.record)]
+            return mutate(id) { call in
+                call.connect(agent, at: time)
+                call.record.holdTime = call.record.holdTime ?? event.holdTime
+                return [.answered(agent: agent, call: call.record)]
+            } ?? []
         case "AgentRingNoAnswer":
             guard let event = message.as(AgentRingNoAnswerEvent.self), let id = event.channel.linkedID, let call = calls[id] else { return [] }
             return [.agentStoppedRinging(agent: agent(event), call: call.record)]
@@ -230,7 +231,9 @@ public struct CallTracker: Sendable {
     }
 
     private mutating func update(_ channel: AMIChannelSnapshot, at time: Date, stateChange: Bool) -> [Output] {
-        guard let uniqueID = channel.uniqueID, let id = callOfLeg[uniqueID], var call = calls[id] else { return [] }
+        guard let uniqueID = channel.uniqueID, let id = callOfLeg[uniqueID] else { return [] }
+        let configuration = configuration
+        return mutate(id) { call in
         call.lastSeen = time
         var outputs: [Output] = []
         if call.record.direction == .inbound, configuration.inboundContexts.contains(channel.context ?? ""),
@@ -246,16 +249,17 @@ public struct CallTracker: Sendable {
             call.record.answerAt = time
             outputs.append(.answered(agent: nil, call: call.record))
         }
-        calls[id] = call
         return outputs
+        } ?? []
     }
 
     private mutating func ringing(_ agent: AgentRef, channel: AMIChannelSnapshot, at time: Date) -> [Output] {
-        guard let id = channel.linkedID, var call = calls[id] else { return [] }
-        if !call.record.agentsRung.contains(where: { $0.device == agent.device }) { call.record.agentsRung.append(agent) }
-        call.lastSeen = time
-        calls[id] = call
-        return [.agentRinging(agent: agent, call: call.record)]
+        guard let id = channel.linkedID else { return [] }
+        return mutate(id) { call in
+            if !call.record.agentsRung.contains(where: { $0.device == agent.device }) { call.record.agentsRung.append(agent) }
+            call.lastSeen = time
+            return [.agentRinging(agent: agent, call: call.record)]
+        } ?? []
     }
 
     /// A direct dial to an agent's device (not through a queue) pops too, and so does a dial after
@@ -269,13 +273,14 @@ public struct CallTracker: Sendable {
 
     private mutating func dialEnd(_ message: AMIMessage, at time: Date) -> [Output] {
         let destination = AMIChannelSnapshot(message, prefix: "Dest")
-        guard message["DialStatus"] == "ANSWER", let linkedID = destination.linkedID, var call = calls[linkedID],
+        guard message["DialStatus"] == "ANSWER", let linkedID = destination.linkedID, let call = calls[linkedID],
               call.record.queue == nil || call.record.answeredBy != nil, let device = destination.name, isAgentLeg(destination) else { return [] }
         let agent = AgentRef(extension: DeviceName.extension(of: device), memberName: nil, device: device)
         // A transfer keeps the agent who took the call; the one it moved to joins the agents connected.
-        call.connect(agent, at: time)
-        calls[linkedID] = call
-        return [.answered(agent: agent, call: call.record)]
+        return mutate(linkedID) { call in
+            call.connect(agent, at: time)
+            return [.answered(agent: agent, call: call.record)]
+        } ?? []
     }
 
     /// A leg on an agent's device: in an agent context, or a SIP device outside the trunks' inbound
@@ -288,18 +293,18 @@ public struct CallTracker: Sendable {
     }
 
     private mutating func hangup(_ message: AMIMessage, at time: Date) -> [Output] {
-        guard let uniqueID = message["Uniqueid"], let id = callOfLeg[uniqueID], var call = calls[id] else { return [] }
+        guard let uniqueID = message["Uniqueid"], let id = callOfLeg[uniqueID], calls[id] != nil else { return [] }
         callOfLeg[uniqueID] = nil
-        call.live.remove(uniqueID)
-        call.lastSeen = time
         let cause = message.as(HangupEvent.self)?.cause
-        if uniqueID == call.firstLeg || call.record.hangupCause == nil || call.record.hangupCause == 0 {
-            if let cause, cause != 0 || call.record.hangupCause == nil { call.record.hangupCause = cause }
-        }
-        guard call.live.isEmpty else {
-            calls[id] = call
-            return []
-        }
+        let lastLeg = mutate(id) { call in
+            call.live.remove(uniqueID)
+            call.lastSeen = time
+            if uniqueID == call.firstLeg || call.record.hangupCause == nil || call.record.hangupCause == 0 {
+                if let cause, cause != 0 || call.record.hangupCause == nil { call.record.hangupCause = cause }
+            }
+            return call.live.isEmpty
+        } ?? false
+        guard lastLeg, let call = calls[id] else { return [] }
         var record = call.ended(at: time)
         record.result = result(of: call)
         remove(id)
@@ -324,9 +329,15 @@ public struct CallTracker: Sendable {
 
     private mutating func withCall(of message: AMIMessage, _ change: (inout Tracked) -> Void) {
         let linked = message["Linkedid"] ?? message["Uniqueid"].flatMap { callOfLeg[$0] }
-        guard let id = linked, var call = calls[id] else { return }
-        change(&call)
-        calls[id] = call
+        guard let id = linked else { return }
+        _ = mutate(id, change)
+    }
+
+    /// Changes the tracked call in place (no copy of its arrays); `nil` when it is not tracked.
+    @inline(__always)
+    private mutating func mutate<T>(_ id: String, _ body: (inout Tracked) -> T) -> T? {
+        guard calls[id] != nil else { return nil }
+        return body(&calls[id]!)
     }
 
     private func agent(_ event: some AMIAgentEvent) -> AgentRef {

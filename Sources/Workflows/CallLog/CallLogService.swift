@@ -37,7 +37,7 @@ public final class CallLogService: Service {
     }
 
     public func run() async throws {
-        let events = ami.events()
+        let events = ami.events(batched: true)
         let journal = try configuration.journalDirectory.map { directory throws(JournalError) in try CallLogJournal(directory: directory, pbx: pbx) }
         let filer = CallbackFiler(store: store, configuration: configuration, logger: logger)
         let writer = CallLogWriter(store: store, journal: journal, logger: logger, metrics: metrics) { recorded, entry in
@@ -80,6 +80,8 @@ public final class CallLogService: Service {
         switch element {
         case .event(let event):
             feed.yield(.events([event]))
+        case .events(let events):
+            feed.yield(.events(events))
         case .connected:
             feed.yield(.resyncNeeded(.connected))
         case .overflow(_, let dropped):
