@@ -6,7 +6,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calldesk-bench",
         abstract: "Measure CallDesk: phone lookup, import, AMI decoding.",
-        subcommands: [All.self, LookupBench.self, ImportBench.self, AMIDecodeBench.self, AMILoopbackBench.self, PopBench.self, StormBench.self]
+        subcommands: [All.self, LookupBench.self, ImportBench.self, AMIDecodeBench.self, AMILoopbackBench.self, PopBench.self, StormBench.self, ScaleBench.self]
     )
 
     struct All: AsyncParsableCommand {

@@ -1,0 +1,171 @@
+import ArgumentParser
+import CRM
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HummingbirdWSClient
+import Logging
+import NIOPosix
+import PBXSimulator
+import Synchronization
+import Workflows
+
+/// A call center at scale: `calldesk serve` in its own process against a simulated PBX with 500
+/// agents and 2,500 calls up at once (long talks, a queue of patient callers, a steady stream of new
+/// calls), every agent's page connected. Prints the pop's p50 and p99 (AgentCalled written → card on
+/// the agent's WebSocket), the daemon's heap (RssAnon) and CPU share over the run.
+struct ScaleBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scale", abstract: "500 agents, 2,500 calls up: pop p50/p99, heap and CPU of the daemon.")
+
+    @Option(help: "Agents (each with a WebSocket open)") var agents = 500
+    @Option(help: "Calls placed at the start, 100 a second") var prime = 2_500
+    @Option(help: "New calls per second after that") var rate = 2.0
+    @Option(help: "Minutes to measure after the start") var minutes = 10.0
+    @Option(help: "Mean talk time in seconds") var talk = 300.0
+    @Option(help: "Customers to seed") var customers = 100_000
+    @Option(help: "sqlite, postgres or both") var engine = "both"
+    @Option(help: "The calldesk executable to run as the daemon") var daemon = ".build/release/calldesk"
+
+    func run() async throws {
+        try await BenchDatabase.forEach(engine) { name, store in
+            _ = try await LookupBench.parse(["--customers", String(customers)]).seed(store)
+            var tokens: [String] = []
+            for index in 0..<agents {
+                tokens.append(try await store.addUser(name: "agent\(1001 + index)", role: .agent, extension: String(1001 + index)).token)
+            }
+            try await measure(store: store, tokens: tokens, engine: name)
+        }
+    }
+
+    private func measure(store: CRMStore, tokens: [String], engine: String) async throws {
+        var simulator = SimulatorConfiguration.callCenter(agents: agents, answerAfter: 1, talk: talk)
+        simulator.queues[0].strategy = "rrmemory"
+        simulator.queueWait = 3_600
+        let pbx = SimulatedPBX(configuration: simulator, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        let server = try await SimulatedAMIServer.start(pbx: pbx, port: 0, logger: BenchDatabase.logger)
+        let httpPort = Int.random(in: 20_000...40_000)
+        let process = try startDaemon(store: store, amiPort: server.port, httpPort: httpPort)
+        defer { if process.isRunning { process.terminate() } }
+        try await waitForHealth(port: httpPort)
+
+        let record = PopRecord()
+        await pbx.observe { message in
+            guard message.eventName == "AgentCalled", let linked = message["Linkedid"] else { return }
+            let now = ContinuousClock.now
+            record.sent.withLock { $0[linked] = now }
+        }
+        let samples = ScaleSamples()
+        let start = ContinuousClock.now
+        let end = start + .seconds(minutes * 60)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for token in tokens {
+                group.addTask {
+                    try await WebSocketClient.connect(url: "ws://127.0.0.1:\(httpPort)/v1/agents/me/events?token=\(token)", logger: BenchDatabase.logger) {
+                        inbound, _, _ in
+                        for try await message in inbound.messages(maxSize: 1 << 20) {
+                            let received = ContinuousClock.now
+                            guard case .text(let text) = message, text.contains("\"event\":\"ringing\""),
+                                  let pop = try? PopRecord.decoder.decode(ScreenPop.self, from: Data(text.utf8)),
+                                  let sent = record.sent.withLock({ $0.removeValue(forKey: pop.callID) }) else { continue }
+                            samples.list.withLock { $0.append((received, received - sent)) }
+                        }
+                    }
+                }
+            }
+            try await Task.sleep(for: .seconds(2))
+            let (customers, prime, rate) = (customers, prime, rate)
+            group.addTask {
+                var generator = SystemRandomNumberGenerator()
+                func number() -> String { "0" + String(LookupBench.mobile(Int.random(in: 0..<customers, using: &generator)).dropFirst(3)) }
+                for _ in 0..<prime {
+                    pbx.placeInboundCall(callerNumber: number(), callerName: "", patience: 3_000)
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                var arrival = ContinuousClock.now
+                while ContinuousClock.now < end {
+                    arrival += .seconds(-log(Double.random(in: Double.ulpOfOne..<1, using: &generator)) / rate)
+                    try await Task.sleep(until: arrival, clock: .continuous)
+                    pbx.placeInboundCall(callerNumber: number(), callerName: "", patience: 3_000)
+                }
+            }
+            var cpuBefore = try Self.cpuSeconds(pid: process.processIdentifier)
+            var wallBefore = ContinuousClock.now
+            while ContinuousClock.now < end {
+                try await Task.sleep(for: .seconds(30))
+                let cpu = try Self.cpuSeconds(pid: process.processIdentifier)
+                let wall = ContinuousClock.now
+                let share = (cpu - cpuBefore) / (wall - wallBefore).seconds * 100
+                let live = await Self.callsLive(port: httpPort)
+                let line = String(format: "t=%4.0f s  daemon heap (RssAnon) %.1f MB  CPU %.0f%% of one core  calls up %@  pops so far %d",
+                                  (wall - start).seconds, try Self.residentMB(pid: process.processIdentifier), share,
+                                  live, samples.list.withLock { $0.count })
+                print("[\(engine)] scale: \(line)")
+                (cpuBefore, wallBefore) = (cpu, wall)
+            }
+            group.cancelAll()
+        }
+        let all = samples.list.withLock { $0 }
+        let steady = all.filter { $0.at > start + .seconds(Double(prime) / 100 + 60) }.map(\.latency)
+        print("[\(engine)] scale: pops during the start (\(prime) calls in \(prime / 100) s): \(LatencySummary(samples: all.map(\.latency)))")
+        if !steady.isEmpty { print("[\(engine)] scale: pops in the steady state: \(LatencySummary(samples: steady))") }
+        process.terminate()
+        process.waitUntilExit()
+        await server.close()
+    }
+
+    private func startDaemon(store: CRMStore, amiPort: Int, httpPort: Int) throws -> Process {
+        let url: String
+        switch store.database.location {
+        case .sqlite(let path): url = "sqlite://" + path
+        case .postgres(let base, let schema): url = base + (schema.map { "?schema=\($0)" } ?? "")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: daemon)
+        process.arguments = ["serve"]
+        process.environment = [
+            "CALLDESK_DATABASE_URL": url, "CALLDESK_AMI_PORT": String(amiPort), "CALLDESK_AMI_SECRET": "crmd-secret",
+            "CALLDESK_HTTP_PORT": String(httpPort), "CALLDESK_LOG_LEVEL": "warning", "CALLDESK_PHONE_DEFAULT_AREA_CODE": "21",
+            "CALLDESK_CALLS_JOURNAL_DIRECTORY": FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-scale").path,
+        ]
+        try process.run()
+        return process
+    }
+
+    private func waitForHealth(port: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!),
+               String(decoding: data, as: UTF8.self).contains("\"status\":\"ok\"") { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ValidationError("the daemon did not become healthy on port \(port) within 60 s")
+    }
+
+    /// The daemon's `calldesk_calls_live` from its `/metrics`.
+    static func callsLive(port: Int) async -> String {
+        guard let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!) else { return "?" }
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("calldesk_calls_live{") }
+        return line.flatMap { $0.split(separator: " ").last.map(String.init) } ?? "?"
+    }
+
+    /// User and system CPU seconds of a process (Linux `/proc/PID/stat`).
+    static func cpuSeconds(pid: Int32) throws -> Double {
+        let text = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        let fields = text[text.index(after: text.lastIndex(of: ")")!)...].split(separator: " ")
+        return (Double(fields[11]) ?? 0) / 100 + (Double(fields[12]) ?? 0) / 100
+    }
+
+    /// Anonymous resident memory of a process in MB (`/proc/PID/status` RssAnon).
+    static func residentMB(pid: Int32) throws -> Double {
+        let text = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+        return kilobytes / 1024
+    }
+}
+
+/// Pops timed by the scale benchmark: when each arrived and how long it took.
+final class ScaleSamples: Sendable {
+    let list = Mutex<[(at: ContinuousClock.Instant, latency: Duration)]>([])
+}
