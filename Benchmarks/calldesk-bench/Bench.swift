@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// CallDesk's benchmarks: run on demand (scripts/bench), each prints its figures.
 @main
@@ -8,6 +11,12 @@ struct Bench: AsyncParsableCommand {
         abstract: "Measure CallDesk: phone lookup, import, AMI decoding.",
         subcommands: [All.self, LookupBench.self, ImportBench.self, AMIDecodeBench.self, AMILoopbackBench.self, PopBench.self, StormBench.self, ScaleBench.self]
     )
+
+    /// Prints a figure at once, also when the output goes to a file.
+    static func say(_ text: String) {
+        print(text)
+        fflush(nil)
+    }
 
     struct All: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "all", abstract: "Every benchmark with default sizes.")

@@ -58,6 +58,7 @@ struct ScaleBench: AsyncParsableCommand {
         let samples = ScaleSamples()
         let start = ContinuousClock.now
         let end = start + .seconds(minutes * 60)
+        var bucketsAtSteady: [String: Int]?
         try await withThrowingTaskGroup(of: Void.self) { group in
             for token in tokens {
                 group.addTask {
@@ -89,6 +90,7 @@ struct ScaleBench: AsyncParsableCommand {
                     pbx.placeInboundCall(callerNumber: number(), callerName: "", patience: 3_000)
                 }
             }
+            let steadyFrom = start + .seconds(Double(prime) / 100 + 60)
             var cpuBefore = try Self.cpuSeconds(pid: process.processIdentifier)
             var wallBefore = ContinuousClock.now
             while ContinuousClock.now < end {
@@ -100,8 +102,9 @@ struct ScaleBench: AsyncParsableCommand {
                 let line = String(format: "t=%4.0f s  daemon heap (RssAnon) %.1f MB  CPU %.0f%% of one core  calls up %@  pops so far %d",
                                   (wall - start).seconds, try Self.residentMB(pid: process.processIdentifier), share,
                                   live, samples.list.withLock { $0.count })
-                print("[\(engine)] scale: \(line)")
+                Bench.say("[\(engine)] scale: \(line)")
                 (cpuBefore, wallBefore) = (cpu, wall)
+                if bucketsAtSteady == nil, wall >= steadyFrom { bucketsAtSteady = await Self.popCounts(port: httpPort) }
             }
             group.cancelAll()
         }
@@ -109,6 +112,11 @@ struct ScaleBench: AsyncParsableCommand {
         let steady = all.filter { $0.at > start + .seconds(Double(prime) / 100 + 60) }.map(\.latency)
         print("[\(engine)] scale: pops during the start (\(prime) calls in \(prime / 100) s): \(LatencySummary(samples: all.map(\.latency)))")
         if !steady.isEmpty { print("[\(engine)] scale: pops in the steady state: \(LatencySummary(samples: steady))") }
+        let bucketsAtEnd = await Self.popCounts(port: httpPort)
+        print("[\(engine)] scale: inside the daemon (calldesk_screen_pop_seconds, cumulative), whole run: " + Self.describe(bucketsAtEnd))
+        if let bucketsAtSteady {
+            print("[\(engine)] scale: inside the daemon, steady state: " + Self.describe(bucketsAtEnd.mapValues { $0 } .merging(bucketsAtSteady) { $0 - $1 }))
+        }
         process.terminate()
         process.waitUntilExit()
         await server.close()
@@ -147,6 +155,22 @@ struct ScaleBench: AsyncParsableCommand {
         guard let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!) else { return "?" }
         let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("calldesk_calls_live{") }
         return line.flatMap { $0.split(separator: " ").last.map(String.init) } ?? "?"
+    }
+
+    /// The daemon's own pop latencies (event in → card handed to the hub): cumulative count by bucket bound.
+    static func popCounts(port: Int) async -> [String: Int] {
+        guard let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!) else { return [:] }
+        var counts: [String: Int] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix("calldesk_screen_pop_seconds_bucket") {
+            guard let le = line.firstRange(of: #"le=""#).map({ String(line[$0.upperBound...].prefix { $0 != "\"" }) }),
+                  let count = line.split(separator: " ").last.flatMap({ Int(Double($0) ?? -1) }) else { continue }
+            counts[le] = count
+        }
+        return counts
+    }
+
+    static func describe(_ counts: [String: Int]) -> String {
+        counts.sorted { (Double($0.key) ?? .infinity) < (Double($1.key) ?? .infinity) }.map { "≤\($0.key) s: \($0.value)" }.joined(separator: ", ")
     }
 
     /// User and system CPU seconds of a process (Linux `/proc/PID/stat`).

@@ -1,5 +1,6 @@
-/// How the PBX shows one user: desk extension, queue member name, and further device patterns.
 import Vocabulary
+
+/// How the PBX shows one user: desk extension, queue member name, and further device patterns.
 public struct AgentIdentity: Sendable, Hashable, Codable {
     public let userID: Int
     public let name: String

@@ -1,5 +1,6 @@
-/// A person who uses CallDesk: an agent at a phone, a supervisor or an admin.
 import Vocabulary
+
+/// A person who uses CallDesk: an agent at a phone, a supervisor or an admin.
 public struct User: Sendable, Hashable, Codable {
     public let id: Int
     public let name: String

@@ -234,22 +234,22 @@ public struct CallTracker: Sendable {
         guard let uniqueID = channel.uniqueID, let id = callOfLeg[uniqueID] else { return [] }
         let configuration = configuration
         return mutate(id) { call in
-        call.lastSeen = time
-        var outputs: [Output] = []
-        if call.record.direction == .inbound, configuration.inboundContexts.contains(channel.context ?? ""),
-           let number = channel.callerIDNumber, number != "<unknown>", !number.isEmpty {
-            let changed = call.record.externalNumber != number
-            call.record.externalNumber = number
-            call.record.externalName = channel.callerIDName.flatMap { $0 == "<unknown>" ? nil : $0 }
-            if changed { outputs.append(.identified(call.record)) }
-        }
-        // An outbound call is answered when the dialled side (outside the originating leg) comes up.
-        if stateChange, channel.state == 6, call.record.direction == .outbound, call.record.answerAt == nil,
-           uniqueID != call.firstLeg, configuration.outboundContexts.contains(channel.context ?? "") {
-            call.record.answerAt = time
-            outputs.append(.answered(agent: nil, call: call.record))
-        }
-        return outputs
+            call.lastSeen = time
+            var outputs: [Output] = []
+            if call.record.direction == .inbound, configuration.inboundContexts.contains(channel.context ?? ""),
+               let number = channel.callerIDNumber, number != "<unknown>", !number.isEmpty {
+                let changed = call.record.externalNumber != number
+                call.record.externalNumber = number
+                call.record.externalName = channel.callerIDName.flatMap { $0 == "<unknown>" ? nil : $0 }
+                if changed { outputs.append(.identified(call.record)) }
+            }
+            // An outbound call is answered when the dialled side (outside the originating leg) comes up.
+            if stateChange, channel.state == 6, call.record.direction == .outbound, call.record.answerAt == nil,
+               uniqueID != call.firstLeg, configuration.outboundContexts.contains(channel.context ?? "") {
+                call.record.answerAt = time
+                outputs.append(.answered(agent: nil, call: call.record))
+            }
+            return outputs
         } ?? []
     }
 

@@ -169,6 +169,8 @@ extension SimulatedPBX {
     func offerWaitingCallers() {
         for queue in allQueues {
             for caller in queue.callers where !caller.answered && caller.ringing.isEmpty {
+                // Nobody free: the callers behind wait too (thousands may wait; do not look at each).
+                guard queue.hasFreeMember else { break }
                 ringMembers(for: caller, in: queue)
             }
         }

@@ -52,6 +52,9 @@ final class SimQueue {
     }
 
     /// Members to ring now for a caller, by strategy; busy and paused members are skipped.
+    /// Whether a member could be rung now.
+    var hasFreeMember: Bool { members.contains { !$0.paused && !$0.inCall && !$0.ringing } }
+
     func membersToRing() -> [SimQueueMember] {
         let available = members.filter { !$0.paused && !$0.inCall && !$0.ringing }
         switch strategy {

@@ -309,7 +309,9 @@ public struct CallCoordinator: Sendable {
 
     /// Held messages and final writes past their limits go out.
     private mutating func expire(into actions: inout [Action]) {
-        for (callID, call) in calls.sorted(by: { $0.key < $1.key }) {
+        // Only calls holding something are looked at (thousands may be up; few hold anything).
+        let holding = calls.filter { $0.value.heldSince != nil || $0.value.finalSince != nil }
+        for (callID, call) in holding.sorted(by: { $0.key < $1.key }) {
             if let since = call.heldSince, now - since >= configuration.popHoldLimit {
                 calls[callID]?.lookupPending = false
                 calls[callID]?.cardsPending = false

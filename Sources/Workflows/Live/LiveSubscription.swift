@@ -95,6 +95,7 @@ public final class LiveSubscription: AsyncSequence, Sendable {
         }
     }
 
+    /// Reads the subscription in order.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let subscription: LiveSubscription
         public mutating func next() async -> LiveMessage? { await subscription.next() }
