@@ -1,6 +1,7 @@
 import AMI
 import ArgumentParser
 import CRM
+import DaemonFixture
 import Workflows
 import Foundation
 import HummingbirdWSClient
@@ -34,13 +35,13 @@ struct PopBench: AsyncParsableCommand {
             simulator.queues[0].ringTimeout = 600
             simulator.defaultAgent = .neverAnswers
             simulator.answerMediaWait = mediaWait
-            try await BenchDaemon.run(store: store, simulator: simulator) { [tokens] daemon in
+            try await DaemonFixture.run(store: store, simulator: simulator) { [tokens] daemon in
                 try await measure(daemon, tokens: tokens, engine: name)
             }
         }
     }
 
-    private func measure(_ daemon: BenchDaemon, tokens: [String], engine: String) async throws {
+    private func measure(_ daemon: DaemonFixture, tokens: [String], engine: String) async throws {
         let record = PopRecord()
         await daemon.pbx.observe { message in
             guard message.eventName == "AgentCalled", let linked = message["Linkedid"] else { return }
@@ -86,12 +87,8 @@ struct PopBench: AsyncParsableCommand {
             + "(\(record.hits.withLock { $0 }) with a customer card, \(tokens.count) agents connected, "
             + "\(Int(mediaWait * 1000)) ms from the inbound channel to Queue())")
         // The daemon's own view: from the event's arrival to the card handed to the agent's connections.
-        let buckets = daemon.metricLines("calldesk_screen_pop_seconds_bucket").compactMap { line -> String? in
-            guard let le = line.firstRange(of: #"le=""#).map({ line[$0.upperBound...].prefix { $0 != "\"" } }),
-                  let count = line.split(separator: " ").last else { return nil }
-            return "≤\(le) s: \(count)"
-        }
-        print("[\(engine)] pop: inside the daemon (calldesk_screen_pop_seconds, cumulative): " + buckets.joined(separator: ", "))
+        let buckets = PopHistogram.describe(PopHistogram.counts(daemon.metricLines("calldesk_screen_pop_seconds_bucket").map { $0[...] }))
+        print("[\(engine)] pop: inside the daemon (calldesk_screen_pop_seconds, cumulative): " + buckets)
     }
 }
 

@@ -91,16 +91,16 @@ struct ScaleBench: AsyncParsableCommand {
                 }
             }
             let steadyFrom = start + .seconds(Double(prime) / 100 + 60)
-            var cpuBefore = try Self.cpuSeconds(pid: process.processIdentifier)
+            var cpuBefore = try ProcessFigures.cpuSeconds(pid: process.processIdentifier)
             var wallBefore = ContinuousClock.now
             while ContinuousClock.now < end {
                 try await Task.sleep(for: .seconds(30))
-                let cpu = try Self.cpuSeconds(pid: process.processIdentifier)
+                let cpu = try ProcessFigures.cpuSeconds(pid: process.processIdentifier)
                 let wall = ContinuousClock.now
                 let share = (cpu - cpuBefore) / (wall - wallBefore).seconds * 100
                 let live = await Self.callsLive(port: httpPort)
                 let line = String(format: "t=%4.0f s  daemon heap (RssAnon) %.1f MB  CPU %.0f%% of one core  calls up %@  pops so far %d",
-                                  (wall - start).seconds, try Self.residentMB(pid: process.processIdentifier), share,
+                                  (wall - start).seconds, try ProcessFigures.residentMB(pid: process.processIdentifier), share,
                                   live, samples.list.withLock { $0.count })
                 Bench.say("[\(engine)] scale: \(line)")
                 (cpuBefore, wallBefore) = (cpu, wall)
@@ -113,9 +113,9 @@ struct ScaleBench: AsyncParsableCommand {
         print("[\(engine)] scale: pops during the start (\(prime) calls in \(prime / 100) s): \(LatencySummary(samples: all.map(\.latency)))")
         if !steady.isEmpty { print("[\(engine)] scale: pops in the steady state: \(LatencySummary(samples: steady))") }
         let bucketsAtEnd = await Self.popCounts(port: httpPort)
-        print("[\(engine)] scale: inside the daemon (calldesk_screen_pop_seconds, cumulative), whole run: " + Self.describe(bucketsAtEnd))
+        print("[\(engine)] scale: inside the daemon (calldesk_screen_pop_seconds, cumulative), whole run: " + PopHistogram.describe(bucketsAtEnd))
         if let bucketsAtSteady {
-            print("[\(engine)] scale: inside the daemon, steady state: " + Self.describe(bucketsAtEnd.mapValues { $0 } .merging(bucketsAtSteady) { $0 - $1 }))
+            print("[\(engine)] scale: inside the daemon, steady state: " + PopHistogram.describe(bucketsAtEnd.mapValues { $0 } .merging(bucketsAtSteady) { $0 - $1 }))
         }
         process.terminate()
         process.waitUntilExit()
@@ -150,42 +150,21 @@ struct ScaleBench: AsyncParsableCommand {
         throw ValidationError("the daemon did not become healthy on port \(port) within 60 s")
     }
 
-    /// The daemon's `calldesk_calls_live` from its `/metrics`.
+    /// The lines of the daemon's `/metrics`.
+    static func metricLines(port: Int) async -> [Substring] {
+        guard let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!) else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n")
+    }
+
+    /// The daemon's `calldesk_calls_live`.
     static func callsLive(port: Int) async -> String {
-        guard let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!) else { return "?" }
-        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("calldesk_calls_live{") }
+        let line = await metricLines(port: port).first { $0.hasPrefix("calldesk_calls_live{") }
         return line.flatMap { $0.split(separator: " ").last.map(String.init) } ?? "?"
     }
 
-    /// The daemon's own pop latencies (event in → card handed to the hub): cumulative count by bucket bound.
+    /// The daemon's own pop latencies, cumulative count by bucket bound.
     static func popCounts(port: Int) async -> [String: Int] {
-        guard let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!) else { return [:] }
-        var counts: [String: Int] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix("calldesk_screen_pop_seconds_bucket") {
-            guard let le = line.firstRange(of: #"le=""#).map({ String(line[$0.upperBound...].prefix { $0 != "\"" }) }),
-                  let count = line.split(separator: " ").last.flatMap({ Int(Double($0) ?? -1) }) else { continue }
-            counts[le] = count
-        }
-        return counts
-    }
-
-    static func describe(_ counts: [String: Int]) -> String {
-        counts.sorted { (Double($0.key) ?? .infinity) < (Double($1.key) ?? .infinity) }.map { "≤\($0.key) s: \($0.value)" }.joined(separator: ", ")
-    }
-
-    /// User and system CPU seconds of a process (Linux `/proc/PID/stat`).
-    static func cpuSeconds(pid: Int32) throws -> Double {
-        let text = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
-        let fields = text[text.index(after: text.lastIndex(of: ")")!)...].split(separator: " ")
-        return (Double(fields[11]) ?? 0) / 100 + (Double(fields[12]) ?? 0) / 100
-    }
-
-    /// Anonymous resident memory of a process in MB (`/proc/PID/status` RssAnon).
-    static func residentMB(pid: Int32) throws -> Double {
-        let text = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") }),
-              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
-        return kilobytes / 1024
+        PopHistogram.counts(await metricLines(port: port))
     }
 }
 

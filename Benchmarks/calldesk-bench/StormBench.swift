@@ -1,5 +1,6 @@
 import ArgumentParser
 import CRM
+import DaemonFixture
 import Foundation
 import PBXSimulator
 import SQLKit
@@ -21,13 +22,13 @@ struct StormBench: AsyncParsableCommand {
             for index in 0..<agents { _ = try await store.addUser(name: "agent\(1001 + index)", role: .agent, extension: String(1001 + index)) }
             var simulator = SimulatorConfiguration.callCenter(agents: agents, answerAfter: 0.1, talk: 0.3)
             simulator.queues[0].strategy = "rrmemory"
-            try await BenchDaemon.run(store: store, simulator: simulator) { daemon in
+            try await DaemonFixture.run(store: store, simulator: simulator) { daemon in
                 try await storm(daemon, store: store, engine: name)
             }
         }
     }
 
-    private func storm(_ daemon: BenchDaemon, store: CRMStore, engine: String) async throws {
+    private func storm(_ daemon: DaemonFixture, store: CRMStore, engine: String) async throws {
         let total = Int(rate * seconds)
         // One caller in ten is impatient: gone before the queue (Answer() waits 0.5 s), while it rings, or once talking.
         var generator = TrafficGenerator(callsPerSecond: rate, abandonProbability: 0.1, limit: total)
@@ -43,7 +44,7 @@ struct StormBench: AsyncParsableCommand {
             default: break
             }
         }
-        record.memory.withLock { $0.append(BenchDaemon.residentMB()) }
+        record.memory.withLock { $0.append(DaemonFixture.residentMB()) }
         let start = ContinuousClock.now
         // One task places the calls, one cuts the AMI link `kills` times, one notes memory every 5 s.
         let placed = try await withThrowingTaskGroup(of: Duration?.self) { group in
@@ -60,7 +61,7 @@ struct StormBench: AsyncParsableCommand {
             }
             group.addTask {
                 while (try? await Task.sleep(for: .seconds(5))) != nil {
-                    record.memory.withLock { $0.append(BenchDaemon.residentMB()) }
+                    record.memory.withLock { $0.append(DaemonFixture.residentMB()) }
                 }
                 return nil
             }
@@ -79,7 +80,7 @@ struct StormBench: AsyncParsableCommand {
             if ended >= stats.callsStarted { break }
             try await Task.sleep(for: .milliseconds(500))
         }
-        record.memory.withLock { $0.append(BenchDaemon.residentMB()) }
+        record.memory.withLock { $0.append(DaemonFixture.residentMB()) }
         let drained = ContinuousClock.now - start
         let stats = await daemon.pbx.currentStats()
         let rows = try await count(store, where: nil, nil)

@@ -5,6 +5,7 @@ import NIOPosix
 import PostgresKit
 import SQLKit
 import SQLiteKit
+import Secrets
 
 /// A pool of connections to the CRM database that hands out `SQLDatabase`s and runs transactions.
 ///
@@ -50,7 +51,7 @@ public final class CRMDatabase: Sendable {
             do {
                 configuration = try SQLPostgresConfiguration(url: Self.urlWithoutQuery(url))
             } catch {
-                throw CRMError.invalidDatabaseURL(url: DatabaseLocation.redacted(url), reason: "\(error)")
+                throw CRMError.invalidDatabaseURL(url: Redaction.url(url), reason: "\(error)")
             }
             if let schema { configuration.searchPath = [schema] }
             eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)

@@ -18,13 +18,13 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
             self = .sqlite(path: path)
         } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             guard let components = URLComponents(string: url), components.host?.isEmpty == false else {
-                throw CRMError.invalidDatabaseURL(url: Self.redacted(url), reason: "expected postgres://user:password@host:port/database")
+                throw CRMError.invalidDatabaseURL(url: Redaction.url(url), reason: "expected postgres://user:password@host:port/database")
             }
             let schema = components.queryItems?.first(where: { $0.name == "schema" })?.value
             self = .postgres(url: url, schema: schema)
         } else {
             throw CRMError.invalidDatabaseURL(
-                url: Self.redacted(url),
+                url: Redaction.url(url),
                 reason: "allowed: sqlite:///absolute/path.sqlite, sqlite://relative.sqlite, postgres://user:password@host:port/database"
             )
         }
@@ -34,9 +34,7 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .sqlite(let path): "sqlite://\(path)"
-        case .postgres(let url, _): Self.redacted(url)
+        case .postgres(let url, _): Redaction.url(url)
         }
     }
-
-    static func redacted(_ url: String) -> String { Redaction.url(url) }
 }

@@ -128,9 +128,6 @@ public struct CallCoordinator: Sendable {
     /// Lookups whose answer is still out.
     public var pendingLookups: Int { calls.values.count(where: \.lookupPending) }
 
-    /// Calls whose final write waits for a lookup or a recording.
-    public var heldFinals: Int { calls.values.count(where: { $0.final != nil }) }
-
     /// Whether events wait for a resync listing.
     public var isResyncing: Bool { if case .resyncing = phase { true } else { false } }
 
