@@ -97,6 +97,20 @@ struct AMIFrameParserTests {
         #expect(message.headers.map(\.name) == ["Response", "actionid", "Output", "Output", "Variable", "Variable"])
     }
 
+    @Test("a Timestamp is read to the microsecond; one too long for integers, or not a number, falls back to Double or nil")
+    func timestamps() throws {
+        func stamp(_ text: String) -> Date? { AMIMessage(["Event": "Newstate", "Timestamp": text]).timestamp }
+        let micro = try #require(stamp("1795374807.079415"))
+        #expect(abs(micro.timeIntervalSince1970 - 1795374807.079415) < 1e-6)
+        #expect(stamp("1795374807")?.timeIntervalSince1970 == 1795374807)
+        let long = try #require(stamp("1795374807.0794151234567890"))
+        #expect(abs(long.timeIntervalSince1970 - 1795374807.079415) < 1e-6)
+        #expect(stamp("1e9")?.timeIntervalSince1970 == 1e9)
+        #expect(stamp("soon") == nil)
+        #expect(stamp("") == nil)
+        #expect(AMIMessage(["Event": "Newstate"]).timestamp == nil)
+    }
+
     @Test("bare \\n line ends are accepted")
     func bareNewlines() {
         let frames = Fixtures.decode(Array("Asterisk Call Manager/2.10.4\nResponse: Success\nActionID: 1\n\nEvent: Hangup\nCause: 16\n\n".utf8))

@@ -9,7 +9,7 @@ public struct AMIChannelSnapshot: Sendable, Hashable {
         self.prefix = prefix
     }
 
-    private func field(_ name: String) -> String? { message[prefix + name] }
+    private func field(_ name: String) -> String? { message[prefix.isEmpty ? name : prefix + name] }
 
     public var name: String? { field("Channel") }
     /// Numeric channel state (`0` down, `4` ring, `5` ringing, `6` up).

@@ -79,29 +79,43 @@ public struct CallTracker: Sendable {
 
     /// Applies one event; `receivedAt` is used when the event has no `Timestamp`.
     public mutating func handle(_ message: AMIMessage, receivedAt: Date) -> [Output] {
-        let time = message.timestamp ?? receivedAt
-        if let id = message["Linkedid"] ?? message["Uniqueid"].flatMap({ callOfLeg[$0] }), let seen = calls[id]?.lastSeen, seen < time {
-            calls[id]?.lastSeen = time
+        let name = message.eventName
+        // A good third of a busy PBX's events are about devices, queue members and the manager
+        // session, not about a call: they leave every call as it is, and cost no field read.
+        switch name {
+        case "DeviceStateChange", "ExtensionStatus", "PeerStatus", "ContactStatus", "Registry", "FullyBooted", "SuccessfulAuth",
+             "QueueMember", "QueueMemberStatus", "QueueMemberPause", "QueueMemberAdded", "QueueMemberRemoved", "QueueParams",
+             "QueueStatusComplete", "QueueSummary", "QueueSummaryComplete", "CoreShowChannelsComplete", nil:
+            return []
+        default:
+            break
         }
-        switch message.eventName {
+        let time = message.timestamp ?? receivedAt
+        if let id = message["Linkedid"] ?? message["Uniqueid"].flatMap({ callOfLeg[$0] }), let index = calls.index(forKey: id),
+           calls.values[index].lastSeen < time {
+            calls.values[index].lastSeen = time
+        }
+        // The switch below knows the event's kind: its views are made unchecked.
+        switch name {
         case "Newchannel":
             return newChannel(AMIChannelSnapshot(message), at: time)
         case "NewCallerid", "Newstate":
-            return update(AMIChannelSnapshot(message), at: time, stateChange: message.eventName == "Newstate")
+            return update(AMIChannelSnapshot(message), at: time, stateChange: name == "Newstate")
         case "QueueCallerJoin":
             withCall(of: message) { call in
                 call.record.queue = message["Queue"]
                 call.record.queuePosition = message["Position"].flatMap { Int($0) }
             }
         case "AgentCalled":
-            guard let event = message.as(AgentCalledEvent.self) else { return [] }
+            let event = AgentCalledEvent(unchecked: message)
             return ringing(agent(event), channel: event.channel, at: time)
         case "DialBegin":
             return dialBegin(message, at: time)
         case "DialEnd":
             return dialEnd(message, at: time)
         case "AgentConnect":
-            guard let event = message.as(AgentConnectEvent.self), let id = event.channel.linkedID else { return [] }
+            let event = AgentConnectEvent(unchecked: message)
+            guard let id = event.channel.linkedID else { return [] }
             let agent = agent(event)
             return mutate(id) { call in
                 call.connect(agent, at: time)
@@ -109,19 +123,20 @@ public struct CallTracker: Sendable {
                 return [.answered(agent: agent, call: call.record)]
             } ?? []
         case "AgentRingNoAnswer":
-            guard let event = message.as(AgentRingNoAnswerEvent.self), let id = event.channel.linkedID, let call = calls[id] else { return [] }
+            let event = AgentRingNoAnswerEvent(unchecked: message)
+            guard let id = event.channel.linkedID, let call = calls[id] else { return [] }
             return [.agentStoppedRinging(agent: agent(event), call: call.record)]
         case "AgentComplete":
-            if let talk = message.as(AgentCompleteEvent.self)?.talkTime {
+            if let talk = AgentCompleteEvent(unchecked: message).talkTime {
                 withCall(of: message) { $0.record.talkTime = ($0.record.talkTime ?? 0) + talk }
             }
         case "QueueCallerAbandon":
             withCall(of: message) { call in
                 call.abandoned = true
-                call.record.holdTime = message.as(QueueCallerAbandonEvent.self)?.holdTime
+                call.record.holdTime = QueueCallerAbandonEvent(unchecked: message).holdTime
             }
         case "OriginateResponse":
-            if let uniqueID = message["Uniqueid"], let id = callOfLeg[uniqueID], let reason = message.as(OriginateResponseEvent.self)?.reason {
+            if let uniqueID = message["Uniqueid"], let id = callOfLeg[uniqueID], let reason = OriginateResponseEvent(unchecked: message).reason {
                 calls[id]?.originateReason = reason
             }
         case "UserEvent":
@@ -236,7 +251,8 @@ public struct CallTracker: Sendable {
         return mutate(id) { call in
             call.lastSeen = time
             var outputs: [Output] = []
-            if call.record.direction == .inbound, configuration.inboundContexts.contains(channel.context ?? ""),
+            let context = channel.context ?? ""
+            if call.record.direction == .inbound, configuration.inboundContexts.contains(context),
                let number = channel.callerIDNumber, number != "<unknown>", !number.isEmpty {
                 let changed = call.record.externalNumber != number
                 call.record.externalNumber = number
@@ -245,7 +261,7 @@ public struct CallTracker: Sendable {
             }
             // An outbound call is answered when the dialled side (outside the originating leg) comes up.
             if stateChange, channel.state == 6, call.record.direction == .outbound, call.record.answerAt == nil,
-               uniqueID != call.firstLeg, configuration.outboundContexts.contains(channel.context ?? "") {
+               uniqueID != call.firstLeg, configuration.outboundContexts.contains(context) {
                 call.record.answerAt = time
                 outputs.append(.answered(agent: nil, call: call.record))
             }
@@ -295,7 +311,7 @@ public struct CallTracker: Sendable {
     private mutating func hangup(_ message: AMIMessage, at time: Date) -> [Output] {
         guard let uniqueID = message["Uniqueid"], let id = callOfLeg[uniqueID], calls[id] != nil else { return [] }
         callOfLeg[uniqueID] = nil
-        let cause = message.as(HangupEvent.self)?.cause
+        let cause = HangupEvent(unchecked: message).cause
         let lastLeg = mutate(id) { call in
             call.live.remove(uniqueID)
             call.lastSeen = time
@@ -336,8 +352,8 @@ public struct CallTracker: Sendable {
     /// Changes the tracked call in place (no copy of its arrays); `nil` when it is not tracked.
     @inline(__always)
     private mutating func mutate<T>(_ id: String, _ body: (inout Tracked) -> T) -> T? {
-        guard calls[id] != nil else { return nil }
-        return body(&calls[id]!)
+        guard let index = calls.index(forKey: id) else { return nil }
+        return body(&calls.values[index])
     }
 
     private func agent(_ event: some AMIAgentEvent) -> AgentRef {
