@@ -36,6 +36,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", "5.4.0"..<"7.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
@@ -70,6 +73,7 @@ let package = Package(
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -120,15 +124,24 @@ let package = Package(
             ],
             swiftSettings: eventPathSettings
         ),
-        // The daemon's HTTP API and the agents' event WebSocket (Hummingbird).
+        // The daemon's HTTP API and the agents' event WebSocket (Hummingbird). Spec-first: `Spec/openapi.yaml`
+        // is the contract; `Generated/` is swift-openapi-generator's server interface for it
+        // (`scripts/generate-openapi`, committed so a clean build needs no generator).
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Workflows", "CRM", "Vocabulary",
+                "Workflows", "CRM", "Vocabulary", "Telephony",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["Spec/openapi-generator-config.yaml", "Generated/openapi.sha256"],
+            resources: [.copy("Spec/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         // A simulated Asterisk speaking the real AMI and ARI wire protocols on loopback.

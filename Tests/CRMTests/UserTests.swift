@@ -11,7 +11,7 @@ struct UserTests {
             #expect(try await store.user(forToken: token) == user)
             #expect(try await store.user(forToken: token + "x") == nil)
             let stored = try await store.database.withConnection { sql in
-                try await sql.select().column("api_token_hash").from("users").all(decodingColumn: "api_token_hash", as: String.self)
+                try await sql.select().column("token_hash").from("api_tokens").all(decodingColumn: "token_hash", as: String.self)
             }
             #expect(!stored.contains(token))
         }

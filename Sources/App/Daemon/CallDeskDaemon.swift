@@ -22,8 +22,8 @@ public struct CallDeskDaemon: Sendable {
     public var services: [any Service] { amiClients + callLogs + [api] }
 
     public init(config: CallDeskConfig, store: CRMStore,
-                onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
-        self.init(store: store, pbxes: config.pbxes.map { $0.amiClientConfiguration() },
+                onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
+        try self.init(store: store, pbxes: config.pbxes.map { $0.amiClientConfiguration() },
                   callLog: CallLogConfiguration(callbackDelay: .seconds(config.callbackDueMinutes * 60),
                                                 defaultCallbackTeam: config.callbackTeam, recordingDirectory: config.recordingDirectory,
                                                 journalDirectory: config.journalDirectory),
@@ -33,7 +33,7 @@ public struct CallDeskDaemon: Sendable {
 
     /// The parts for the given PBX links; `logger` (when given) replaces each part's own label.
     public init(store: CRMStore, pbxes: [AMIClientConfiguration], callLog: CallLogConfiguration, http: APIServer.Configuration,
-                logger: Logger? = nil, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
+                logger: Logger? = nil, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         let registry = PrometheusCollectorRegistry()
         let factory = Self.metricsFactory(registry)
         let hub = LiveHub(metrics: factory)
@@ -45,7 +45,7 @@ public struct CallDeskDaemon: Sendable {
             CallLogService(ami: $0, store: store, hub: hub, configuration: callLog, logger: logger ?? Logger(label: "calldesk.calllog"),
                            metrics: factory)
         }
-        api = APIServer(
+        api = try APIServer(
             configuration: http, store: store, hub: hub,
             health: {
                 var links: [String: String] = [:]
@@ -86,7 +86,7 @@ public struct CallDeskDaemon: Sendable {
     public static func run<T: Sendable>(store: CRMStore, pbxes: [AMIClientConfiguration], callLog: CallLogConfiguration = CallLogConfiguration(),
                                         stopTimeout: Duration = .seconds(30), logger: Logger, _ body: @Sendable (CallDeskDaemon, _ httpPort: Int) async throws -> T) async throws -> T {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let daemon = CallDeskDaemon(store: store, pbxes: pbxes, callLog: callLog, http: .init(host: "127.0.0.1", port: 0), logger: logger) {
+        let daemon = try CallDeskDaemon(store: store, pbxes: pbxes, callLog: callLog, http: .init(host: "127.0.0.1", port: 0), logger: logger) {
             portContinuation.yield($0)
             portContinuation.finish()
         }

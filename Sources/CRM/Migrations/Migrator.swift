@@ -5,7 +5,8 @@ import SQLKit
 /// Brings a database to the newest schema: idempotent, all pending migrations in one transaction,
 /// and safe when several daemons start against one PostgreSQL at once (advisory lock).
 public struct Migrator: Sendable {
-    public static let all: [Migration] = [SchemaV1.migration, SchemaV2.migration, SchemaV3.migration, SchemaV4.migration, SchemaV5.migration]
+    public static let all: [Migration] = [SchemaV1.migration, SchemaV2.migration, SchemaV3.migration, SchemaV4.migration, SchemaV5.migration,
+                                           SchemaV6.migration]
 
     let database: CRMDatabase
     let logger: Logger

@@ -10,17 +10,20 @@ public struct CallFilter: Sendable, Hashable {
     public var customerID: Int?
     public var direction: CallDirection?
     public var result: CallResult?
+    /// Only calls with a smaller id (the next page after the call with this id).
+    public var beforeID: Int?
     /// At most this many, newest first.
     public var limit: Int
 
     public init(from: Date? = nil, to: Date? = nil, agentID: Int? = nil, customerID: Int? = nil,
-                direction: CallDirection? = nil, result: CallResult? = nil, limit: Int = 100) {
+                direction: CallDirection? = nil, result: CallResult? = nil, beforeID: Int? = nil, limit: Int = 100) {
         self.from = from
         self.to = to
         self.agentID = agentID
         self.customerID = customerID
         self.direction = direction
         self.result = result
+        self.beforeID = beforeID
         self.limit = limit
     }
 }

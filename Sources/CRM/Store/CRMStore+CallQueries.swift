@@ -22,6 +22,7 @@ extension CRMStore {
             if let direction = filter.direction { query = query.where(SQLColumn("direction", table: "k"), .equal, SQLBind(direction.rawValue)) }
             if let result = filter.result { query = query.where(SQLColumn("result", table: "k"), .equal, SQLBind(result.rawValue)) }
             if let customer = filter.customerID { query = query.where(SQLColumn("id", table: "k"), .in, Self.callsOfCustomer(customer)) }
+            if let before = filter.beforeID { query = query.where(SQLColumn("id", table: "k"), .lessThan, SQLBind(before)) }
             query = viewer.access.restrictCalls(query, table: "k")
             return try await storedCalls(query.limit(max(1, min(filter.limit, 1000))), in: sql)
         }

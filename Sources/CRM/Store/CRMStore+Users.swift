@@ -15,8 +15,7 @@ extension CRMStore {
         if let ext, !(ext.allSatisfy(\.isASCIIDigit) && (2...8).contains(ext.count)) {
             throw CRMError.invalidInput(field: "extension", value: ext, reason: "expected 2–8 digits, e.g. 1001")
         }
-        let token = Self.makeToken()
-        let user = try await database.withTransaction { sql in
+        let (user, token) = try await database.withTransaction { sql in
             if try await userID(named: trimmed, in: sql) != nil {
                 throw CRMError.conflict("a user named '\(trimmed)' already exists")
             }
@@ -24,24 +23,16 @@ extension CRMStore {
                 throw CRMError.conflict("extension \(ext) already belongs to another user")
             }
             let teamID = try await team.asyncMap { try await ensureTeam(named: $0, in: sql) }
+            let now = Date()
             let id = try await sql.insert(into: "users")
-                .columns("name", "role", "extension", "team_id", "seniority", "api_token_hash", "created_at")
-                .values(SQLBind(trimmed), SQLBind(role.rawValue), SQLBind(ext), SQLBind(teamID), SQLBind(seniority),
-                        SQLBind(Self.hash(token: token)), SQLBind(Date()))
+                .columns("name", "role", "extension", "team_id", "seniority", "created_at")
+                .values(SQLBind(trimmed), SQLBind(role.rawValue), SQLBind(ext), SQLBind(teamID), SQLBind(seniority), SQLBind(now))
                 .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
-            return User(id: id, name: trimmed, role: role, extension: ext, teamID: teamID, seniority: seniority)
+            let (token, _) = try await issueToken(userID: id, label: "cli", lifetime: nil, now: now, in: sql)
+            return (User(id: id, name: trimmed, role: role, extension: ext, teamID: teamID, seniority: seniority), token)
         }
         logger.info("user added", metadata: ["user": "\(user.name)", "role": "\(role.rawValue)"])
         return (user, token)
-    }
-
-    /// The user holding this API token, if any and not disabled.
-    public func user(forToken token: String) async throws -> User? {
-        try await database.withConnection { sql in
-            try await sql.select().columns(Self.userColumns).from("users")
-                .where("api_token_hash", .equal, Self.hash(token: token)).where("disabled_at", .is, SQLLiteral.null)
-                .first(decoding: User.self, keyDecodingStrategy: .convertFromSnakeCase)
-        }
     }
 
     /// The user with this exact name.

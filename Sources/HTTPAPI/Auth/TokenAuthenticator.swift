@@ -1,26 +1,47 @@
 import CRM
 import Hummingbird
+import Logging
 
-/// Finds the user behind the request's API token (`Authorization: Bearer …`, or `?token=` where a
-/// browser WebSocket cannot send headers); requests without a valid token get 401.
+/// Finds the user behind the request's API token (`Authorization: Bearer …`) and runs the request in
+/// their `RequestScope`; a missing, revoked or expired token gets 401 with `WWW-Authenticate`, logged
+/// and counted (never the token). `?token=` is taken only where `allowsQueryToken` (WebSocket
+/// upgrades: a browser cannot send headers there), and `openPaths` need no token at all.
 struct TokenAuthenticator: RouterMiddleware {
     typealias Context = APIRequestContext
     let store: CRMStore
+    var allowsQueryToken = false
+    var openPaths: Set<String> = []
+    var refusals: RefusalCounter?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = Self.token(in: request), let user = try await store.user(forToken: token) else {
+        let address = context.remoteAddressText
+        if openPaths.contains(request.uri.path) {
+            return try await RequestScope.$current.withValue(RequestScope(user: nil, address: address)) {
+                try await next(request, context)
+            }
+        }
+        guard let token = token(in: request) else {
+            refusals?.refused(reason: "no token")
+            context.logger.notice("request without a token refused", metadata: ["path": "\(request.uri.path)", "address": "\(address)"])
+            throw APIError.unauthorized
+        }
+        guard let user = try await store.user(forToken: token) else {
+            refusals?.refused(reason: "unknown token")
+            context.logger.notice("unknown, revoked or expired token refused", metadata: ["path": "\(request.uri.path)", "address": "\(address)"])
             throw APIError.unauthorized
         }
         var context = context
         context.user = user
         context.logger[metadataKey: "user"] = "\(user.name)"
-        return try await next(request, context)
+        return try await RequestScope.$current.withValue(RequestScope(user: user, address: address)) {
+            try await next(request, context)
+        }
     }
 
-    static func token(in request: Request) -> String? {
+    private func token(in request: Request) -> String? {
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             return String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         }
-        return request.uri.queryParameters.get("token")
+        return allowsQueryToken ? request.uri.queryParameters.get("token") : nil
     }
 }

@@ -1,18 +1,25 @@
 import CRM
 import Hummingbird
 import HummingbirdWebSocket
+import NIOCore
 
-/// Per-request state of the CallDesk API: the authenticated user, and the WebSocket hand-over.
+/// Per-request state of the CallDesk API: the authenticated user, the client's address, and the
+/// WebSocket hand-over.
 public struct APIRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<Self>
     /// Set by `TokenAuthenticator` for every `/v1` request.
     public var user: User?
+    let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         webSocket = .init()
+        remoteAddress = source.channel.remoteAddress
     }
+
+    /// The client's IP address as text (`unknown` when the channel has none).
+    var remoteAddressText: String { remoteAddress?.ipAddress ?? "unknown" }
 
     /// The signed-in user; throws 401 when there is none (the authenticator guards `/v1` already).
     func requireUser() throws -> User {

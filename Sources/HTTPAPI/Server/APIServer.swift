@@ -1,27 +1,43 @@
 import CRM
-import Workflows
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import OpenAPIHummingbird
+import OpenAPIRuntime
 import ServiceLifecycle
+import Vocabulary
+import Workflows
 
-/// CallDesk's HTTP API and agent WebSocket as one service: `/health` and `/metrics` open to all,
-/// `/v1/…` behind API tokens.
+/// CallDesk's HTTP API and agent WebSocket as one service: `/health`, `/metrics` and `/openapi.yaml`
+/// open to all, `/v1/…` (the document's operations, spec-first) behind API tokens.
 public struct APIServer: Service {
-    /// Where to listen and how to read dates.
+    /// Where to listen, how to read dates, and who sees phone numbers masked.
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
         public var timeZone: TimeZone
+        /// Roles that see phone numbers with four digits hidden (`138****8000`).
+        public var maskedRoles: Set<UserRole>
+        /// How long a token from `POST /v1/login` is valid.
+        public var loginTokenLifetime: Duration
+        /// scrypt work factors for passwords set through the API.
+        public var passwordParameters: PasswordHash.Parameters
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, timeZone: TimeZone = .current) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, timeZone: TimeZone = .current, maskedRoles: Set<UserRole> = [.agent],
+                    loginTokenLifetime: Duration = .seconds(12 * 3600), passwordParameters: PasswordHash.Parameters = .init()) {
             self.host = host
             self.port = port
             self.timeZone = timeZone
+            self.maskedRoles = maskedRoles
+            self.loginTokenLifetime = loginTokenLifetime
+            self.passwordParameters = passwordParameters
         }
     }
+
+    /// The largest request body taken; a larger one is answered 413 before it is read.
+    static let bodyLimit = 64 * 1024
 
     private let application: Application<RouterResponder<APIRequestContext>>
 
@@ -29,7 +45,7 @@ public struct APIServer: Service {
     /// exposition served at `/metrics`; `onRunning` learns the bound port (useful with port 0).
     public init(configuration: Configuration, store: CRMStore, hub: LiveHub, health: @escaping @Sendable () async -> HealthReport,
                 metrics: (@Sendable (inout [UInt8]) -> Void)? = nil,
-                logger: Logger = Logger(label: "calldesk.http"), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) {
+                logger: Logger = Logger(label: "calldesk.http"), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIErrorMiddleware())
         router.get("health") { _, _ in
@@ -44,9 +60,24 @@ public struct APIServer: Service {
                                 body: .init(byteBuffer: ByteBuffer(bytes: text)))
             }
         }
-        let v1 = router.group("v1").add(middleware: TokenAuthenticator(store: store))
-        CallRoutes(store: store, timeZone: configuration.timeZone).register(on: v1)
-        AgentEventsRoute(store: store, hub: hub).register(on: v1)
+        let document = try OpenAPIDocument.load()
+        router.get("openapi.yaml") { _, _ in document.response() }
+
+        let refusals = RefusalCounter()
+        let api = CallDeskAPI(store: store,
+                              settings: .init(timeZone: configuration.timeZone, maskedRoles: configuration.maskedRoles,
+                                              loginTokenLifetime: configuration.loginTokenLifetime,
+                                              passwordParameters: configuration.passwordParameters),
+                              throttle: LoginThrottle(), refusals: refusals, logger: logger)
+        let v1 = router.group("v1")
+            .add(middleware: BodyLimitMiddleware(limit: Self.bodyLimit))
+            .add(middleware: TokenAuthenticator(store: store, openPaths: ["/v1/login"], refusals: refusals))
+            .add(middleware: ParameterCheckMiddleware(rules: try document.parameterRules(prefix: "/v1")))
+        // Compact JSON, keys sorted: the API's one style (the runtime's default is pretty-printed).
+        try api.registerHandlers(on: v1, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+        // The event socket: a browser's WebSocket cannot send headers, so it alone takes ?token=.
+        let sockets = router.group("v1").add(middleware: TokenAuthenticator(store: store, allowsQueryToken: true, refusals: refusals))
+        AgentEventsRoute(store: store, hub: hub).register(on: sockets)
         application = Application(
             router: router,
             server: .http1WebSocketUpgrade(webSocketRouter: router),

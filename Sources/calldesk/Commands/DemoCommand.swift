@@ -44,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
         let callers = try await store.samplePhoneNumbers(limit: 5_000).map(SimulatePBXCommand.asTrunkSends)
         let unknown = (0..<max(1, callers.count / 5)).map { _ in "1\(Int.random(in: 30...99))\(String(format: "%08d", Int.random(in: 0..<100_000_000)))" }
         let logger = Logger(label: "calldesk.demo")
-        let daemon = CallDeskDaemon(config: config, store: store) { port in
+        let daemon = try CallDeskDaemon(config: config, store: store) { port in
             Console.line(Self.banner(port: port, accounts: accounts, directory: directory.path, customers: customers))
         }
         let users = try await store.users().filter { $0.role == .agent }.map { (id: $0.id, name: $0.name) }

@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try await options.openStore(config)
         let logger = Logger(label: "calldesk")
         logger.info("starting", metadata: ["config": "\(config)"])
-        let daemon = CallDeskDaemon(config: config, store: store) { port in
+        let daemon = try CallDeskDaemon(config: config, store: store) { port in
             logger.info("HTTP API listening", metadata: ["url": "http://\(config.httpHost):\(port)"])
         }
         let group = ServiceGroup(configuration: daemon.groupConfiguration(

@@ -1,0 +1,30 @@
+import CRM
+import Foundation
+
+extension CallDeskAPI {
+    func searchCustomers(_ input: Operations.SearchCustomers.Input) async throws -> Operations.SearchCustomers.Output {
+        let (user, mask) = try viewer()
+        let q = try text("q", input.query.q, maxLength: 100)
+        let limit = try limit(input.query.limit)
+        let found = try await store.searchCustomers(q, visibleTo: user, afterID: try PageCursor(parsing: input.query.cursor)?.id, limit: limit)
+        return .ok(.init(body: .json(.init(items: try found.map { try .init($0, mask: mask) },
+                                           nextCursor: PageCursor.next(after: found, limit: limit) { PageCursor(id: $0.id) }))))
+    }
+
+    func getCustomer(_ input: Operations.GetCustomer.Input) async throws -> Operations.GetCustomer.Output {
+        let (user, mask) = try viewer()
+        let customer = try id(input.path.id)
+        try await store.requireCustomer(customer, visibleTo: user)
+        guard let card = try await store.customerCards(ids: [customer]).first else {
+            throw CRMError.notFound(entity: "customer", id: "\(customer)")
+        }
+        return .ok(.init(body: .json(try .init(card, mask: mask, now: Date()))))
+    }
+
+    func lookup(_ input: Operations.Lookup.Input) async throws -> Operations.Lookup.Output {
+        let (user, mask) = try viewer()
+        let phone = try text("phone", input.query.phone, maxLength: 40)
+        let (number, customers) = try await store.lookup(phone: phone, visibleTo: user)
+        return .ok(.init(body: .json(.init(number: number.map { mask.show($0.e164) }, customers: try customers.map { try .init($0, mask: mask) }))))
+    }
+}

@@ -1,0 +1,55 @@
+import CRM
+import Foundation
+import Logging
+import Vocabulary
+
+/// The handlers of the document's operations (`Spec/openapi.yaml`), one extension per resource. Each
+/// reads who asks from `RequestScope`, lets the store's `AccessPolicy` narrow what they see, and
+/// answers with the document's own types; refusals are thrown as `APIError` or `CRMError`.
+struct CallDeskAPI: APIProtocol {
+    /// What the API's answers depend on besides the store.
+    struct Settings: Sendable {
+        /// Dates without a time (`from=2026-11-22`) are midnight here; "today" ends at midnight here.
+        var timeZone: TimeZone
+        /// Roles that see phone numbers with four digits hidden.
+        var maskedRoles: Set<UserRole> = [.agent]
+        /// How long a token from `POST /v1/login` is valid.
+        var loginTokenLifetime: Duration = .seconds(12 * 3600)
+        /// scrypt work factors for passwords set through the API (tests use cheaper ones).
+        var passwordParameters = PasswordHash.Parameters()
+    }
+
+    let store: CRMStore
+    let settings: Settings
+    let throttle: LoginThrottle
+    let refusals: RefusalCounter
+    let logger: Logger
+
+    /// The signed-in user and how phone numbers are shown to them.
+    func viewer() throws -> (user: User, mask: PhoneMask) {
+        let user = try RequestScope.requireUser()
+        return (user, PhoneMask(role: user.role, maskedRoles: settings.maskedRoles))
+    }
+
+    /// A `limit` parameter within the document's 1…500 (default 50).
+    func limit(_ raw: Int?) throws -> Int {
+        guard let raw else { return 50 }
+        guard (1...500).contains(raw) else { throw APIError.badParameter("limit", "\(raw)", expected: "an integer from 1 to 500") }
+        return raw
+    }
+
+    /// A positive id from the path.
+    func id(_ raw: Int64) throws -> Int {
+        guard raw > 0, raw <= Int64(Int32.max) * 1024 else { throw APIError.badParameter("id", "\(raw)", expected: "a positive integer id") }
+        return Int(raw)
+    }
+
+    /// A text parameter, trimmed, without control characters, within `maxLength`.
+    func text(_ name: String, _ raw: String, maxLength: Int) throws -> String {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= maxLength, !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw APIError.badParameter(name, raw, expected: "1 to \(maxLength) characters, no control characters")
+        }
+        return trimmed
+    }
+}

@@ -1,0 +1,20 @@
+import Vocabulary
+
+/// Phone numbers as one role may see them: whole, or with four digits hidden (`+86138****8000`), so
+/// an agent dials by click and takes no customer list home. Short internal numbers (extensions) stay.
+struct PhoneMask: Sendable, Hashable {
+    let hides: Bool
+
+    init(role: UserRole, maskedRoles: Set<UserRole>) {
+        hides = maskedRoles.contains(role)
+    }
+
+    func show(_ number: String) -> String {
+        guard hides, number.count >= 7 else { return number }
+        let characters = Array(number)
+        let kept = max(1, characters.count - 8)
+        return String(characters[..<kept]) + "****" + String(characters[(characters.count - 4)...])
+    }
+
+    func show(_ number: String?) -> String? { number.map(show) }
+}
