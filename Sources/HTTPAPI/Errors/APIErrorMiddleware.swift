@@ -7,9 +7,18 @@ import OpenAPIRuntime
 /// refuses (a malformed parameter or body, a wrong content type) as 4xx naming the field, an
 /// over-limit body as 413, anything unexpected as a logged 500 that reveals nothing inside.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The document's operations: a path it has with another method is answered 405, not 404.
+    let rules: ParameterRules
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            let allowed = rules.methods(forPath: request.uri.path)
+            guard !allowed.isEmpty else { throw APIError(.notFound, code: "not_found", message: "no such route: \(request.uri.path)") }
+            throw APIError(.methodNotAllowed, code: "method_not_allowed",
+                           message: "\(request.method) is not allowed here; use \(allowed.joined(separator: " or "))",
+                           headers: [.allow: allowed.joined(separator: ", ")])
         } catch {
             throw Self.apiError(error, request: request, logger: context.logger)
         }

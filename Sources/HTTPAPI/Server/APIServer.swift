@@ -46,8 +46,10 @@ public struct APIServer: Service {
     public init(configuration: Configuration, store: CRMStore, hub: LiveHub, health: @escaping @Sendable () async -> HealthReport,
                 metrics: (@Sendable (inout [UInt8]) -> Void)? = nil,
                 logger: Logger = Logger(label: "calldesk.http"), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
+        let document = try OpenAPIDocument.load()
+        let rules = try document.parameterRules(prefix: "/v1")
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: APIErrorMiddleware())
+        router.add(middleware: APIErrorMiddleware(rules: rules))
         router.get("health") { _, _ in
             let report = await health()
             return try Response.json(report, status: report.database == "ok" ? .ok : .serviceUnavailable)
@@ -60,7 +62,6 @@ public struct APIServer: Service {
                                 body: .init(byteBuffer: ByteBuffer(bytes: text)))
             }
         }
-        let document = try OpenAPIDocument.load()
         router.get("openapi.yaml") { _, _ in document.response() }
 
         let refusals = RefusalCounter()
@@ -72,7 +73,7 @@ public struct APIServer: Service {
         let v1 = router.group("v1")
             .add(middleware: BodyLimitMiddleware(limit: Self.bodyLimit))
             .add(middleware: TokenAuthenticator(store: store, openPaths: ["/v1/login"], refusals: refusals))
-            .add(middleware: ParameterCheckMiddleware(rules: try document.parameterRules(prefix: "/v1")))
+            .add(middleware: ParameterCheckMiddleware(rules: rules))
         // Compact JSON, keys sorted: the API's one style (the runtime's default is pretty-printed).
         try api.registerHandlers(on: v1, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
         // The event socket: a browser's WebSocket cannot send headers, so it alone takes ?token=.

@@ -45,6 +45,19 @@ struct ParameterRules: Sendable {
         }
     }
 
+    /// The methods the document has for a concrete path (`/v1/calls/7` → `GET`), to answer 405 with `Allow`.
+    func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return operations.keys.compactMap { key -> String? in
+            let parts = key.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2 else { return nil }
+            let template = parts[1].split(separator: "/", omittingEmptySubsequences: false)
+            guard template.count == segments.count,
+                  zip(template, segments).allSatisfy({ $0.hasPrefix("{") && $0.hasSuffix("}") && !$1.isEmpty || $0 == $1 }) else { return nil }
+            return String(parts[0])
+        }.sorted()
+    }
+
     // MARK: The document's shape, as far as parameters go
 
     private struct Document: Decodable {
