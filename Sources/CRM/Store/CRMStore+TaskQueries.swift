@@ -25,10 +25,14 @@ extension CRMStore {
                 select = select.where(SQLColumn("owner_id", table: "t"), .in, users)
             }
             if let after = filter.after {
+                // A time read back is rounded (to the microsecond) and may not equal what is stored:
+                // "the same time" is within a millisecond of it.
                 let beyond: SQLBinaryOperator = ascending ? .greaterThan : .lessThan
+                let (low, high) = (after.dueAt.addingTimeInterval(-0.001), after.dueAt.addingTimeInterval(0.001))
                 select = select.where { group in
-                    group.where(SQLColumn("due_at", table: "t"), beyond, SQLBind(after.dueAt))
-                        .orWhere { $0.where(SQLColumn("due_at", table: "t"), .equal, SQLBind(after.dueAt))
+                    group.where(SQLColumn("due_at", table: "t"), beyond, SQLBind(ascending ? high : low))
+                        .orWhere { $0.where(SQLColumn("due_at", table: "t"), .greaterThanOrEqual, SQLBind(low))
+                            .where(SQLColumn("due_at", table: "t"), .lessThanOrEqual, SQLBind(high))
                             .where(SQLColumn("id", table: "t"), beyond, SQLBind(after.id)) }
                 }
             }

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Access, driven by the document's own route list so that a new route cannot skip it: for every
+/// route with an id, agent B asking for agent A's record gets exactly what a missing id gets (404),
+/// and no list, filter or search hands B anything of A's.
+@Suite("HTTP API: no agent reaches another's records by any route")
+struct APIAccessTableTests {
+    /// The document's paths and their methods, read from `Spec/openapi.yaml`.
+    static func routes() throws -> [(path: String, methods: [String])] {
+        let lines = try String(contentsOf: APIContractTests.specPath, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        var routes: [(String, [String])] = []
+        var inPaths = false
+        for line in lines {
+            if line == "paths:" { inPaths = true; continue }
+            if inPaths, !line.hasPrefix(" "), !line.isEmpty { break }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), line.hasSuffix(":") { routes.append((String(line.dropFirst(2).dropLast()), [])) }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("    "), !line.hasPrefix("     "), ["get:", "post:", "put:", "patch:", "delete:"].contains(trimmed) {
+                routes[routes.count - 1].1.append(String(trimmed.dropLast()).uppercased())
+            }
+        }
+        return routes
+    }
+
+    @Test("every route with an id answers another agent's id like a missing one", arguments: TestEngine.available)
+    func idRoutes(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: APITests.simulator) { daemon in
+            let call = try await APITests.oneAnsweredCall(daemon)
+            let api = APIClient(port: daemon.httpPort)
+            // The record of alice's that each resource's {id} names; a new resource must be added here.
+            let ids = ["customers": daemon.knownCustomer, "calls": call.id]
+            let bodies = ["/calls/{id}/outcome": #"{"outcome": "ok"}"#]
+            let withIDs = try Self.routes().filter { $0.path.contains("{id}") }
+            #expect(withIDs.count >= 5)
+            for route in withIDs {
+                let resource = String(route.path.split(separator: "/").first ?? "")
+                let id = try #require(ids[resource], "route \(route.path) has an id of a resource the access table does not know: add it")
+                for method in route.methods {
+                    let body = method == "GET" ? nil : try #require(bodies[route.path], "no body for \(method) \(route.path): add one")
+                    let theirs = try await api.send("/v1" + route.path.replacingOccurrences(of: "{id}", with: "\(id)"), token: daemon.bob.token,
+                                                    method: .init(rawValue: method), body: body)
+                    let missing = try await api.send("/v1" + route.path.replacingOccurrences(of: "{id}", with: "99999999"), token: daemon.bob.token,
+                                                     method: .init(rawValue: method), body: body)
+                    #expect(theirs.status == 404 && missing.status == 404, "\(method) \(route.path): \(theirs.status) \(theirs.body)")
+                    #expect(try theirs.json()["error"] as? String == missing.json()["error"] as? String, "\(method) \(route.path)")
+                    let own = try await api.send("/v1" + route.path.replacingOccurrences(of: "{id}", with: "\(id)"), token: daemon.alice.token,
+                                                 method: .init(rawValue: method), body: body)
+                    #expect((200..<300).contains(own.status), "\(method) \(route.path) for the owner: \(own.status) \(own.body)")
+                }
+            }
+            #expect(try await daemon.store.call(id: call.id, visibleTo: daemon.admin).interactionIDs.count == 1, "only alice's outcome was written")
+        }
+    }
+
+    @Test("lists, filters and searches give another agent nothing of the owner's", arguments: TestEngine.available)
+    func listsAndFilters(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: APITests.simulator) { daemon in
+            _ = try await APITests.oneAnsweredCall(daemon)
+            let api = APIClient(port: daemon.httpPort)
+            for path in ["/v1/calls", "/v1/calls?customer=\(daemon.knownCustomer)", "/v1/calls?agent=\(daemon.alice.user.id)",
+                         "/v1/customers?q=%E6%9D%8E%E9%9B%B7", "/v1/customers?q=13800138000", "/v1/tasks?due=all"] {
+                let answer = try await api.send(path, token: daemon.bob.token)
+                let items = try answer.items()
+                #expect(answer.status == 200 && items.isEmpty, "\(path): \(answer.body)")
+                #expect(!answer.body.contains("李雷") && !answer.body.contains("138"), "\(path)")
+            }
+            let lookup = try await api.send("/v1/lookup?phone=13800138000", token: daemon.bob.token)
+            #expect(!lookup.body.contains("李雷"))
+        }
+    }
+}
