@@ -4,7 +4,7 @@ import Vocabulary
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "users", abstract: "Manage agents, supervisors and admins.",
-                                                    subcommands: [Add.self, List.self, Devices.self])
+                                                    subcommands: [Add.self, List.self, Devices.self, Passwd.self, Token.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user; prints the new API token on the last line.")
