@@ -123,3 +123,21 @@ struct DatabaseOpeningTests {
         #expect(!text.contains("s3cret-pw"))
     }
 }
+
+@Suite("The database file")
+struct DatabaseFileTests {
+    @Test("a new SQLite database and its WAL are readable by their owner only")
+    func ownerOnly() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-mode-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("crm.db").path
+        let store = try await CRMStore.open(location: .sqlite(path: path), normalizer: PhoneNormalizer(), logger: TestDatabase.logger)
+        _ = try await store.addUser(name: "王芳", role: .agent)
+        for file in [path, path + "-wal"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file): \(String(mode ?? 0, radix: 8))")
+        }
+        await store.close()
+    }
+}

@@ -40,6 +40,11 @@ public final class CRMDatabase: Sendable {
             guard FileManager.default.fileExists(atPath: directory) else {
                 throw CRMError.invalidDatabaseURL(url: "sqlite://\(path)", reason: "directory \(directory) does not exist")
             }
+            // A new database file is its owner's alone (0600); SQLite gives its -wal and -shm files the same mode.
+            if !FileManager.default.fileExists(atPath: absolute),
+               !FileManager.default.createFile(atPath: absolute, contents: nil, attributes: [.posixPermissions: 0o600]) {
+                throw CRMError.invalidDatabaseURL(url: "sqlite://\(path)", reason: "cannot create \(absolute) (is the directory writable?)")
+            }
             engine = .sqlite
             eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let source = SQLiteConnectionSource(configuration: .init(storage: .file(path: absolute), enableForeignKeys: true))
