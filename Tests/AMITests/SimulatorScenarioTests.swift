@@ -178,7 +178,8 @@ struct SimulatorProtocolTests {
 
     @Test("QueueStatus and CoreShowChannels list a waiting caller and its channels")
     func statusLists() async throws {
-        try await Self.withSimulator { server async throws in
+        // Slower simulated time than the others: the caller must still be waiting when a busy machine gets to ask.
+        try await Self.withSimulator({ $0.timeScale = 0.1 }) { server async throws in
             try await Self.loggedIn(server) { client, events async throws in
                 for interface in ["Local/1001@agents/n", "Local/1002@agents/n"] {
                     _ = try await client.send(AMIAction("QueuePause", ["Interface": interface, "Paused": "true"]))

@@ -6,6 +6,7 @@ import PostgresKit
 import SQLKit
 import SQLiteKit
 import Secrets
+import Synchronization
 
 /// A pool of connections to the CRM database that hands out `SQLDatabase`s and runs transactions.
 ///
@@ -22,6 +23,10 @@ public final class CRMDatabase: Sendable {
     private let eventLoopGroup: MultiThreadedEventLoopGroup
     private let logger: Logger
     private let opening = OpeningCounter()
+    private let readerSlot = Mutex<SQLiteReader?>(nil)
+
+    /// On SQLite, once prepared: the read-only connections of the hot lookups (`SQLiteReader`).
+    var reader: SQLiteReader? { readerSlot.withLock { $0 } }
 
     /// AsyncKit's pools guard their state with a lock but are not annotated `Sendable`.
     private enum Pool: @unchecked Sendable {
@@ -148,10 +153,23 @@ public final class CRMDatabase: Sendable {
             try await sql.raw("PRAGMA synchronous = NORMAL").run()
             try await sql.raw("PRAGMA busy_timeout = 5000").run()
         }
+        // The readers open once the file is in WAL mode (read-only connections cannot switch it).
+        if case .sqlite(let path) = location {
+            do {
+                let reader = try SQLiteReader(path: URL(fileURLWithPath: path).path)
+                readerSlot.withLock { $0 = reader }
+            } catch {
+                throw CRMError.invalidDatabaseURL(url: "sqlite://\(path)", reason: "cannot open its readers: \(error)")
+            }
+        }
     }
 
     /// Closes every connection and the pool's event loop.
     public func shutdown() async {
+        try? readerSlot.withLock { reader in
+            try reader?.close()
+            reader = nil
+        }
         switch pool {
         case .sqlite(let pool): try? await pool.shutdownAsync()
         case .postgres(let pool, _): try? await pool.shutdownAsync()

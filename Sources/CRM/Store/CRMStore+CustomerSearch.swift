@@ -29,6 +29,11 @@ extension CRMStore {
     /// phone number) and the customers on it that `viewer` may see.
     public func lookup(phone: String, visibleTo viewer: User) async throws -> (number: PhoneNumber?, customers: [CustomerSummary]) {
         guard let number = normalizer.normalize(phone).phoneNumber else { return (nil, []) }
+        if let reader = database.reader {
+            // SQLite: one query on a reader connection, the access check on its rows.
+            let found = try reader.summaries(onNumber: number.e164)
+            return (number, found.filter { viewer.access.mayView(customerOwnedBy: $0.summary.ownerID, ownerTeam: $0.ownerTeam) }.map(\.summary))
+        }
         let matches = try await customers(onNumber: number.e164)
         guard !matches.isEmpty else { return (number, []) }
         let visible: [Int]

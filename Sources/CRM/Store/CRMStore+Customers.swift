@@ -8,7 +8,8 @@ extension CRMStore {
     ///
     /// One indexed lookup on `phones.e164`; this is the screen-pop hot path.
     public func customers(onNumber e164: String) async throws -> [CustomerMatch] {
-        try await database.withConnectionFuture { sql in
+        if let reader = database.reader { return try reader.customers(onNumber: e164) }
+        return try await database.withConnectionFuture { sql in
             Self.phoneLookup(sql, e164: e164).all(decoding: CustomerMatch.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
     }
