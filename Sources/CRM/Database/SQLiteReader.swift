@@ -18,6 +18,8 @@ final class SQLiteReader: Sendable {
         configuration.readonly = true
         configuration.maximumReaderCount = max(1, readers)
         configuration.label = "calldesk.sqlite-reader"
+        // Pages straight from the OS's cache by memory map, not a pread per page.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 1073741824") }
         pool = try DatabasePool(path: path, configuration: configuration)
     }
 
@@ -64,9 +66,10 @@ final class SQLiteReader: Sendable {
         try pool.close()
     }
 
-    /// A synchronous read on one of the reader connections (not GRDB's async variant, which hops threads).
+    /// A synchronous read on one of the reader connections (not GRDB's async variant, which hops
+    /// threads). Each lookup is one SELECT, consistent on its own: no BEGIN and COMMIT around it.
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
+        try pool.unsafeRead(body)
     }
 
     static let matchSQL = """

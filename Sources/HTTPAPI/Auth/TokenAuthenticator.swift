@@ -12,6 +12,7 @@ struct TokenAuthenticator: RouterMiddleware {
     var allowsQueryToken = false
     var openPaths: Set<String> = []
     var refusals: RefusalCounter?
+    var cache: TokenCache?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let address = context.remoteAddressText
@@ -25,7 +26,13 @@ struct TokenAuthenticator: RouterMiddleware {
             context.logger.notice("request without a token refused", metadata: ["path": "\(request.uri.path)", "address": "\(address)"])
             throw APIError.unauthorized
         }
-        guard let user = try await store.user(forToken: token) else {
+        let found: User?
+        if let cache {
+            found = try await cache.user(for: token) { try await store.user(forToken: $0) }
+        } else {
+            found = try await store.user(forToken: token)
+        }
+        guard let user = found else {
             refusals?.refused(reason: "unknown token")
             context.logger.notice("unknown, revoked or expired token refused", metadata: ["path": "\(request.uri.path)", "address": "\(address)"])
             throw APIError.unauthorized

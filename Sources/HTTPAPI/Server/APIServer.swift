@@ -65,6 +65,7 @@ public struct APIServer: Service {
         router.get("openapi.yaml") { _, _ in document.response() }
 
         let refusals = RefusalCounter()
+        let tokens = TokenCache()
         let api = CallDeskAPI(store: store,
                               settings: .init(timeZone: configuration.timeZone, maskedRoles: configuration.maskedRoles,
                                               loginTokenLifetime: configuration.loginTokenLifetime,
@@ -72,7 +73,7 @@ public struct APIServer: Service {
                               throttle: LoginThrottle(), refusals: refusals, logger: logger)
         let v1 = router.group("v1")
             .add(middleware: BodyLimitMiddleware(limit: Self.bodyLimit))
-            .add(middleware: TokenAuthenticator(store: store, openPaths: ["/v1/login"], refusals: refusals))
+            .add(middleware: TokenAuthenticator(store: store, openPaths: ["/v1/login"], refusals: refusals, cache: tokens))
             .add(middleware: ParameterCheckMiddleware(rules: rules))
         // Compact JSON, keys sorted: the API's one style (the runtime's default is pretty-printed).
         try api.registerHandlers(on: v1, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
