@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calldesk-bench",
         abstract: "Measure CallDesk: phone lookup, import, AMI decoding.",
-        subcommands: [All.self, LookupBench.self, ImportBench.self, AMIDecodeBench.self, AMILoopbackBench.self, PopBench.self, StormBench.self, ScaleBench.self]
+        subcommands: [All.self, LookupBench.self, LookupHTTPBench.self, ImportBench.self, AMIDecodeBench.self, AMILoopbackBench.self, PopBench.self, StormBench.self, ScaleBench.self]
     )
 
     /// Prints a figure at once, also when the output goes to a file.
