@@ -14,7 +14,7 @@ struct ImportBench: AsyncParsableCommand {
         try writeCSV(to: path)
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await BenchDatabase.forEach(engine) { name, store in
-            let importer = CustomerImporter(store: store, batchSize: 1_000)
+            let importer = CustomerImporter(store: store, batchSize: 1_000, createOwners: true)
             let start = ContinuousClock.now
             let report = try await importer.run(path: path, rejectsPath: path + ".rejects")
             let elapsed = (ContinuousClock.now - start).seconds

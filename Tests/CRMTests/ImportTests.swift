@@ -29,7 +29,7 @@ struct ImportTests {
     func importsChineseWithBOM(_ engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
             try await withCSV(Self.chineseCSV, bom: true) { path in
-                let report = try await CustomerImporter(store: store, batchSize: 2, defaultOwner: "公海").run(path: path)
+                let report = try await CustomerImporter(store: store, batchSize: 2, defaultOwner: "公海", createOwners: true).run(path: path)
                 #expect(report.rowsRead == 6)
                 #expect(report.created == 3)
                 #expect(report.rejected == 3)
@@ -55,7 +55,7 @@ struct ImportTests {
     func idempotent(_ engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
             try await withCSV(Self.chineseCSV) { path in
-                let importer = CustomerImporter(store: store, defaultOwner: "公海")
+                let importer = CustomerImporter(store: store, defaultOwner: "公海", createOwners: true)
                 let first = try await importer.run(path: path)
                 let second = try await importer.run(path: path)
                 #expect(first.created == 3)
@@ -77,7 +77,7 @@ struct ImportTests {
         try await TestDatabase.withStore(engine) { store async throws in
             try await withCSV(csv) { path in
                 for batchSize in [1, 500] {
-                    let report = try await CustomerImporter(store: store, batchSize: batchSize).run(path: path)
+                    let report = try await CustomerImporter(store: store, batchSize: batchSize, createOwners: true).run(path: path)
                     #expect(report.rejected == 0)
                 }
                 let counts = try await store.rowCounts()
@@ -91,7 +91,7 @@ struct ImportTests {
         let csv = "name,mobile,owner,model\n张伟,13800000001,W,Camry\n张伟,13800000002,W,\n"
         try await TestDatabase.withStore(engine) { store async throws in
             try await withCSV(csv) { path in
-                #expect(try await CustomerImporter(store: store).run(path: path).created == 2)
+                #expect(try await CustomerImporter(store: store, createOwners: true).run(path: path).created == 2)
                 let first = try #require(try await store.findCustomers("13800000001").first)
                 let second = try #require(try await store.findCustomers("13800000002").first)
                 #expect(first.id != second.id)
@@ -110,7 +110,7 @@ struct ImportTests {
         let csv = "name,mobile,owner,grade\r\n\"Acme\nMotors\",13800138000,Wang,A\r\nBad,not-a-phone,Wang,B\r\n"
         try await TestDatabase.withStore(engine) { store async throws in
             try await withCSV(csv) { path in
-                let report = try await CustomerImporter(store: store).run(path: path)
+                let report = try await CustomerImporter(store: store, createOwners: true).run(path: path)
                 #expect(report.created == 1 && report.rejected == 1)
                 let rejects = try String(contentsOfFile: try #require(report.rejectsPath), encoding: .utf8)
                 #expect(rejects.contains("\n4,phone 'not-a-phone'"))
@@ -138,8 +138,8 @@ struct ImportTests {
         }
     }
 
-    @Test("invalid UTF-8 stops the import with the line, keeping earlier batches and nothing half-written", arguments: TestEngine.available)
-    func invalidUTF8(_ engine: TestEngine) async throws {
+    @Test("a file that is neither UTF-8 nor GB18030 is refused with its line before anything is written", arguments: TestEngine.available)
+    func unreadableRefused(_ engine: TestEngine) async throws {
         var bytes = Array("name,mobile,owner\nA,13800138000,W\nB,13800138001,W\n".utf8)
         bytes += [0x43, 0xFF, 0xFE] + Array(",13800138002,W\n".utf8)
         try await TestDatabase.withStore(engine) { store async throws in
@@ -149,11 +149,12 @@ struct ImportTests {
             let path = directory.appendingPathComponent("bad.csv").path
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             let error = await #expect(throws: ImportError.self) {
-                try await CustomerImporter(store: store, batchSize: 1).run(path: path)
+                try await CustomerImporter(store: store, batchSize: 1, createOwners: true).run(path: path)
             }
-            #expect(error?.description.contains("after line 3") == true)
-            #expect(try await store.findCustomers("13800138001").count == 1)
-            #expect(try await store.findCustomers("13800138002").isEmpty)
+            #expect(error == .unreadable(path: path, line: 4, encoding: "UTF-8 or GB18030"))
+            #expect(error?.description.contains("Nothing was imported") == true)
+            #expect(try await store.findCustomers("13800138000").isEmpty)
+            #expect(try await store.users().isEmpty)
         }
     }
 }
@@ -170,7 +171,7 @@ struct InterruptedImportTests {
         let path = directory.appendingPathComponent("big.csv").path
         try csv.write(toFile: path, atomically: true, encoding: .utf8)
         try await TestDatabase.withStore(engine) { store async throws in
-            let importer = CustomerImporter(store: store, batchSize: 100)
+            let importer = CustomerImporter(store: store, batchSize: 100, createOwners: true)
             let task = Task {
                 try await importer.run(path: path) { report in
                     if report.created >= 300 { withUnsafeCurrentTask { $0?.cancel() } }

@@ -41,8 +41,13 @@ struct CallLogResilienceTests {
         // The talk outlasts a busy machine's lag in seeing the answer (≤ 2 s) and ends well before the
         // link is back (the backoff's jitter waits 5 to 10 s).
         try await DaemonHarness.run(engine, simulator: Self.agents(1, talk: 2), reconnectDelay: .seconds(10)) { daemon in
+            // The link drops as the PBX sends the answer (not when the busy log has written it): the answer
+            // still reaches CallDesk, the hangup 2 s later does not.
+            let (answers, answered) = AsyncStream.makeStream(of: Void.self)
+            await daemon.pbx.observe { message in if message.eventName == "AgentConnect" { answered.yield() } }
             daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
-            try await daemon.waitUntil("answered") { try await daemon.calls().first?.answerAt != nil }
+            var iterator = answers.makeAsyncIterator()
+            await iterator.next()
             await daemon.server.dropConnections()
             let calls = try await daemon.endedCalls(1, timeout: .seconds(30))
             #expect(calls.count == 1)

@@ -3,106 +3,152 @@ import Logging
 import SQLKit
 import Telephony
 
-/// Imports customers from a UTF-8 CSV file in constant memory.
+/// Imports customers from a CSV file in UTF-8 (BOM or not) or GB18030/GBK, in constant memory.
 ///
-/// Rows are committed in batches, each batch in one transaction, so an interrupted import leaves
-/// only whole batches behind; importing the same file again adds nothing (a customer is the same
-/// when a row's name and one of its phones match). Rejected rows go to a reject file with their
-/// line number and reason.
+/// The whole file is checked before anything is written: its encoding (told from the bytes, or
+/// named), every row's fields, phones, grade and owner. Rows that fail go to the reject file with
+/// their line and reason, a malformed line included; a file that cannot be read is refused. Then
+/// the good rows are committed in batches, each batch in one transaction, so an interrupted import
+/// leaves only whole batches behind. Importing the same file again adds nothing (a customer is the
+/// same when a row's name and one of its phones match).
 public struct CustomerImporter: Sendable {
     public var batchSize: Int
     /// Owner for rows without a 负责人/owner value; rows without either are rejected.
     public var defaultOwner: String?
+    /// Create a user for an owner name that matches none; otherwise such a row is rejected.
+    public var createOwners: Bool
+    /// The file's encoding; `nil` tells it from the bytes.
+    public var encoding: TextEncoding?
     let store: CRMStore
 
-    public init(store: CRMStore, batchSize: Int = 500, defaultOwner: String? = nil) {
+    public init(store: CRMStore, batchSize: Int = 500, defaultOwner: String? = nil, createOwners: Bool = false, encoding: TextEncoding? = nil) {
         self.store = store
         self.batchSize = max(1, batchSize)
         self.defaultOwner = defaultOwner
+        self.createOwners = createOwners
+        self.encoding = encoding
     }
 
     private struct PendingRow: Sendable {
         let line: Int
-        let fields: [String]
         let row: ImportRowParser.Row
     }
 
     /// Imports `path`; rejected rows go to `rejectsPath` (default: `path` with `.rejects.csv`).
     public func run(path: String, rejectsPath: String? = nil,
                     progress: @Sendable (ImportReport) -> Void = { _ in }) async throws -> ImportReport {
-        guard FileManager.default.isReadableFile(atPath: path), var reader = try? CSVRecordReader(path: path) else {
-            throw ImportError.cannotOpen(path: path)
+        guard FileManager.default.isReadableFile(atPath: path) else { throw ImportError.cannotOpen(path: path) }
+        let source = try ImportSource.prepare(path: path, encoding: encoding)
+        defer { source.cleanup() }
+        let size = (try? FileManager.default.attributesOfItem(atPath: source.utf8Path)[.size] as? Int) ?? 0
+        let owners = OwnerDirectory(users: try await store.users())
+        if let defaultOwner, !createOwners, owners.id(of: defaultOwner) == nil {
+            throw ImportError.unknownDefaultOwner(name: defaultOwner, closest: owners.closest(to: defaultOwner))
         }
+
+        // Pass 1: check every row; the rejected ones are final.
+        var reader = try Self.reader(source.utf8Path, path: path)
         defer { reader.close() }
-        let headerRecord: CSVRecordReader.Record?
-        do {
-            headerRecord = try reader.next()
-        } catch {
-            throw ImportError.unreadable(path: path, afterLine: 0, underlying: error.description)
+        let (header, headerBytes) = try Self.header(&reader)
+        let parser = ImportRowParser(positions: ImportColumn.positions(of: header), normalizer: store.normalizer)
+        let rejectsPath = rejectsPath ?? Self.defaultRejectsPath(for: path)
+        var rejects = RejectWriter(path: rejectsPath, header: header)
+        defer { rejects.close() }
+        var report = ImportReport()
+        report.totalBytes = 2 * size
+        report.bytesRead = headerBytes
+        report.encoding = source.encoding
+        var rejected = Set<Int>()
+        while let record = try Self.next(&reader, path: path) {
+            report.bytesRead += record.byteCount
+            let fields: [String]
+            switch record.content {
+            case .malformed(let reason, let text):
+                try rejects.write(line: record.line, reason: "not a CSV row: \(reason)", fields: [text])
+                report.rowsRead += 1
+                report.rejected += 1
+                rejected.insert(record.line)
+                continue
+            case .fields(let values):
+                fields = values
+            }
+            if fields.count == 1, fields[0].isEmpty { continue }  // blank line
+            report.rowsRead += 1
+            if let reason = check(fields, header: header, parser: parser, owners: owners) {
+                try rejects.write(line: record.line, reason: reason, fields: fields)
+                report.rejected += 1
+                rejected.insert(record.line)
+            }
+            if report.rowsRead % batchSize == 0 { progress(report) }
         }
-        let header = headerRecord?.fields ?? []
+
+        // Pass 2: write the rows that passed.
+        var writer = try Self.reader(source.utf8Path, path: path)
+        defer { writer.close() }
+        _ = try Self.header(&writer)
+        var batch: [PendingRow] = []
+        batch.reserveCapacity(batchSize)
+        var ownerIDs: [String: Int] = [:]
+        while let record = try Self.next(&writer, path: path) {
+            report.bytesRead += record.byteCount
+            guard case .fields(let fields) = record.content, !rejected.contains(record.line), !(fields.count == 1 && fields[0].isEmpty),
+                  case .success(let row) = parser.parse(fields) else { continue }
+            batch.append(PendingRow(line: record.line, row: row))
+            if batch.count >= batchSize {
+                try Task.checkCancellation()
+                try await commit(batch, report: &report, owners: &ownerIDs)
+                batch.removeAll(keepingCapacity: true)
+                progress(report)
+            }
+        }
+        if !batch.isEmpty { try await commit(batch, report: &report, owners: &ownerIDs) }
+        report.rejectsPath = report.rejected > 0 ? rejectsPath : nil
+        progress(report)
+        store.logger.info("import finished", metadata: [
+            "file": "\(path)", "encoding": "\(source.encoding.rawValue)", "created": "\(report.created)", "updated": "\(report.updated)",
+            "unchanged": "\(report.unchanged)", "rejected": "\(report.rejected)",
+        ])
+        return report
+    }
+
+    /// Why a row cannot be imported, or `nil` when it can.
+    private func check(_ fields: [String], header: [String], parser: ImportRowParser, owners: OwnerDirectory) -> String? {
+        if fields.count > header.count, fields[header.count...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            return "\(fields.count) fields, but the header has \(header.count) (a comma inside an unquoted value?)"
+        }
+        switch parser.parse(fields) {
+        case .failure(let rejection):
+            return rejection.reason
+        case .success(let row):
+            guard let owner = row.owner ?? defaultOwner else { return "no owner (负责人) and no default owner given" }
+            if !createOwners, owners.id(of: owner) == nil {
+                let hint = owners.closest(to: owner).map { "; the closest user is \($0)" } ?? ""
+                return "owner (负责人) '\(owner)' is not a user\(hint) (import with --create-owners to add new owners)"
+            }
+            return nil
+        }
+    }
+
+    private static func reader(_ utf8Path: String, path: String) throws -> CSVRecordReader {
+        do { return try CSVRecordReader(path: utf8Path) } catch { throw ImportError.cannotOpen(path: path) }
+    }
+
+    private static func next(_ reader: inout CSVRecordReader, path: String) throws -> CSVRecordReader.Record? {
+        do { return try reader.next() } catch { throw ImportError.cannotOpen(path: path) }
+    }
+
+    /// The header row, its byte count, and the reader told how many fields a row has.
+    private static func header(_ reader: inout CSVRecordReader) throws -> ([String], Int) {
+        guard let record = try reader.next(), case .fields(let header) = record.content else {
+            throw ImportError.missingColumns(found: [], need: "a header row")
+        }
         let positions = ImportColumn.positions(of: header)
         guard positions[.name] != nil else { throw ImportError.missingColumns(found: header, need: "a name (姓名) column") }
         guard positions[.phone] != nil || positions[.mobile] != nil else {
             throw ImportError.missingColumns(found: header, need: "a phone (电话) or mobile (手机) column")
         }
-        let parser = ImportRowParser(positions: positions, normalizer: store.normalizer)
-        let rejectsPath = rejectsPath ?? Self.defaultRejectsPath(for: path)
-        var rejects = RejectWriter(path: rejectsPath, header: header)
-
-        var report = ImportReport()
-        report.totalBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        report.bytesRead = headerRecord?.byteCount ?? 0
-        var batch: [PendingRow] = []
-        batch.reserveCapacity(batchSize)
-        var owners: [String: Int] = [:]
-
-        var lastLine = headerRecord?.line ?? 0
-        while true {
-            let record: CSVRecordReader.Record
-            do {
-                guard let next = try reader.next() else { break }
-                record = next
-            } catch {
-                if !batch.isEmpty { try await commit(batch, report: &report, owners: &owners) }
-                rejects.close()
-                throw ImportError.unreadable(path: path, afterLine: lastLine, underlying: error.description)
-            }
-            let (rowLine, fields) = (record.line, record.fields)
-            lastLine = rowLine
-            report.rowsRead += 1
-            report.bytesRead += record.byteCount
-            if fields.count == 1, fields[0].isEmpty { report.rowsRead -= 1; continue }  // blank line
-            switch parser.parse(fields) {
-            case .failure(let rejection):
-                try rejects.write(line: rowLine, reason: rejection.reason, fields: fields)
-                report.rejected += 1
-            case .success(let row):
-                if row.owner == nil, defaultOwner == nil {
-                    try rejects.write(line: rowLine, reason: "no owner (负责人) and no default owner given", fields: fields)
-                    report.rejected += 1
-                } else {
-                    batch.append(PendingRow(line: rowLine, fields: fields, row: row))
-                }
-            }
-            if batch.count >= batchSize {
-                try Task.checkCancellation()
-                try await commit(batch, report: &report, owners: &owners)
-                batch.removeAll(keepingCapacity: true)
-                progress(report)
-            }
-        }
-        if !batch.isEmpty {
-            try await commit(batch, report: &report, owners: &owners)
-        }
-        rejects.close()
-        report.rejectsPath = report.rejected > 0 ? rejectsPath : nil
-        progress(report)
-        store.logger.info("import finished", metadata: [
-            "file": "\(path)", "created": "\(report.created)", "updated": "\(report.updated)",
-            "unchanged": "\(report.unchanged)", "rejected": "\(report.rejected)",
-        ])
-        return report
+        reader.expectedFieldCount = header.count
+        return (header, record.byteCount)
     }
 
     static func defaultRejectsPath(for path: String) -> String {
@@ -119,8 +165,12 @@ public struct CustomerImporter: Sendable {
             rows.reserveCapacity(batch.count)
             for pending in batch {
                 let ownerName = pending.row.owner ?? defaultOwner ?? ""
-                if owners[ownerName] == nil { owners[ownerName] = try await store.ensureUser(named: ownerName, in: sql) }
-                rows.append(.init(parsed: pending.row, ownerID: owners[ownerName]!))
+                let id: Int
+                if let known = owners[ownerName] { id = known } else {
+                    id = try await store.ensureUser(named: ownerName, in: sql)
+                    owners[ownerName] = id
+                }
+                rows.append(.init(parsed: pending.row, ownerID: id))
             }
             return (try await ImportBatchWriter(sql: sql).write(rows), owners)
         }
@@ -138,4 +188,3 @@ public struct CustomerImporter: Sendable {
         name.lowercased().filter { !$0.isWhitespace }
     }
 }
-

@@ -12,6 +12,8 @@ public struct ImportReport: Sendable, Hashable {
     /// Approximate bytes consumed and the file's size, for a progress bar.
     public var bytesRead = 0
     public var totalBytes = 0
+    /// The file's encoding, as told or named.
+    public var encoding: TextEncoding?
     /// Where rejected rows were written; `nil` when none were rejected.
     public var rejectsPath: String?
 }

@@ -7,16 +7,25 @@ struct ImportCommand: AsyncParsableCommand {
 
     struct Customers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import customers from a UTF-8 CSV (English or Chinese headers); safe to run twice.")
+            abstract: "Import customers from a CSV in UTF-8 or GB18030/GBK (English or Chinese headers); safe to run twice.",
+            discussion: "The whole file is checked first: rejected rows (with line and reason) go to FILE.rejects.csv, which opens in Excel; a file that cannot be read is refused before anything is written.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "CSV file") var file: String
         @Option(help: "Owner for rows without 负责人/owner") var defaultOwner: String?
         @Option(help: "Where to write rejected rows (default FILE.rejects.csv)") var rejects: String?
         @Option(help: "Rows per transaction") var batchSize: Int = 500
+        @Option(help: "utf-8 or gb18030 (also gbk); default: told from the file") var encoding: String?
+        @Flag(help: "Create a user for an owner (负责人) that matches none, instead of rejecting the row") var createOwners = false
 
         func run() async throws {
+            var named: TextEncoding?
+            if let encoding {
+                guard let parsed = TextEncoding(name: encoding) else { throw CommandFailure("--encoding \(encoding): use utf-8 or gb18030 (gbk)") }
+                named = parsed
+            }
             try await withStore(options) { store, _ in
-                let importer = CustomerImporter(store: store, batchSize: batchSize, defaultOwner: defaultOwner)
+                let importer = CustomerImporter(store: store, batchSize: batchSize, defaultOwner: defaultOwner, createOwners: createOwners,
+                                                encoding: named)
                 let bar = ProgressBar()
                 let report: ImportReport
                 do {
@@ -26,7 +35,7 @@ struct ImportCommand: AsyncParsableCommand {
                     throw CommandFailure(error.description)
                 }
                 bar.finish()
-                print("read \(report.rowsRead) rows: \(report.created) customers created, \(report.updated) updated, "
+                print("read \(report.rowsRead) rows (\(report.encoding?.rawValue ?? "?")): \(report.created) customers created, \(report.updated) updated, "
                     + "\(report.unchanged) already present, \(report.rejected) rejected")
                 if let path = report.rejectsPath { print("rejected rows with line numbers and reasons: \(path)") }
             }
