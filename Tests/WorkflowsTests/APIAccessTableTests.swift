@@ -30,23 +30,40 @@ struct APIAccessTableTests {
         try await DaemonHarness.run(engine, simulator: APITests.simulator) { daemon in
             let call = try await APITests.oneAnsweredCall(daemon)
             let api = APIClient(port: daemon.httpPort)
+            let task = try await daemon.store.addTask(customerID: daemon.knownCustomer, kind: .followUp, ownerID: daemon.alice.user.id,
+                                                      dueAt: Date(), note: nil)
+            let phone = try await daemon.store.database.withConnection { sql in
+                try await sql.select().column("id").from("phones").where("customer_id", .equal, daemon.knownCustomer)
+                    .first(decodingColumn: "id", as: Int.self)
+            }
             // The record of alice's that each resource's {id} names; a new resource must be added here.
-            let ids = ["customers": daemon.knownCustomer, "calls": call.id]
-            let bodies = ["/calls/{id}/outcome": #"{"outcome": "ok"}"#]
+            let ids = ["customers": daemon.knownCustomer, "calls": call.id, "tasks": task]
+            let inner = ["{phoneId}": try #require(phone)]
+            let bodies = [
+                "POST /calls/{id}/outcome": #"{"outcome": "ok"}"#,
+                "PATCH /customers/{id}": #"{"source": "展厅"}"#,
+                "POST /customers/{id}/phones": #"{"number": "139 1111 2222"}"#,
+                "POST /customers/{id}/interactions": #"{"kind": "visit", "note": "看车"}"#,
+                "POST /customers/{id}/grade": #"{"grade": "B", "reason": "预算不足"}"#,
+                "POST /tasks/{id}/complete": #"{"result": "已报价"}"#,
+            ]
             let withIDs = try Self.routes().filter { $0.path.contains("{id}") }
             #expect(withIDs.count >= 5)
             for route in withIDs {
                 let resource = String(route.path.split(separator: "/").first ?? "")
                 let id = try #require(ids[resource], "route \(route.path) has an id of a resource the access table does not know: add it")
+                var path = route.path
+                for (placeholder, value) in inner { path = path.replacingOccurrences(of: placeholder, with: "\(value)") }
                 for method in route.methods {
-                    let body = method == "GET" ? nil : try #require(bodies[route.path], "no body for \(method) \(route.path): add one")
-                    let theirs = try await api.send("/v1" + route.path.replacingOccurrences(of: "{id}", with: "\(id)"), token: daemon.bob.token,
+                    let body = ["GET", "DELETE"].contains(method) ? nil
+                        : try #require(bodies["\(method) \(route.path)"], "no body for \(method) \(route.path): add one")
+                    let theirs = try await api.send("/v1" + path.replacingOccurrences(of: "{id}", with: "\(id)"), token: daemon.bob.token,
                                                     method: .init(rawValue: method), body: body)
-                    let missing = try await api.send("/v1" + route.path.replacingOccurrences(of: "{id}", with: "99999999"), token: daemon.bob.token,
+                    let missing = try await api.send("/v1" + path.replacingOccurrences(of: "{id}", with: "99999999"), token: daemon.bob.token,
                                                      method: .init(rawValue: method), body: body)
                     #expect(theirs.status == 404 && missing.status == 404, "\(method) \(route.path): \(theirs.status) \(theirs.body)")
                     #expect(try theirs.json()["error"] as? String == missing.json()["error"] as? String, "\(method) \(route.path)")
-                    let own = try await api.send("/v1" + route.path.replacingOccurrences(of: "{id}", with: "\(id)"), token: daemon.alice.token,
+                    let own = try await api.send("/v1" + path.replacingOccurrences(of: "{id}", with: "\(id)"), token: daemon.alice.token,
                                                  method: .init(rawValue: method), body: body)
                     #expect((200..<300).contains(own.status), "\(method) \(route.path) for the owner: \(own.status) \(own.body)")
                 }

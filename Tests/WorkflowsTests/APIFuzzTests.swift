@@ -4,7 +4,7 @@ import TestSupport
 
 /// schemathesis (PyPI) against the served document: it generates requests from every operation's
 /// schema, valid and not, and checks that nothing answers 5xx and every answer fits the document.
-@Suite("HTTP API: fuzzed from its own document", .timeLimit(.minutes(5)))
+@Suite("HTTP API: fuzzed from its own document", .serialized, .timeLimit(.minutes(5)))
 struct APIFuzzTests {
     /// How to run schemathesis: its `st` on the PATH, else `python3 -m schemathesis.cli` (where pip put the
     /// package but not the script on the PATH); `scripts/test` installs it, and CI must have it.
@@ -27,7 +27,7 @@ struct APIFuzzTests {
                 "run", "http://127.0.0.1:\(daemon.httpPort)/openapi.yaml",
                 "--header", "Authorization: Bearer \(daemon.alice.token)",
                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
-                "--max-examples", "25", "--seed", "20261201", "--no-color",
+                "--max-examples", "25", "--seed", "20261201", "--no-color", "--workers", "1", "--request-timeout", "30",
             ]
             var environment = ProcessInfo.processInfo.environment
             environment["SCHEMATHESIS_HOOKS"] = nil

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NIOPosix
 import SQLKit
 
 extension CRMStore {
@@ -60,7 +61,7 @@ extension CRMStore {
         guard password.count >= 8 else {
             throw CRMError.invalidInput(field: "password", value: "", reason: "must be at least 8 characters")
         }
-        let hash = try PasswordHash(hashing: password, parameters: parameters)
+        let hash = try await Self.offCooperativePool { try PasswordHash(hashing: password, parameters: parameters) }
         try await database.withTransaction { sql in
             guard try await sql.select().column("id").from("users").where("id", .equal, userID).first() != nil else {
                 throw CRMError.notFound(entity: "user", id: "\(userID)")
@@ -78,9 +79,16 @@ extension CRMStore {
                 .where("name", .equal, name).where("disabled_at", .is, SQLLiteral.null)
                 .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
-        let stored = PasswordHash(encoded: row?.passwordHash ?? Self.decoyHash)
-        guard stored.verify(password), let row, row.passwordHash != nil else { return nil }
+        let encoded = row?.passwordHash
+        let verified = try await Self.offCooperativePool { PasswordHash(encoded: encoded ?? Self.decoyHash).verify(password) }
+        guard verified, let row, row.passwordHash != nil else { return nil }
         return try await user(id: row.id)
+    }
+
+    /// Runs scrypt (about 0.1 s of CPU) on NIO's pool for blocking work: Swift's cooperative threads,
+    /// which every request and the call log share, must not stall behind a login.
+    private static func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive { try work() }
     }
 
     /// Verified when the name is unknown, so that a miss costs what a wrong password costs.

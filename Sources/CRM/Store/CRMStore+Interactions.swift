@@ -38,7 +38,14 @@ extension CRMStore {
                 .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
             try await sql.insert(into: "call_customers").columns("call_id", "customer_id").values(SQLBind(callID), SQLBind(customer))
                 .ignoringConflicts(with: ["call_id", "customer_id"]).run()
-            if let grade { try await regrade(customerID: customer, to: grade, by: author.id, reason: "call \(callID): \(outcome)", in: sql) }
+            var details = ["after.interaction": "\(id)", "after.call": "\(callID)", "after.outcome": outcome]
+            if let grade {
+                details["before.grade"] = try await sql.select().column("grade").from("leads").where("customer_id", .equal, customer)
+                    .orderBy("id", .descending).first(decodingColumn: "grade", as: String.self) ?? ""
+                details["after.grade"] = grade.rawValue
+                try await regrade(customerID: customer, to: grade, by: author.id, reason: "call \(callID): \(outcome)", in: sql)
+            }
+            try await audit(sql, actor: author.id, action: "call_outcome", entity: "customer", entityID: customer, details: details)
             return id
         }
         logger.info("call outcome logged", metadata: ["call": "\(callID)", "customer": "\(customer)", "agent": "\(author.id)"])

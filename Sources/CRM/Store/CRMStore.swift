@@ -70,3 +70,22 @@ extension JSONEncoder {
         return encoder
     }
 }
+
+extension CRMStore {
+    /// The audit log, newest first, as far as `viewer` may read it: an admin all of it, a supervisor
+    /// what their team did; an agent none (`forbidden`). Narrowed to one entity when given.
+    public func auditLog(visibleTo viewer: User, entity: String? = nil, entityID: Int? = nil, beforeID: Int? = nil,
+                         limit: Int = 50) async throws -> [AuditEntry] {
+        let reach = viewer.access.reach
+        if case .own = reach { throw CRMError.forbidden("the audit log is for supervisors and admins") }
+        return try await database.withConnection { sql in
+            var select = sql.select().columns("id", "at", "actor_id", "action", "entity", "entity_id", "details").from("audit_log")
+            if let entity { select = select.where("entity", .equal, entity) }
+            if let entityID { select = select.where("entity_id", .equal, entityID) }
+            if let beforeID { select = select.where("id", .lessThan, beforeID) }
+            if let users = viewer.access.reachableUsers() { select = select.where("actor_id", .in, users) }
+            return try await select.orderBy("id", .descending).limit(max(1, min(limit, 500)))
+                .all(decoding: AuditEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+    }
+}

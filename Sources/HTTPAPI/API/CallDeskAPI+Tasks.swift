@@ -27,4 +27,11 @@ extension CallDeskAPI {
         return .ok(.init(body: .json(.init(items: try tasks.map { try .init($0, now: Date()) },
                                            nextCursor: PageCursor.next(after: tasks, limit: limit) { PageCursor(id: $0.id, time: $0.dueAt) }))))
     }
+
+    func completeTask(_ input: Operations.CompleteTask.Input) async throws -> Operations.CompleteTask.Output {
+        let (user, _) = try viewer()
+        guard case .json(let body) = input.body else { throw APIError.badField("body", "must be JSON") }
+        try await store.completeTask(try id(input.path.id), result: try field("result", body.result, maxLength: 500), by: user)
+        return .noContent(.init())
+    }
 }

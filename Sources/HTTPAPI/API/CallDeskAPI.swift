@@ -52,4 +52,17 @@ struct CallDeskAPI: APIProtocol {
         }
         return trimmed
     }
+
+    /// A body field's text, trimmed: not empty, within `maxLength`, no NUL or other control characters
+    /// (line breaks allowed where `multiline`); a 400 naming the field otherwise.
+    func field(_ name: String, _ raw: String, maxLength: Int, multiline: Bool = false) throws -> String {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw APIError.badField(name, "must not be empty") }
+        guard trimmed.count <= maxLength else { throw APIError.badField(name, "must be at most \(maxLength) characters") }
+        let allowed: Set<Unicode.Scalar> = multiline ? ["\n", "\r", "\t"] : []
+        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
+            throw APIError.badField(name, "must not hold control characters")
+        }
+        return trimmed
+    }
 }

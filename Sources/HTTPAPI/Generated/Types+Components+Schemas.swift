@@ -725,6 +725,8 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/Phone`.
         internal struct Phone: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Phone/id`.
+            internal var id: Swift.Int64?
             /// E.164, masked for agents (+86138****8000).
             ///
             /// - Remark: Generated from `#/components/schemas/Phone/number`.
@@ -734,21 +736,29 @@ extension Components {
             /// Creates a new `Phone`.
             ///
             /// - Parameters:
+            ///   - id:
             ///   - number: E.164, masked for agents (+86138****8000).
             ///   - kind:
             internal init(
+                id: Swift.Int64? = nil,
                 number: Swift.String,
                 kind: Components.Schemas.PhoneKind
             ) {
+                self.id = id
                 self.number = number
                 self.kind = kind
             }
             internal enum CodingKeys: String, CodingKey {
+                case id
                 case number
                 case kind
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .id
+                )
                 self.number = try container.decode(
                     Swift.String.self,
                     forKey: .number
@@ -758,6 +768,7 @@ extension Components {
                     forKey: .kind
                 )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id",
                     "number",
                     "kind"
                 ])
@@ -1437,6 +1448,464 @@ extension Components {
                     "policies",
                     "lastInteractions",
                     "openTasks"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CustomerCreate`.
+        internal struct CustomerCreate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CustomerCreate/name`.
+            internal var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CustomerCreate/kind`.
+            internal var kind: Components.Schemas.CustomerKind?
+            /// - Remark: Generated from `#/components/schemas/CustomerCreate/phones`.
+            internal var phones: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/CustomerCreate/grade`.
+            internal var grade: Components.Schemas.LeadGrade?
+            /// Default: the caller.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustomerCreate/ownerId`.
+            internal var ownerId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/CustomerCreate/source`.
+            internal var source: Swift.String?
+            /// Creates a new `CustomerCreate`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - kind:
+            ///   - phones:
+            ///   - grade:
+            ///   - ownerId: Default: the caller.
+            ///   - source:
+            internal init(
+                name: Swift.String,
+                kind: Components.Schemas.CustomerKind? = nil,
+                phones: [Swift.String],
+                grade: Components.Schemas.LeadGrade? = nil,
+                ownerId: Swift.Int64? = nil,
+                source: Swift.String? = nil
+            ) {
+                self.name = name
+                self.kind = kind
+                self.phones = phones
+                self.grade = grade
+                self.ownerId = ownerId
+                self.source = source
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case name
+                case kind
+                case phones
+                case grade
+                case ownerId
+                case source
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.kind = try container.decodeIfPresent(
+                    Components.Schemas.CustomerKind.self,
+                    forKey: .kind
+                )
+                self.phones = try container.decode(
+                    [Swift.String].self,
+                    forKey: .phones
+                )
+                self.grade = try container.decodeIfPresent(
+                    Components.Schemas.LeadGrade.self,
+                    forKey: .grade
+                )
+                self.ownerId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .ownerId
+                )
+                self.source = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .source
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "kind",
+                    "phones",
+                    "grade",
+                    "ownerId",
+                    "source"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CustomerUpdate`.
+        internal struct CustomerUpdate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CustomerUpdate/name`.
+            internal var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CustomerUpdate/kind`.
+            internal var kind: Components.Schemas.CustomerKind?
+            /// - Remark: Generated from `#/components/schemas/CustomerUpdate/source`.
+            internal var source: Swift.String?
+            /// Creates a new `CustomerUpdate`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - kind:
+            ///   - source:
+            internal init(
+                name: Swift.String? = nil,
+                kind: Components.Schemas.CustomerKind? = nil,
+                source: Swift.String? = nil
+            ) {
+                self.name = name
+                self.kind = kind
+                self.source = source
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case name
+                case kind
+                case source
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.kind = try container.decodeIfPresent(
+                    Components.Schemas.CustomerKind.self,
+                    forKey: .kind
+                )
+                self.source = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .source
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "kind",
+                    "source"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PhoneCreate`.
+        internal struct PhoneCreate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PhoneCreate/number`.
+            internal var number: Swift.String
+            /// Creates a new `PhoneCreate`.
+            ///
+            /// - Parameters:
+            ///   - number:
+            internal init(number: Swift.String) {
+                self.number = number
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case number
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.number = try container.decode(
+                    Swift.String.self,
+                    forKey: .number
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "number"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/InteractionKind`.
+        internal enum InteractionKind: String, Codable, Hashable, Sendable, CaseIterable {
+            case note = "note"
+            case visit = "visit"
+            case complaint = "complaint"
+        }
+        /// - Remark: Generated from `#/components/schemas/InteractionCreate`.
+        internal struct InteractionCreate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InteractionCreate/kind`.
+            internal var kind: Components.Schemas.InteractionKind
+            /// - Remark: Generated from `#/components/schemas/InteractionCreate/note`.
+            internal var note: Swift.String
+            /// Creates a new `InteractionCreate`.
+            ///
+            /// - Parameters:
+            ///   - kind:
+            ///   - note:
+            internal init(
+                kind: Components.Schemas.InteractionKind,
+                note: Swift.String
+            ) {
+                self.kind = kind
+                self.note = note
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case kind
+                case note
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.kind = try container.decode(
+                    Components.Schemas.InteractionKind.self,
+                    forKey: .kind
+                )
+                self.note = try container.decode(
+                    Swift.String.self,
+                    forKey: .note
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "kind",
+                    "note"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/InteractionCreated`.
+        internal struct InteractionCreated: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/InteractionCreated/interactionId`.
+            internal var interactionId: Swift.Int64
+            /// The complaint's task.
+            ///
+            /// - Remark: Generated from `#/components/schemas/InteractionCreated/taskId`.
+            internal var taskId: Swift.Int64?
+            /// Creates a new `InteractionCreated`.
+            ///
+            /// - Parameters:
+            ///   - interactionId:
+            ///   - taskId: The complaint's task.
+            internal init(
+                interactionId: Swift.Int64,
+                taskId: Swift.Int64? = nil
+            ) {
+                self.interactionId = interactionId
+                self.taskId = taskId
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case interactionId
+                case taskId
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.interactionId = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .interactionId
+                )
+                self.taskId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .taskId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "interactionId",
+                    "taskId"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/GradeChange`.
+        internal struct GradeChange: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/GradeChange/grade`.
+            internal var grade: Components.Schemas.LeadGrade
+            /// - Remark: Generated from `#/components/schemas/GradeChange/reason`.
+            internal var reason: Swift.String
+            /// Creates a new `GradeChange`.
+            ///
+            /// - Parameters:
+            ///   - grade:
+            ///   - reason:
+            internal init(
+                grade: Components.Schemas.LeadGrade,
+                reason: Swift.String
+            ) {
+                self.grade = grade
+                self.reason = reason
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case grade
+                case reason
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.grade = try container.decode(
+                    Components.Schemas.LeadGrade.self,
+                    forKey: .grade
+                )
+                self.reason = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "grade",
+                    "reason"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TaskCompletion`.
+        internal struct TaskCompletion: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TaskCompletion/result`.
+            internal var result: Swift.String
+            /// Creates a new `TaskCompletion`.
+            ///
+            /// - Parameters:
+            ///   - result:
+            internal init(result: Swift.String) {
+                self.result = result
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case result
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.result = try container.decode(
+                    Swift.String.self,
+                    forKey: .result
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "result"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AuditEntry`.
+        internal struct AuditEntry: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/id`.
+            internal var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/at`.
+            internal var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/actorId`.
+            internal var actorId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/action`.
+            internal var action: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/entity`.
+            internal var entity: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/entityId`.
+            internal var entityId: Swift.Int64
+            /// before.* and after.* values, a reason.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/details`.
+            internal struct DetailsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                internal var additionalProperties: [String: Swift.String]
+                /// Creates a new `DetailsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                internal init(additionalProperties: [String: Swift.String] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                internal init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                internal func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// before.* and after.* values, a reason.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/details`.
+            internal var details: Components.Schemas.AuditEntry.DetailsPayload
+            /// Creates a new `AuditEntry`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - at:
+            ///   - actorId:
+            ///   - action:
+            ///   - entity:
+            ///   - entityId:
+            ///   - details: before.* and after.* values, a reason.
+            internal init(
+                id: Swift.Int64,
+                at: Foundation.Date,
+                actorId: Swift.Int64? = nil,
+                action: Swift.String,
+                entity: Swift.String,
+                entityId: Swift.Int64,
+                details: Components.Schemas.AuditEntry.DetailsPayload
+            ) {
+                self.id = id
+                self.at = at
+                self.actorId = actorId
+                self.action = action
+                self.entity = entity
+                self.entityId = entityId
+                self.details = details
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case at
+                case actorId
+                case action
+                case entity
+                case entityId
+                case details
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .id
+                )
+                self.at = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .at
+                )
+                self.actorId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .actorId
+                )
+                self.action = try container.decode(
+                    Swift.String.self,
+                    forKey: .action
+                )
+                self.entity = try container.decode(
+                    Swift.String.self,
+                    forKey: .entity
+                )
+                self.entityId = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .entityId
+                )
+                self.details = try container.decode(
+                    Components.Schemas.AuditEntry.DetailsPayload.self,
+                    forKey: .details
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id",
+                    "at",
+                    "actorId",
+                    "action",
+                    "entity",
+                    "entityId",
+                    "details"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AuditPage`.
+        internal struct AuditPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AuditPage/items`.
+            internal var items: [Components.Schemas.AuditEntry]
+            /// - Remark: Generated from `#/components/schemas/AuditPage/nextCursor`.
+            internal var nextCursor: Swift.String?
+            /// Creates a new `AuditPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            internal init(
+                items: [Components.Schemas.AuditEntry],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.items = try container.decode(
+                    [Components.Schemas.AuditEntry].self,
+                    forKey: .items
+                )
+                self.nextCursor = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .nextCursor
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "items",
+                    "nextCursor"
                 ])
             }
         }

@@ -25,11 +25,41 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /customers`.
     /// - Remark: Generated from `#/paths//customers/get(searchCustomers)`.
     func searchCustomers(_ input: Operations.SearchCustomers.Input) async throws -> Operations.SearchCustomers.Output
+    /// Create a customer, owned by the caller unless they name an owner within their reach.
+    ///
+    /// - Remark: HTTP `POST /customers`.
+    /// - Remark: Generated from `#/paths//customers/post(createCustomer)`.
+    func createCustomer(_ input: Operations.CreateCustomer.Input) async throws -> Operations.CreateCustomer.Output
     /// The 360° view of one customer: phones, vehicles, policies, leads, last contacts and open tasks.
     ///
     /// - Remark: HTTP `GET /customers/{id}`.
     /// - Remark: Generated from `#/paths//customers/{id}/get(getCustomer)`.
     func getCustomer(_ input: Operations.GetCustomer.Input) async throws -> Operations.GetCustomer.Output
+    /// Change a customer's name, kind or source (audited with before and after).
+    ///
+    /// - Remark: HTTP `PATCH /customers/{id}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/patch(updateCustomer)`.
+    func updateCustomer(_ input: Operations.UpdateCustomer.Input) async throws -> Operations.UpdateCustomer.Output
+    /// Add a phone number, in any written form, to a customer.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/phones`.
+    /// - Remark: Generated from `#/paths//customers/{id}/phones/post(addPhone)`.
+    func addPhone(_ input: Operations.AddPhone.Input) async throws -> Operations.AddPhone.Output
+    /// Remove one of a customer's phones (a customer keeps at least one).
+    ///
+    /// - Remark: HTTP `DELETE /customers/{id}/phones/{phoneId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/phones/{phoneId}/delete(removePhone)`.
+    func removePhone(_ input: Operations.RemovePhone.Input) async throws -> Operations.RemovePhone.Output
+    /// A note, a showroom visit or a complaint; a complaint opens a task due within the complaint time limit (48 h).
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/interactions`.
+    /// - Remark: Generated from `#/paths//customers/{id}/interactions/post(recordInteraction)`.
+    func recordInteraction(_ input: Operations.RecordInteraction.Input) async throws -> Operations.RecordInteraction.Output
+    /// Re-grade the customer's lead with a reason, kept in the grade history.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/grade`.
+    /// - Remark: Generated from `#/paths//customers/{id}/grade/post(regradeCustomer)`.
+    func regradeCustomer(_ input: Operations.RegradeCustomer.Input) async throws -> Operations.RegradeCustomer.Output
     /// One customer's calls, newest first.
     ///
     /// - Remark: HTTP `GET /customers/{id}/calls`.
@@ -55,6 +85,16 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /tasks`.
     /// - Remark: Generated from `#/paths//tasks/get(listMyTasks)`.
     func listMyTasks(_ input: Operations.ListMyTasks.Input) async throws -> Operations.ListMyTasks.Output
+    /// Close an open task with its result.
+    ///
+    /// - Remark: HTTP `POST /tasks/{id}/complete`.
+    /// - Remark: Generated from `#/paths//tasks/{id}/complete/post(completeTask)`.
+    func completeTask(_ input: Operations.CompleteTask.Input) async throws -> Operations.CompleteTask.Output
+    /// The audit log, newest first: every write, who, when, before and after. Admins read all of it, supervisors their team's; agents get 403.
+    ///
+    /// - Remark: HTTP `GET /audit`.
+    /// - Remark: Generated from `#/paths//audit/get(listAudit)`.
+    func listAudit(_ input: Operations.ListAudit.Input) async throws -> Operations.ListAudit.Output
     /// One customer's tasks, open and closed, newest due first.
     ///
     /// - Remark: HTTP `GET /customers/{id}/tasks`.
@@ -110,6 +150,19 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// Create a customer, owned by the caller unless they name an owner within their reach.
+    ///
+    /// - Remark: HTTP `POST /customers`.
+    /// - Remark: Generated from `#/paths//customers/post(createCustomer)`.
+    internal func createCustomer(
+        headers: Operations.CreateCustomer.Input.Headers = .init(),
+        body: Operations.CreateCustomer.Input.Body
+    ) async throws -> Operations.CreateCustomer.Output {
+        try await createCustomer(Operations.CreateCustomer.Input(
+            headers: headers,
+            body: body
+        ))
+    }
     /// The 360° view of one customer: phones, vehicles, policies, leads, last contacts and open tasks.
     ///
     /// - Remark: HTTP `GET /customers/{id}`.
@@ -121,6 +174,79 @@ extension APIProtocol {
         try await getCustomer(Operations.GetCustomer.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Change a customer's name, kind or source (audited with before and after).
+    ///
+    /// - Remark: HTTP `PATCH /customers/{id}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/patch(updateCustomer)`.
+    internal func updateCustomer(
+        path: Operations.UpdateCustomer.Input.Path,
+        headers: Operations.UpdateCustomer.Input.Headers = .init(),
+        body: Operations.UpdateCustomer.Input.Body
+    ) async throws -> Operations.UpdateCustomer.Output {
+        try await updateCustomer(Operations.UpdateCustomer.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Add a phone number, in any written form, to a customer.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/phones`.
+    /// - Remark: Generated from `#/paths//customers/{id}/phones/post(addPhone)`.
+    internal func addPhone(
+        path: Operations.AddPhone.Input.Path,
+        headers: Operations.AddPhone.Input.Headers = .init(),
+        body: Operations.AddPhone.Input.Body
+    ) async throws -> Operations.AddPhone.Output {
+        try await addPhone(Operations.AddPhone.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove one of a customer's phones (a customer keeps at least one).
+    ///
+    /// - Remark: HTTP `DELETE /customers/{id}/phones/{phoneId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/phones/{phoneId}/delete(removePhone)`.
+    internal func removePhone(
+        path: Operations.RemovePhone.Input.Path,
+        headers: Operations.RemovePhone.Input.Headers = .init()
+    ) async throws -> Operations.RemovePhone.Output {
+        try await removePhone(Operations.RemovePhone.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A note, a showroom visit or a complaint; a complaint opens a task due within the complaint time limit (48 h).
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/interactions`.
+    /// - Remark: Generated from `#/paths//customers/{id}/interactions/post(recordInteraction)`.
+    internal func recordInteraction(
+        path: Operations.RecordInteraction.Input.Path,
+        headers: Operations.RecordInteraction.Input.Headers = .init(),
+        body: Operations.RecordInteraction.Input.Body
+    ) async throws -> Operations.RecordInteraction.Output {
+        try await recordInteraction(Operations.RecordInteraction.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Re-grade the customer's lead with a reason, kept in the grade history.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/grade`.
+    /// - Remark: Generated from `#/paths//customers/{id}/grade/post(regradeCustomer)`.
+    internal func regradeCustomer(
+        path: Operations.RegradeCustomer.Input.Path,
+        headers: Operations.RegradeCustomer.Input.Headers = .init(),
+        body: Operations.RegradeCustomer.Input.Body
+    ) async throws -> Operations.RegradeCustomer.Output {
+        try await regradeCustomer(Operations.RegradeCustomer.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// One customer's calls, newest first.
@@ -188,6 +314,34 @@ extension APIProtocol {
         headers: Operations.ListMyTasks.Input.Headers = .init()
     ) async throws -> Operations.ListMyTasks.Output {
         try await listMyTasks(Operations.ListMyTasks.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Close an open task with its result.
+    ///
+    /// - Remark: HTTP `POST /tasks/{id}/complete`.
+    /// - Remark: Generated from `#/paths//tasks/{id}/complete/post(completeTask)`.
+    internal func completeTask(
+        path: Operations.CompleteTask.Input.Path,
+        headers: Operations.CompleteTask.Input.Headers = .init(),
+        body: Operations.CompleteTask.Input.Body
+    ) async throws -> Operations.CompleteTask.Output {
+        try await completeTask(Operations.CompleteTask.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The audit log, newest first: every write, who, when, before and after. Admins read all of it, supervisors their team's; agents get 403.
+    ///
+    /// - Remark: HTTP `GET /audit`.
+    /// - Remark: Generated from `#/paths//audit/get(listAudit)`.
+    internal func listAudit(
+        query: Operations.ListAudit.Input.Query = .init(),
+        headers: Operations.ListAudit.Input.Headers = .init()
+    ) async throws -> Operations.ListAudit.Output {
+        try await listAudit(Operations.ListAudit.Input(
             query: query,
             headers: headers
         ))
