@@ -39,6 +39,7 @@ struct TokenAuthenticator: RouterMiddleware {
         }
         var context = context
         context.user = user
+        context.token = token
         context.logger[metadataKey: "user"] = "\(user.name)"
         return try await RequestScope.$current.withValue(RequestScope(user: user, address: address)) {
             try await next(request, context)

@@ -10,6 +10,8 @@ public struct APIRequestContext: RequestContext, WebSocketRequestContext {
     public let webSocket: WebSocketHandlerReference<Self>
     /// Set by `TokenAuthenticator` for every `/v1` request.
     public var user: User?
+    /// The token the user came with (memory only): an event socket re-checks it while open.
+    var token: String?
     let remoteAddress: SocketAddress?
 
     public init(source: Source) {

@@ -1,6 +1,7 @@
 import CRM
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -24,6 +25,16 @@ public struct APIServer: Service {
         public var loginTokenLifetime: Duration
         /// scrypt work factors for passwords set through the API.
         public var passwordParameters: PasswordHash.Parameters
+        /// How long a connection may take to send a request's headers (from opening, or after a response).
+        public var headerTimeout: Duration = .seconds(10)
+        /// How long a connection may stay silent in the middle of a request before it is closed.
+        public var idleTimeout: Duration = .seconds(60)
+        /// The largest request head taken (431 above).
+        public var maxHeaderBytes = 16 * 1024
+        /// Event sockets one user may hold open at once (a console in a few tabs).
+        public var maxSocketsPerUser = 8
+        /// How often an open event socket checks that its token still works and its user is not disabled.
+        public var socketRecheck: Duration = .seconds(2)
 
         public init(host: String = "127.0.0.1", port: Int = 8080, timeZone: TimeZone = .current, maskedRoles: Set<UserRole> = [.agent],
                     loginTokenLifetime: Duration = .seconds(12 * 3600), passwordParameters: PasswordHash.Parameters = .init()) {
@@ -79,10 +90,25 @@ public struct APIServer: Service {
         try api.registerHandlers(on: v1, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
         // The event socket: a browser's WebSocket cannot send headers, so it alone takes ?token=.
         let sockets = router.group("v1").add(middleware: TokenAuthenticator(store: store, allowsQueryToken: true, refusals: refusals))
-        AgentEventsRoute(store: store, hub: hub).register(on: sockets)
+        AgentEventsRoute(store: store, hub: hub, limits: .init(maxPerUser: configuration.maxSocketsPerUser, recheck: configuration.socketRecheck))
+            .register(on: sockets)
+        let headerTimeout = TimeAmount.nanoseconds(Int64(configuration.headerTimeout.components.seconds) * 1_000_000_000
+            + configuration.headerTimeout.components.attoseconds / 1_000_000_000)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [HeaderTimeoutHandler(timeout: headerTimeout)],
+            idleTimeout: .seconds(configuration.idleTimeout.components.seconds),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes,
+                                            maxHeaderFieldCount: 200))
+        let webSocketResponder = router.buildResponder()
+        let maxHeaderBytes = configuration.maxHeaderBytes
+        let server = HTTPServerBuilder { responder in
+            GuardedChildChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
+                                                                   configuration: .init(http1: http1)),
+                                headerTimeout: headerTimeout, maxHeaderBytes: maxHeaderBytes)
+        }
         application = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "CallDesk"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
