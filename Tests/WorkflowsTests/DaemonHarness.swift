@@ -25,6 +25,7 @@ struct DaemonHarness: Sendable {
     let supervisor: (user: User, token: String)
     /// Sees every call (the harness's own view of the log).
     let admin: User
+    let adminToken: String
     let knownCustomer: Int
     static let knownNumber = "13800138000"
 
@@ -44,7 +45,7 @@ struct DaemonHarness: Sendable {
             let alice = try await store.addUser(name: "王芳", role: .agent, extension: "1001", team: "hotline")
             let bob = try await store.addUser(name: "赵强", role: .agent, extension: "1002", team: "hotline")
             let supervisor = try await store.addUser(name: "主管", role: .supervisor, team: "hotline")
-            let admin = try await store.addUser(name: "管理员", role: .admin).user
+            let (admin, adminToken) = try await store.addUser(name: "管理员", role: .admin)
             let number = store.normalizer.normalize(knownNumber).phoneNumber!
             let customer = try await store.createCustomer(NewCustomer(
                 name: "李雷", ownerID: alice.user.id, phones: [(knownNumber, number)], grade: .a,
@@ -53,7 +54,7 @@ struct DaemonHarness: Sendable {
 
             try await DaemonFixture.run(store: store, simulator: simulator, callLog: callLog, reconnectDelay: reconnectDelay, logger: logger) { fixture in
                 let harness = DaemonHarness(store: store, pbx: fixture.pbx, server: fixture.server, ami: fixture.ami, hub: fixture.hub,
-                                            httpPort: fixture.httpPort, alice: alice, bob: bob, supervisor: supervisor, admin: admin,
+                                            httpPort: fixture.httpPort, alice: alice, bob: bob, supervisor: supervisor, admin: admin, adminToken: adminToken,
                                             knownCustomer: customer)
                 try await body(harness)
             }

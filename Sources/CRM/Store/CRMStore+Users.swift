@@ -9,7 +9,7 @@ extension CRMStore {
 
     /// Creates a user and returns it with a fresh API token; only the token's SHA-256 is stored.
     public func addUser(name: String, role: UserRole, extension ext: String? = nil, team: String? = nil,
-                        seniority: Int = 0) async throws -> (user: User, token: String) {
+                        seniority: Int = 0, actor: Int? = nil) async throws -> (user: User, token: String) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw CRMError.invalidInput(field: "name", value: name, reason: "must not be empty") }
         if let ext, !(ext.allSatisfy(\.isASCIIDigit) && (2...8).contains(ext.count)) {
@@ -29,6 +29,8 @@ extension CRMStore {
                 .values(SQLBind(trimmed), SQLBind(role.rawValue), SQLBind(ext), SQLBind(teamID), SQLBind(seniority), SQLBind(now))
                 .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
             let (token, _) = try await issueToken(userID: id, label: "cli", lifetime: nil, now: now, in: sql)
+            try await audit(sql, actor: actor, action: "create", entity: "user", entityID: id,
+                            details: ["after.name": trimmed, "after.role": role.rawValue, "after.team": team ?? ""])
             return (User(id: id, name: trimmed, role: role, extension: ext, teamID: teamID, seniority: seniority), token)
         }
         logger.info("user added", metadata: ["user": "\(user.name)", "role": "\(role.rawValue)"])

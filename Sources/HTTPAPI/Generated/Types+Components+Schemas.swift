@@ -1909,5 +1909,200 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/UserPage`.
+        internal struct UserPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/UserPage/items`.
+            internal var items: [Components.Schemas.User]
+            /// - Remark: Generated from `#/components/schemas/UserPage/nextCursor`.
+            internal var nextCursor: Swift.String?
+            /// Creates a new `UserPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            internal init(
+                items: [Components.Schemas.User],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.items = try container.decode(
+                    [Components.Schemas.User].self,
+                    forKey: .items
+                )
+                self.nextCursor = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .nextCursor
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "items",
+                    "nextCursor"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/UserCreate`.
+        internal struct UserCreate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/UserCreate/name`.
+            internal var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/UserCreate/role`.
+            internal var role: Components.Schemas.UserRole
+            /// - Remark: Generated from `#/components/schemas/UserCreate/extension`.
+            internal var _extension: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/UserCreate/team`.
+            internal var team: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/UserCreate/seniority`.
+            internal var seniority: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/UserCreate/password`.
+            internal var password: Swift.String?
+            /// Creates a new `UserCreate`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - role:
+            ///   - _extension:
+            ///   - team:
+            ///   - seniority:
+            ///   - password:
+            internal init(
+                name: Swift.String,
+                role: Components.Schemas.UserRole,
+                _extension: Swift.String? = nil,
+                team: Swift.String? = nil,
+                seniority: Swift.Int? = nil,
+                password: Swift.String? = nil
+            ) {
+                self.name = name
+                self.role = role
+                self._extension = _extension
+                self.team = team
+                self.seniority = seniority
+                self.password = password
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case name
+                case role
+                case _extension = "extension"
+                case team
+                case seniority
+                case password
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.role = try container.decode(
+                    Components.Schemas.UserRole.self,
+                    forKey: .role
+                )
+                self._extension = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: ._extension
+                )
+                self.team = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .team
+                )
+                self.seniority = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .seniority
+                )
+                self.password = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .password
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "role",
+                    "extension",
+                    "team",
+                    "seniority",
+                    "password"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/UserUpdate`.
+        internal struct UserUpdate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/UserUpdate/role`.
+            internal var role: Components.Schemas.UserRole?
+            /// Empty: no team.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UserUpdate/team`.
+            internal var team: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/UserUpdate/seniority`.
+            internal var seniority: Swift.Int?
+            /// Empty: no extension.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UserUpdate/extension`.
+            internal var _extension: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/UserUpdate/disabled`.
+            internal var disabled: Swift.Bool?
+            /// Creates a new `UserUpdate`.
+            ///
+            /// - Parameters:
+            ///   - role:
+            ///   - team: Empty: no team.
+            ///   - seniority:
+            ///   - _extension: Empty: no extension.
+            ///   - disabled:
+            internal init(
+                role: Components.Schemas.UserRole? = nil,
+                team: Swift.String? = nil,
+                seniority: Swift.Int? = nil,
+                _extension: Swift.String? = nil,
+                disabled: Swift.Bool? = nil
+            ) {
+                self.role = role
+                self.team = team
+                self.seniority = seniority
+                self._extension = _extension
+                self.disabled = disabled
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case role
+                case team
+                case seniority
+                case _extension = "extension"
+                case disabled
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.role = try container.decodeIfPresent(
+                    Components.Schemas.UserRole.self,
+                    forKey: .role
+                )
+                self.team = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .team
+                )
+                self.seniority = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .seniority
+                )
+                self._extension = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: ._extension
+                )
+                self.disabled = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .disabled
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "role",
+                    "team",
+                    "seniority",
+                    "extension",
+                    "disabled"
+                ])
+            }
+        }
     }
 }

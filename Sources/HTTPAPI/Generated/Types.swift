@@ -90,6 +90,21 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /tasks/{id}/complete`.
     /// - Remark: Generated from `#/paths//tasks/{id}/complete/post(completeTask)`.
     func completeTask(_ input: Operations.CompleteTask.Input) async throws -> Operations.CompleteTask.Output
+    /// Users by id: an admin sees everyone, a supervisor their team, an agent themselves.
+    ///
+    /// - Remark: HTTP `GET /users`.
+    /// - Remark: Generated from `#/paths//users/get(listUsers)`.
+    func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output
+    /// Add a user (admins only): role, team, seniority, extension, and a login password.
+    ///
+    /// - Remark: HTTP `POST /users`.
+    /// - Remark: Generated from `#/paths//users/post(createUser)`.
+    func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output
+    /// Change a user's role, team, seniority or extension, or disable them (admins only; audited). A disabled user's sockets close.
+    ///
+    /// - Remark: HTTP `PATCH /users/{id}`.
+    /// - Remark: Generated from `#/paths//users/{id}/patch(updateUser)`.
+    func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output
     /// The audit log, newest first: every write, who, when, before and after. Admins read all of it, supervisors their team's; agents get 403.
     ///
     /// - Remark: HTTP `GET /audit`.
@@ -328,6 +343,47 @@ extension APIProtocol {
         body: Operations.CompleteTask.Input.Body
     ) async throws -> Operations.CompleteTask.Output {
         try await completeTask(Operations.CompleteTask.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Users by id: an admin sees everyone, a supervisor their team, an agent themselves.
+    ///
+    /// - Remark: HTTP `GET /users`.
+    /// - Remark: Generated from `#/paths//users/get(listUsers)`.
+    internal func listUsers(
+        query: Operations.ListUsers.Input.Query = .init(),
+        headers: Operations.ListUsers.Input.Headers = .init()
+    ) async throws -> Operations.ListUsers.Output {
+        try await listUsers(Operations.ListUsers.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Add a user (admins only): role, team, seniority, extension, and a login password.
+    ///
+    /// - Remark: HTTP `POST /users`.
+    /// - Remark: Generated from `#/paths//users/post(createUser)`.
+    internal func createUser(
+        headers: Operations.CreateUser.Input.Headers = .init(),
+        body: Operations.CreateUser.Input.Body
+    ) async throws -> Operations.CreateUser.Output {
+        try await createUser(Operations.CreateUser.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Change a user's role, team, seniority or extension, or disable them (admins only; audited). A disabled user's sockets close.
+    ///
+    /// - Remark: HTTP `PATCH /users/{id}`.
+    /// - Remark: Generated from `#/paths//users/{id}/patch(updateUser)`.
+    internal func updateUser(
+        path: Operations.UpdateUser.Input.Path,
+        headers: Operations.UpdateUser.Input.Headers = .init(),
+        body: Operations.UpdateUser.Input.Body
+    ) async throws -> Operations.UpdateUser.Output {
+        try await updateUser(Operations.UpdateUser.Input(
             path: path,
             headers: headers,
             body: body
