@@ -31,6 +31,22 @@ struct APIResourceTests {
         }
     }
 
+    @Test("a supervisor's unmasked view of a customer or a call is in the audit log; an agent's masked one is not", arguments: TestEngine.available)
+    func unmaskedViewsAudited(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: APITests.simulator) { daemon in
+            let call = try await APITests.oneAnsweredCall(daemon)
+            let api = APIClient(port: daemon.httpPort)
+            #expect(try await api.send("/v1/customers/\(daemon.knownCustomer)", token: daemon.alice.token).status == 200)
+            #expect(try await api.send("/v1/lookup?phone=13800138000", token: daemon.alice.token).status == 200)
+            #expect(try await daemon.store.auditTrail(entity: "customer", id: daemon.knownCustomer).filter { $0.action == "view_unmasked" }.isEmpty)
+            #expect(try await api.send("/v1/customers/\(daemon.knownCustomer)", token: daemon.supervisor.token).status == 200)
+            #expect(try await api.send("/v1/calls/\(call.id)", token: daemon.supervisor.token).status == 200)
+            let views = try await daemon.store.auditTrail(entity: "customer", id: daemon.knownCustomer).filter { $0.action == "view_unmasked" }
+            #expect(views.map(\.actorId) == [daemon.supervisor.user.id])
+            #expect(try await daemon.store.auditTrail(entity: "call", id: call.id).map(\.actorId) == [daemon.supervisor.user.id])
+        }
+    }
+
     @Test("search by name part or phone pages through results with the cursor, each customer once", arguments: TestEngine.available)
     func searchPages(_ engine: TestEngine) async throws {
         try await DaemonHarness.run(engine, simulator: APITests.simulator, prepare: { store in

@@ -89,3 +89,20 @@ extension CRMStore {
         }
     }
 }
+
+extension CRMStore {
+    /// Records that `actor` saw these records' phone numbers whole (supervisors and admins do; the log
+    /// shows who looked at whose numbers). One row per record, in one statement.
+    public func auditUnmaskedViews(actor: Int, entity: String, ids: [Int]) async throws {
+        let unique = Array(Set(ids)).sorted()
+        guard !unique.isEmpty else { return }
+        let now = Date()
+        try await database.withConnection { sql in
+            var insert = sql.insert(into: "audit_log").columns("at", "actor_id", "action", "entity", "entity_id", "details")
+            for id in unique {
+                insert = insert.values(SQLBind(now), SQLBind(actor), SQLBind("view_unmasked"), SQLBind(entity), SQLBind(id), SQLBind("{}"))
+            }
+            try await insert.run()
+        }
+    }
+}

@@ -15,6 +15,7 @@ extension CallDeskAPI {
             result: query.result.flatMap { CallResult(rawValue: $0.rawValue) },
             beforeID: try PageCursor(parsing: query.cursor)?.id, limit: limit)
         let calls = try await store.calls(filter, visibleTo: user)
+        try await auditUnmasked(user, mask, entity: "call", ids: calls.map(\.id))
         return .ok(.init(body: .json(.init(items: try calls.map { try .init($0, mask: mask) },
                                            nextCursor: PageCursor.next(after: calls, limit: limit) { PageCursor(id: $0.id) }))))
     }
@@ -22,6 +23,7 @@ extension CallDeskAPI {
     func getCall(_ input: Operations.GetCall.Input) async throws -> Operations.GetCall.Output {
         let (user, mask) = try viewer()
         let call = try await store.call(id: try id(input.path.id), visibleTo: user)
+        try await auditUnmasked(user, mask, entity: "call", ids: [call.id])
         return .ok(.init(body: .json(try .init(call, mask: mask))))
     }
 
@@ -32,6 +34,7 @@ extension CallDeskAPI {
         let limit = try limit(input.query.limit)
         let filter = CallFilter(customerID: customer, beforeID: try PageCursor(parsing: input.query.cursor)?.id, limit: limit)
         let calls = try await store.calls(filter, visibleTo: user)
+        try await auditUnmasked(user, mask, entity: "call", ids: calls.map(\.id))
         return .ok(.init(body: .json(.init(items: try calls.map { try .init($0, mask: mask) },
                                            nextCursor: PageCursor.next(after: calls, limit: limit) { PageCursor(id: $0.id) }))))
     }

@@ -7,6 +7,7 @@ extension CallDeskAPI {
         let q = try text("q", input.query.q, maxLength: 100)
         let limit = try limit(input.query.limit)
         let found = try await store.searchCustomers(q, visibleTo: user, afterID: try PageCursor(parsing: input.query.cursor)?.id, limit: limit)
+        try await auditUnmasked(user, mask, entity: "customer", ids: found.map(\.id))
         return .ok(.init(body: .json(.init(items: try found.map { try .init($0, mask: mask) },
                                            nextCursor: PageCursor.next(after: found, limit: limit) { PageCursor(id: $0.id) }))))
     }
@@ -18,6 +19,7 @@ extension CallDeskAPI {
         guard let card = try await store.customerCards(ids: [customer]).first else {
             throw CRMError.notFound(entity: "customer", id: "\(customer)")
         }
+        try await auditUnmasked(user, mask, entity: "customer", ids: [customer])
         return .ok(.init(body: .json(try .init(card, mask: mask, now: Date()))))
     }
 
@@ -25,6 +27,7 @@ extension CallDeskAPI {
         let (user, mask) = try viewer()
         let phone = try text("phone", input.query.phone, maxLength: 40)
         let (number, customers) = try await store.lookup(phone: phone, visibleTo: user)
+        try await auditUnmasked(user, mask, entity: "customer", ids: customers.map(\.id))
         return .ok(.init(body: .json(.init(number: number.map { mask.show($0.e164) }, customers: try customers.map { try .init($0, mask: mask) }))))
     }
 }

@@ -65,4 +65,10 @@ struct CallDeskAPI: APIProtocol {
         }
         return trimmed
     }
+
+    /// Audits that `user` saw these records' numbers unmasked, when their role sees them so.
+    func auditUnmasked(_ user: User, _ mask: PhoneMask, entity: String, ids: [Int]) async throws {
+        guard !mask.hides else { return }
+        try await store.auditUnmaskedViews(actor: user.id, entity: entity, ids: ids)
+    }
 }
