@@ -39,7 +39,7 @@ struct APIAccessTableTests {
             // The record of alice's that each resource's {id} names; a new resource must be added here.
             let ids = ["customers": daemon.knownCustomer, "calls": call.id, "tasks": task, "users": daemon.alice.user.id]
             // Who may write each resource: its owner, or for users an admin.
-            let owners = ["users": daemon.adminToken]
+            let owners = ["users": daemon.adminToken, "/customers/{id}/export": daemon.adminToken, "/customers/{id}/erase": daemon.adminToken]
             let inner = ["{phoneId}": try #require(phone)]
             let bodies = [
                 "POST /calls/{id}/outcome": #"{"outcome": "ok"}"#,
@@ -49,6 +49,7 @@ struct APIAccessTableTests {
                 "POST /customers/{id}/grade": #"{"grade": "B", "reason": "预算不足"}"#,
                 "POST /tasks/{id}/complete": #"{"result": "已报价"}"#,
                 "PATCH /users/{id}": #"{"seniority": 1}"#,
+                "POST /customers/{id}/erase": "",
             ]
             let withIDs = try Self.routes().filter { $0.path.contains("{id}") }
             #expect(withIDs.count >= 5)
@@ -66,7 +67,7 @@ struct APIAccessTableTests {
                                                      method: .init(rawValue: method), body: body)
                     #expect(theirs.status == 404 && missing.status == 404, "\(method) \(route.path): \(theirs.status) \(theirs.body)")
                     #expect(try theirs.json()["error"] as? String == missing.json()["error"] as? String, "\(method) \(route.path)")
-                    let own = try await api.send("/v1" + path.replacingOccurrences(of: "{id}", with: "\(id)"), token: owners[resource] ?? daemon.alice.token,
+                    let own = try await api.send("/v1" + path.replacingOccurrences(of: "{id}", with: "\(id)"), token: owners[route.path] ?? owners[resource] ?? daemon.alice.token,
                                                  method: .init(rawValue: method), body: body)
                     #expect((200..<300).contains(own.status), "\(method) \(route.path) for the owner: \(own.status) \(own.body)")
                 }

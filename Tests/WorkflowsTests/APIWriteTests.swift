@@ -86,4 +86,35 @@ struct APIWriteTests {
             #expect(emptyNote.status == 400)
         }
     }
+
+    @Test("an admin exports a customer's personal data and erases it; the calls keep their statistics without the person",
+          arguments: TestEngine.available)
+    func personalData(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: APITests.simulator) { daemon in
+            let call = try await APITests.oneAnsweredCall(daemon)
+            let api = APIClient(port: daemon.httpPort)
+            let customer = daemon.knownCustomer
+            #expect(try await api.send("/v1/customers/\(customer)/export", token: daemon.alice.token).status == 404)
+            let export = try await api.send("/v1/customers/\(customer)/export", token: daemon.adminToken)
+            #expect(export.status == 200, "\(export.body)")
+            let data = try export.json()
+            #expect(data["name"] as? String == "李雷")
+            #expect((data["phones"] as? [[String: Any]])?.first?["e164"] as? String == "+8613800138000")
+            #expect((data["vehicles"] as? [[String: Any]])?.first?["vin"] as? String == "LSVAB4BR1EN000001")
+            #expect((data["calls"] as? [[String: Any]])?.first?["id"] as? Int == call.id)
+
+            #expect(try await api.send("/v1/customers/\(customer)/erase", token: daemon.supervisor.token, method: .POST).status == 404)
+            #expect(try await api.send("/v1/customers/\(customer)/erase", token: daemon.adminToken, method: .POST).status == 204)
+            let after = try await api.send("/v1/customers/\(customer)/export", token: daemon.adminToken).json()
+            #expect(after["name"] as? String == "已删除 #\(customer)")
+            #expect((after["phones"] as? [Any])?.isEmpty == true)
+            #expect((after["vehicles"] as? [[String: Any]])?.first?["vin"] == nil)
+            let kept = try await daemon.store.call(id: call.id, visibleTo: daemon.admin)
+            #expect(kept.result == .answered && kept.answerAt != nil && kept.caller == nil && kept.externalName == nil)
+            let lookup = try await api.send("/v1/lookup?phone=13800138000", token: daemon.adminToken).json()
+            #expect((lookup["customers"] as? [Any])?.isEmpty == true)
+            let actions = try await daemon.store.auditTrail(entity: "customer", id: customer).map(\.action)
+            #expect(actions.contains("export_personal_data") && actions.contains("erase_personal_data"))
+        }
+    }
 }

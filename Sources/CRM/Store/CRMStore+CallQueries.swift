@@ -61,7 +61,7 @@ extension CRMStore {
         }
     }
 
-    private static func callsOfCustomer(_ id: Int) -> some SQLExpression {
+    static func callsOfCustomer(_ id: Int) -> some SQLExpression {
         SQLSubquery.select { $0.column("call_id").from("call_customers").where("customer_id", .equal, SQLBind(id)) }
     }
 

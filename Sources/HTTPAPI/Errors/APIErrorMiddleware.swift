@@ -37,8 +37,14 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIError(.badRequest, code: "bad_body", message: "the JSON body does not match: \(describe(error))", field: field(error))
         case let error as ServerError:
             // The spec-first layer: the handler's own error, or what it refused before calling it.
-            if error.underlyingError is APIError || error.underlyingError is CRMError || error.underlyingError is DecodingError {
+            if error.underlyingError is APIError || error.underlyingError is CRMError {
                 return apiError(error.underlyingError, request: request, logger: logger)
+            }
+            // A body that does not decode is the client's; a DecodingError once the handler runs (a row
+            // the store could not read) is ours.
+            if error.underlyingError is DecodingError {
+                return error.operationInput == nil ? apiError(error.underlyingError, request: request, logger: logger)
+                    : internalError(error.underlyingError, request: request, logger: logger)
             }
             if (400..<500).contains(error.httpStatus.code) {
                 let code = error.httpStatus == .unsupportedMediaType ? "bad_content_type" : "bad_request"

@@ -2104,5 +2104,180 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/PersonalDataExport`.
+        internal struct PersonalDataExport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PersonalDataExport/customerId`.
+            internal var customerId: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/PersonalDataExport/name`.
+            internal var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PersonalDataExport/phones`.
+            internal var phones: [OpenAPIRuntime.OpenAPIObjectContainer]
+            /// - Remark: Generated from `#/components/schemas/PersonalDataExport/contacts`.
+            internal var contacts: [OpenAPIRuntime.OpenAPIObjectContainer]
+            /// - Remark: Generated from `#/components/schemas/PersonalDataExport/vehicles`.
+            internal var vehicles: [OpenAPIRuntime.OpenAPIObjectContainer]
+            /// - Remark: Generated from `#/components/schemas/PersonalDataExport/policies`.
+            internal var policies: [OpenAPIRuntime.OpenAPIObjectContainer]
+            /// - Remark: Generated from `#/components/schemas/PersonalDataExport/leads`.
+            internal var leads: [OpenAPIRuntime.OpenAPIObjectContainer]
+            /// - Remark: Generated from `#/components/schemas/PersonalDataExport/interactions`.
+            internal var interactions: [OpenAPIRuntime.OpenAPIObjectContainer]
+            /// - Remark: Generated from `#/components/schemas/PersonalDataExport/calls`.
+            internal var calls: [OpenAPIRuntime.OpenAPIObjectContainer]
+            /// - Remark: Generated from `#/components/schemas/PersonalDataExport/tasks`.
+            internal var tasks: [OpenAPIRuntime.OpenAPIObjectContainer]
+            /// A container of undocumented properties.
+            internal var additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer
+            /// Creates a new `PersonalDataExport`.
+            ///
+            /// - Parameters:
+            ///   - customerId:
+            ///   - name:
+            ///   - phones:
+            ///   - contacts:
+            ///   - vehicles:
+            ///   - policies:
+            ///   - leads:
+            ///   - interactions:
+            ///   - calls:
+            ///   - tasks:
+            ///   - additionalProperties: A container of undocumented properties.
+            internal init(
+                customerId: Swift.Int64,
+                name: Swift.String,
+                phones: [OpenAPIRuntime.OpenAPIObjectContainer],
+                contacts: [OpenAPIRuntime.OpenAPIObjectContainer],
+                vehicles: [OpenAPIRuntime.OpenAPIObjectContainer],
+                policies: [OpenAPIRuntime.OpenAPIObjectContainer],
+                leads: [OpenAPIRuntime.OpenAPIObjectContainer],
+                interactions: [OpenAPIRuntime.OpenAPIObjectContainer],
+                calls: [OpenAPIRuntime.OpenAPIObjectContainer],
+                tasks: [OpenAPIRuntime.OpenAPIObjectContainer],
+                additionalProperties: OpenAPIRuntime.OpenAPIObjectContainer = .init()
+            ) {
+                self.customerId = customerId
+                self.name = name
+                self.phones = phones
+                self.contacts = contacts
+                self.vehicles = vehicles
+                self.policies = policies
+                self.leads = leads
+                self.interactions = interactions
+                self.calls = calls
+                self.tasks = tasks
+                self.additionalProperties = additionalProperties
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case customerId
+                case name
+                case phones
+                case contacts
+                case vehicles
+                case policies
+                case leads
+                case interactions
+                case calls
+                case tasks
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.customerId = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .customerId
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.phones = try container.decode(
+                    [OpenAPIRuntime.OpenAPIObjectContainer].self,
+                    forKey: .phones
+                )
+                self.contacts = try container.decode(
+                    [OpenAPIRuntime.OpenAPIObjectContainer].self,
+                    forKey: .contacts
+                )
+                self.vehicles = try container.decode(
+                    [OpenAPIRuntime.OpenAPIObjectContainer].self,
+                    forKey: .vehicles
+                )
+                self.policies = try container.decode(
+                    [OpenAPIRuntime.OpenAPIObjectContainer].self,
+                    forKey: .policies
+                )
+                self.leads = try container.decode(
+                    [OpenAPIRuntime.OpenAPIObjectContainer].self,
+                    forKey: .leads
+                )
+                self.interactions = try container.decode(
+                    [OpenAPIRuntime.OpenAPIObjectContainer].self,
+                    forKey: .interactions
+                )
+                self.calls = try container.decode(
+                    [OpenAPIRuntime.OpenAPIObjectContainer].self,
+                    forKey: .calls
+                )
+                self.tasks = try container.decode(
+                    [OpenAPIRuntime.OpenAPIObjectContainer].self,
+                    forKey: .tasks
+                )
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [
+                    "customerId",
+                    "name",
+                    "phones",
+                    "contacts",
+                    "vehicles",
+                    "policies",
+                    "leads",
+                    "interactions",
+                    "calls",
+                    "tasks"
+                ])
+            }
+            internal func encode(to encoder: any Swift.Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(
+                    self.customerId,
+                    forKey: .customerId
+                )
+                try container.encode(
+                    self.name,
+                    forKey: .name
+                )
+                try container.encode(
+                    self.phones,
+                    forKey: .phones
+                )
+                try container.encode(
+                    self.contacts,
+                    forKey: .contacts
+                )
+                try container.encode(
+                    self.vehicles,
+                    forKey: .vehicles
+                )
+                try container.encode(
+                    self.policies,
+                    forKey: .policies
+                )
+                try container.encode(
+                    self.leads,
+                    forKey: .leads
+                )
+                try container.encode(
+                    self.interactions,
+                    forKey: .interactions
+                )
+                try container.encode(
+                    self.calls,
+                    forKey: .calls
+                )
+                try container.encode(
+                    self.tasks,
+                    forKey: .tasks
+                )
+                try encoder.encodeAdditionalProperties(additionalProperties)
+            }
+        }
     }
 }

@@ -60,6 +60,16 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /customers/{id}/grade`.
     /// - Remark: Generated from `#/paths//customers/{id}/grade/post(regradeCustomer)`.
     func regradeCustomer(_ input: Operations.RegradeCustomer.Input) async throws -> Operations.RegradeCustomer.Output
+    /// Everything held about one customer, for a request under China's PIPL (admins only; audited).
+    ///
+    /// - Remark: HTTP `GET /customers/{id}/export`.
+    /// - Remark: Generated from `#/paths//customers/{id}/export/get(exportPersonalData)`.
+    func exportPersonalData(_ input: Operations.ExportPersonalData.Input) async throws -> Operations.ExportPersonalData.Output
+    /// Erase a customer's personal data on request (admins only; audited). Calls keep their statistics without the person.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/erase`.
+    /// - Remark: Generated from `#/paths//customers/{id}/erase/post(erasePersonalData)`.
+    func erasePersonalData(_ input: Operations.ErasePersonalData.Input) async throws -> Operations.ErasePersonalData.Output
     /// One customer's calls, newest first.
     ///
     /// - Remark: HTTP `GET /customers/{id}/calls`.
@@ -262,6 +272,32 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// Everything held about one customer, for a request under China's PIPL (admins only; audited).
+    ///
+    /// - Remark: HTTP `GET /customers/{id}/export`.
+    /// - Remark: Generated from `#/paths//customers/{id}/export/get(exportPersonalData)`.
+    internal func exportPersonalData(
+        path: Operations.ExportPersonalData.Input.Path,
+        headers: Operations.ExportPersonalData.Input.Headers = .init()
+    ) async throws -> Operations.ExportPersonalData.Output {
+        try await exportPersonalData(Operations.ExportPersonalData.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Erase a customer's personal data on request (admins only; audited). Calls keep their statistics without the person.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/erase`.
+    /// - Remark: Generated from `#/paths//customers/{id}/erase/post(erasePersonalData)`.
+    internal func erasePersonalData(
+        path: Operations.ErasePersonalData.Input.Path,
+        headers: Operations.ErasePersonalData.Input.Headers = .init()
+    ) async throws -> Operations.ErasePersonalData.Output {
+        try await erasePersonalData(Operations.ErasePersonalData.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// One customer's calls, newest first.
