@@ -1,3 +1,4 @@
+import CRM
 import Foundation
 import Testing
 import TestSupport
@@ -32,6 +33,9 @@ struct APIAccessTableTests {
             let api = APIClient(port: daemon.httpPort)
             let task = try await daemon.store.addTask(customerID: daemon.knownCustomer, kind: .followUp, ownerID: daemon.alice.user.id,
                                                       dueAt: Date(), note: nil)
+            let second = try await daemon.store.createCustomer(NewCustomer(
+                name: "李雷（重复）", ownerID: daemon.alice.user.id,
+                phones: [("13800138009", try #require(daemon.store.normalizer.normalize("13800138009").phoneNumber))]))
             let phone = try await daemon.store.database.withConnection { sql in
                 try await sql.select().column("id").from("phones").where("customer_id", .equal, daemon.knownCustomer)
                     .first(decodingColumn: "id", as: Int.self)
@@ -39,7 +43,7 @@ struct APIAccessTableTests {
             // The record of alice's that each resource's {id} names; a new resource must be added here.
             let ids = ["customers": daemon.knownCustomer, "calls": call.id, "tasks": task, "users": daemon.alice.user.id]
             // Who may write each resource: its owner, or for users an admin.
-            let owners = ["users": daemon.adminToken, "/customers/{id}/export": daemon.adminToken, "/customers/{id}/erase": daemon.adminToken]
+            let owners = ["users": daemon.adminToken, "/customers/{id}/merge": daemon.supervisor.token, "/customers/{id}/owner": daemon.supervisor.token, "/customers/{id}/export": daemon.adminToken, "/customers/{id}/erase": daemon.adminToken]
             let inner = ["{phoneId}": try #require(phone)]
             let bodies = [
                 "POST /calls/{id}/outcome": #"{"outcome": "ok"}"#,
@@ -50,6 +54,8 @@ struct APIAccessTableTests {
                 "POST /tasks/{id}/complete": #"{"result": "已报价"}"#,
                 "PATCH /users/{id}": #"{"seniority": 1}"#,
                 "POST /customers/{id}/erase": "",
+                "POST /customers/{id}/merge": #"{"dropId": \#(second)}"#,
+                "POST /customers/{id}/owner": #"{"ownerId": \#(daemon.alice.user.id), "reason": "回访"}"#,
             ]
             let withIDs = try Self.routes().filter { $0.path.contains("{id}") }
             #expect(withIDs.count >= 5)
@@ -65,7 +71,8 @@ struct APIAccessTableTests {
                                                     method: .init(rawValue: method), body: body)
                     let missing = try await api.send("/v1" + path.replacingOccurrences(of: "{id}", with: "99999999"), token: daemon.bob.token,
                                                      method: .init(rawValue: method), body: body)
-                    #expect(theirs.status == 404 && missing.status == 404, "\(method) \(route.path): \(theirs.status) \(theirs.body)")
+                    // Another's id answers exactly like a missing one: 404, or 403 where the role may not at all.
+                    #expect(theirs.status == missing.status && [403, 404].contains(theirs.status), "\(method) \(route.path): \(theirs.status) \(theirs.body)")
                     #expect(try theirs.json()["error"] as? String == missing.json()["error"] as? String, "\(method) \(route.path)")
                     let own = try await api.send("/v1" + path.replacingOccurrences(of: "{id}", with: "\(id)"), token: owners[route.path] ?? owners[resource] ?? daemon.alice.token,
                                                  method: .init(rawValue: method), body: body)

@@ -117,4 +117,37 @@ struct APIWriteTests {
             #expect(actions.contains("export_personal_data") && actions.contains("erase_personal_data"))
         }
     }
+
+    @Test("a supervisor merges a duplicate (the grade set most recently survives) and reassigns a customer; an agent may do neither",
+          arguments: TestEngine.available)
+    func mergeAndReassign(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: APITests.simulator) { daemon in
+            let api = APIClient(port: daemon.httpPort)
+            let keep = daemon.knownCustomer  // grade A, set when seeded
+            let duplicate = try await api.send("/v1/customers", token: daemon.alice.token, method: .POST,
+                                               body: #"{"name": "李雷", "phones": ["13800138000", "13700137000"], "grade": "C"}"#)
+            let drop = try #require(try duplicate.json()["id"] as? Int)
+            let byAgent = try await api.send("/v1/customers/\(keep)/merge", token: daemon.alice.token, method: .POST, body: #"{"dropId": \#(drop)}"#)
+            #expect(byAgent.status == 403)
+            let merged = try await api.send("/v1/customers/\(keep)/merge", token: daemon.supervisor.token, method: .POST, body: #"{"dropId": \#(drop)}"#)
+            #expect(merged.status == 200, "\(merged.body)")
+            #expect(try merged.json()["phonesMoved"] as? Int == 1 && (try merged.json()["phonesAlreadyPresent"] as? Int) == 1)
+            let survivor = try await api.send("/v1/customers/\(keep)", token: daemon.alice.token).json()
+            #expect(survivor["grade"] as? String == "C")
+            #expect((survivor["phones"] as? [Any])?.count == 2)
+            #expect(try await api.send("/v1/customers/\(keep)/merge", token: daemon.supervisor.token, method: .POST,
+                                       body: #"{"dropId": \#(drop)}"#).status == 404, "a customer merged away is gone")
+
+            #expect(try await api.send("/v1/customers/\(keep)/owner", token: daemon.alice.token, method: .POST,
+                                       body: #"{"ownerId": \#(daemon.bob.user.id), "reason": "x"}"#).status == 403)
+            let moved = try await api.send("/v1/customers/\(keep)/owner", token: daemon.supervisor.token, method: .POST,
+                                           body: #"{"ownerId": \#(daemon.bob.user.id), "reason": "王芳休假"}"#)
+            #expect(moved.status == 204, "\(moved.body)")
+            #expect(try await api.send("/v1/customers/\(keep)", token: daemon.bob.token).status == 200)
+            #expect(try await api.send("/v1/customers/\(keep)", token: daemon.alice.token).status == 404)
+            let log = try await api.send("/v1/audit?entity=customer&entityId=\(keep)", token: daemon.supervisor.token).items()
+            let change = try #require(log.first { $0["action"] as? String == "owner_changed" })
+            #expect((change["details"] as? [String: String])?["reason"] == "王芳休假")
+        }
+    }
 }

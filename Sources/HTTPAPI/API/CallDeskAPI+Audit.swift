@@ -5,12 +5,10 @@ extension CallDeskAPI {
     func listAudit(_ input: Operations.ListAudit.Input) async throws -> Operations.ListAudit.Output {
         let (user, _) = try viewer()
         let limit = try limit(input.query.limit)
-        let entries: [AuditEntry]
-        do {
-            entries = try await store.auditLog(visibleTo: user, entity: input.query.entity?.rawValue, entityID: try input.query.entityId.map { try id($0) },
-                                               beforeID: try PageCursor(parsing: input.query.cursor)?.id, limit: limit)
-        } catch CRMError.forbidden(let message) {
-            throw APIError(.forbidden, code: "forbidden", message: message)
+        let entityID = try input.query.entityId.map { try id($0) }
+        let before = try PageCursor(parsing: input.query.cursor)?.id
+        let entries = try await roleRestricted {
+            try await store.auditLog(visibleTo: user, entity: input.query.entity?.rawValue, entityID: entityID, beforeID: before, limit: limit)
         }
         let items = entries.map { entry in
             let details = entry.details.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]

@@ -2279,5 +2279,207 @@ extension Components {
                 try encoder.encodeAdditionalProperties(additionalProperties)
             }
         }
+        /// - Remark: Generated from `#/components/schemas/MergeRequest`.
+        internal struct MergeRequest: Codable, Hashable, Sendable {
+            /// The customer merged away.
+            ///
+            /// - Remark: Generated from `#/components/schemas/MergeRequest/dropId`.
+            internal var dropId: Swift.Int64
+            /// Creates a new `MergeRequest`.
+            ///
+            /// - Parameters:
+            ///   - dropId: The customer merged away.
+            internal init(dropId: Swift.Int64) {
+                self.dropId = dropId
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case dropId
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.dropId = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .dropId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "dropId"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/MergeResult`.
+        internal struct MergeResult: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MergeResult/keptId`.
+            internal var keptId: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/MergeResult/droppedId`.
+            internal var droppedId: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/MergeResult/phonesMoved`.
+            internal var phonesMoved: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MergeResult/phonesAlreadyPresent`.
+            internal var phonesAlreadyPresent: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/MergeResult/leadsMoved`.
+            internal var leadsMoved: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MergeResult/tasksMoved`.
+            internal var tasksMoved: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MergeResult/callsMoved`.
+            internal var callsMoved: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MergeResult/interactionsMoved`.
+            internal var interactionsMoved: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MergeResult/vehiclesMoved`.
+            internal var vehiclesMoved: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MergeResult/policiesMoved`.
+            internal var policiesMoved: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MergeResult/contactsMoved`.
+            internal var contactsMoved: Swift.Int
+            /// Creates a new `MergeResult`.
+            ///
+            /// - Parameters:
+            ///   - keptId:
+            ///   - droppedId:
+            ///   - phonesMoved:
+            ///   - phonesAlreadyPresent:
+            ///   - leadsMoved:
+            ///   - tasksMoved:
+            ///   - callsMoved:
+            ///   - interactionsMoved:
+            ///   - vehiclesMoved:
+            ///   - policiesMoved:
+            ///   - contactsMoved:
+            internal init(
+                keptId: Swift.Int64,
+                droppedId: Swift.Int64,
+                phonesMoved: Swift.Int,
+                phonesAlreadyPresent: Swift.Int? = nil,
+                leadsMoved: Swift.Int,
+                tasksMoved: Swift.Int,
+                callsMoved: Swift.Int,
+                interactionsMoved: Swift.Int,
+                vehiclesMoved: Swift.Int,
+                policiesMoved: Swift.Int,
+                contactsMoved: Swift.Int
+            ) {
+                self.keptId = keptId
+                self.droppedId = droppedId
+                self.phonesMoved = phonesMoved
+                self.phonesAlreadyPresent = phonesAlreadyPresent
+                self.leadsMoved = leadsMoved
+                self.tasksMoved = tasksMoved
+                self.callsMoved = callsMoved
+                self.interactionsMoved = interactionsMoved
+                self.vehiclesMoved = vehiclesMoved
+                self.policiesMoved = policiesMoved
+                self.contactsMoved = contactsMoved
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case keptId
+                case droppedId
+                case phonesMoved
+                case phonesAlreadyPresent
+                case leadsMoved
+                case tasksMoved
+                case callsMoved
+                case interactionsMoved
+                case vehiclesMoved
+                case policiesMoved
+                case contactsMoved
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.keptId = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .keptId
+                )
+                self.droppedId = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .droppedId
+                )
+                self.phonesMoved = try container.decode(
+                    Swift.Int.self,
+                    forKey: .phonesMoved
+                )
+                self.phonesAlreadyPresent = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .phonesAlreadyPresent
+                )
+                self.leadsMoved = try container.decode(
+                    Swift.Int.self,
+                    forKey: .leadsMoved
+                )
+                self.tasksMoved = try container.decode(
+                    Swift.Int.self,
+                    forKey: .tasksMoved
+                )
+                self.callsMoved = try container.decode(
+                    Swift.Int.self,
+                    forKey: .callsMoved
+                )
+                self.interactionsMoved = try container.decode(
+                    Swift.Int.self,
+                    forKey: .interactionsMoved
+                )
+                self.vehiclesMoved = try container.decode(
+                    Swift.Int.self,
+                    forKey: .vehiclesMoved
+                )
+                self.policiesMoved = try container.decode(
+                    Swift.Int.self,
+                    forKey: .policiesMoved
+                )
+                self.contactsMoved = try container.decode(
+                    Swift.Int.self,
+                    forKey: .contactsMoved
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "keptId",
+                    "droppedId",
+                    "phonesMoved",
+                    "phonesAlreadyPresent",
+                    "leadsMoved",
+                    "tasksMoved",
+                    "callsMoved",
+                    "interactionsMoved",
+                    "vehiclesMoved",
+                    "policiesMoved",
+                    "contactsMoved"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/OwnerChange`.
+        internal struct OwnerChange: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OwnerChange/ownerId`.
+            internal var ownerId: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/OwnerChange/reason`.
+            internal var reason: Swift.String
+            /// Creates a new `OwnerChange`.
+            ///
+            /// - Parameters:
+            ///   - ownerId:
+            ///   - reason:
+            internal init(
+                ownerId: Swift.Int64,
+                reason: Swift.String
+            ) {
+                self.ownerId = ownerId
+                self.reason = reason
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case ownerId
+                case reason
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.ownerId = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .ownerId
+                )
+                self.reason = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "ownerId",
+                    "reason"
+                ])
+            }
+        }
     }
 }

@@ -60,6 +60,16 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /customers/{id}/grade`.
     /// - Remark: Generated from `#/paths//customers/{id}/grade/post(regradeCustomer)`.
     func regradeCustomer(_ input: Operations.RegradeCustomer.Input) async throws -> Operations.RegradeCustomer.Output
+    /// Merge another customer into this one (supervisors and admins): phones, leads, tasks, calls, contacts move here. The grade set most recently survives.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/merge`.
+    /// - Remark: Generated from `#/paths//customers/{id}/merge/post(mergeCustomers)`.
+    func mergeCustomers(_ input: Operations.MergeCustomers.Input) async throws -> Operations.MergeCustomers.Output
+    /// Give the customer, its leads and open tasks to another owner (supervisors and admins); kept in the audit log with the reason.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/owner`.
+    /// - Remark: Generated from `#/paths//customers/{id}/owner/post(reassignCustomer)`.
+    func reassignCustomer(_ input: Operations.ReassignCustomer.Input) async throws -> Operations.ReassignCustomer.Output
     /// Everything held about one customer, for a request under China's PIPL (admins only; audited).
     ///
     /// - Remark: HTTP `GET /customers/{id}/export`.
@@ -269,6 +279,36 @@ extension APIProtocol {
         body: Operations.RegradeCustomer.Input.Body
     ) async throws -> Operations.RegradeCustomer.Output {
         try await regradeCustomer(Operations.RegradeCustomer.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Merge another customer into this one (supervisors and admins): phones, leads, tasks, calls, contacts move here. The grade set most recently survives.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/merge`.
+    /// - Remark: Generated from `#/paths//customers/{id}/merge/post(mergeCustomers)`.
+    internal func mergeCustomers(
+        path: Operations.MergeCustomers.Input.Path,
+        headers: Operations.MergeCustomers.Input.Headers = .init(),
+        body: Operations.MergeCustomers.Input.Body
+    ) async throws -> Operations.MergeCustomers.Output {
+        try await mergeCustomers(Operations.MergeCustomers.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Give the customer, its leads and open tasks to another owner (supervisors and admins); kept in the audit log with the reason.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/owner`.
+    /// - Remark: Generated from `#/paths//customers/{id}/owner/post(reassignCustomer)`.
+    internal func reassignCustomer(
+        path: Operations.ReassignCustomer.Input.Path,
+        headers: Operations.ReassignCustomer.Input.Headers = .init(),
+        body: Operations.ReassignCustomer.Input.Body
+    ) async throws -> Operations.ReassignCustomer.Output {
+        try await reassignCustomer(Operations.ReassignCustomer.Input(
             path: path,
             headers: headers,
             body: body
