@@ -90,6 +90,8 @@ struct APIResourceTests {
             #expect(customer["name"] as? String == "李雷" && customer["grade"] as? String == "A")
             #expect((customer["vehicles"] as? [[String: Any]])?.first?["plate"] as? String == "沪A12345")
             #expect((customer["policies"] as? [[String: Any]])?.first?["expiryDate"] as? String == "2027-01-15")
+            let lead = try #require((customer["leads"] as? [[String: Any]])?.first)
+            #expect(lead["grade"] as? String == "A" && (lead["history"] as? [[String: Any]])?.first?["reason"] as? String == "created")
             let task = try #require((customer["openTasks"] as? [[String: Any]])?.first)
             #expect(task["kind"] as? String == "follow_up" && task["overdue"] as? Bool == true)
             let missing = try await api.send("/v1/customers/999999", token: daemon.alice.token)

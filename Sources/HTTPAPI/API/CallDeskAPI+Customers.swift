@@ -20,7 +20,8 @@ extension CallDeskAPI {
             throw CRMError.notFound(entity: "customer", id: "\(customer)")
         }
         try await auditUnmasked(user, mask, entity: "customer", ids: [customer])
-        return .ok(.init(body: .json(try .init(card, mask: mask, now: Date()))))
+        let details = try await store.customerDetails(customer)
+        return .ok(.init(body: .json(try .init(card, details: details, mask: mask, now: Date()))))
     }
 
     func lookup(_ input: Operations.Lookup.Input) async throws -> Operations.Lookup.Output {

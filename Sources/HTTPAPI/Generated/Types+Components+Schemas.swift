@@ -1338,6 +1338,10 @@ extension Components {
             internal var lastInteractions: [Components.Schemas.Interaction]
             /// - Remark: Generated from `#/components/schemas/Customer/openTasks`.
             internal var openTasks: [Components.Schemas.Task]
+            /// - Remark: Generated from `#/components/schemas/Customer/contacts`.
+            internal var contacts: [Components.Schemas.Contact]?
+            /// - Remark: Generated from `#/components/schemas/Customer/leads`.
+            internal var leads: [Components.Schemas.Lead]?
             /// Creates a new `Customer`.
             ///
             /// - Parameters:
@@ -1352,6 +1356,8 @@ extension Components {
             ///   - policies:
             ///   - lastInteractions:
             ///   - openTasks:
+            ///   - contacts:
+            ///   - leads:
             internal init(
                 id: Swift.Int64,
                 name: Swift.String,
@@ -1363,7 +1369,9 @@ extension Components {
                 vehicles: [Components.Schemas.Vehicle],
                 policies: [Components.Schemas.Policy],
                 lastInteractions: [Components.Schemas.Interaction],
-                openTasks: [Components.Schemas.Task]
+                openTasks: [Components.Schemas.Task],
+                contacts: [Components.Schemas.Contact]? = nil,
+                leads: [Components.Schemas.Lead]? = nil
             ) {
                 self.id = id
                 self.name = name
@@ -1376,6 +1384,8 @@ extension Components {
                 self.policies = policies
                 self.lastInteractions = lastInteractions
                 self.openTasks = openTasks
+                self.contacts = contacts
+                self.leads = leads
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -1389,6 +1399,8 @@ extension Components {
                 case policies
                 case lastInteractions
                 case openTasks
+                case contacts
+                case leads
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1436,6 +1448,14 @@ extension Components {
                     [Components.Schemas.Task].self,
                     forKey: .openTasks
                 )
+                self.contacts = try container.decodeIfPresent(
+                    [Components.Schemas.Contact].self,
+                    forKey: .contacts
+                )
+                self.leads = try container.decodeIfPresent(
+                    [Components.Schemas.Lead].self,
+                    forKey: .leads
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "id",
                     "name",
@@ -1447,7 +1467,9 @@ extension Components {
                     "vehicles",
                     "policies",
                     "lastInteractions",
-                    "openTasks"
+                    "openTasks",
+                    "contacts",
+                    "leads"
                 ])
             }
         }
@@ -2478,6 +2500,190 @@ extension Components {
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "ownerId",
                     "reason"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Contact`.
+        internal struct Contact: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Contact/name`.
+            internal var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Contact/role`.
+            internal var role: Swift.String?
+            /// YYYY-MM-DD
+            ///
+            /// - Remark: Generated from `#/components/schemas/Contact/birthday`.
+            internal var birthday: Swift.String?
+            /// E.164, masked for agents.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Contact/phone`.
+            internal var phone: Swift.String?
+            /// Creates a new `Contact`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - role:
+            ///   - birthday: YYYY-MM-DD
+            ///   - phone: E.164, masked for agents.
+            internal init(
+                name: Swift.String,
+                role: Swift.String? = nil,
+                birthday: Swift.String? = nil,
+                phone: Swift.String? = nil
+            ) {
+                self.name = name
+                self.role = role
+                self.birthday = birthday
+                self.phone = phone
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case name
+                case role
+                case birthday
+                case phone
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.role = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .role
+                )
+                self.birthday = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .birthday
+                )
+                self.phone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .phone
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "role",
+                    "birthday",
+                    "phone"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/GradeHistoryEntry`.
+        internal struct GradeHistoryEntry: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/GradeHistoryEntry/from`.
+            internal var from: Components.Schemas.LeadGrade?
+            /// - Remark: Generated from `#/components/schemas/GradeHistoryEntry/grade`.
+            internal var grade: Components.Schemas.LeadGrade
+            /// - Remark: Generated from `#/components/schemas/GradeHistoryEntry/reason`.
+            internal var reason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/GradeHistoryEntry/changedAt`.
+            internal var changedAt: Foundation.Date
+            /// Creates a new `GradeHistoryEntry`.
+            ///
+            /// - Parameters:
+            ///   - from:
+            ///   - grade:
+            ///   - reason:
+            ///   - changedAt:
+            internal init(
+                from: Components.Schemas.LeadGrade? = nil,
+                grade: Components.Schemas.LeadGrade,
+                reason: Swift.String? = nil,
+                changedAt: Foundation.Date
+            ) {
+                self.from = from
+                self.grade = grade
+                self.reason = reason
+                self.changedAt = changedAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case from
+                case grade
+                case reason
+                case changedAt
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.from = try container.decodeIfPresent(
+                    Components.Schemas.LeadGrade.self,
+                    forKey: .from
+                )
+                self.grade = try container.decode(
+                    Components.Schemas.LeadGrade.self,
+                    forKey: .grade
+                )
+                self.reason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                self.changedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .changedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "from",
+                    "grade",
+                    "reason",
+                    "changedAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Lead`.
+        internal struct Lead: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Lead/id`.
+            internal var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Lead/grade`.
+            internal var grade: Components.Schemas.LeadGrade
+            /// - Remark: Generated from `#/components/schemas/Lead/stage`.
+            internal var stage: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Lead/history`.
+            internal var history: [Components.Schemas.GradeHistoryEntry]
+            /// Creates a new `Lead`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - grade:
+            ///   - stage:
+            ///   - history:
+            internal init(
+                id: Swift.Int64,
+                grade: Components.Schemas.LeadGrade,
+                stage: Swift.String,
+                history: [Components.Schemas.GradeHistoryEntry]
+            ) {
+                self.id = id
+                self.grade = grade
+                self.stage = stage
+                self.history = history
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case grade
+                case stage
+                case history
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .id
+                )
+                self.grade = try container.decode(
+                    Components.Schemas.LeadGrade.self,
+                    forKey: .grade
+                )
+                self.stage = try container.decode(
+                    Swift.String.self,
+                    forKey: .stage
+                )
+                self.history = try container.decode(
+                    [Components.Schemas.GradeHistoryEntry].self,
+                    forKey: .history
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id",
+                    "grade",
+                    "stage",
+                    "history"
                 ])
             }
         }

@@ -47,6 +47,18 @@ extension Components.Schemas.Task {
 }
 
 extension Components.Schemas.Customer {
+    init(_ card: CustomerCard, details: CustomerDetails, mask: PhoneMask, now: Date) throws {
+        try self.init(card, mask: mask, now: now)
+        contacts = details.contacts.map { .init(name: $0.name, role: $0.role, birthday: $0.birthday, phone: mask.show($0.phoneE164)) }
+        leads = try details.leads.map { lead in
+            .init(id: Int64(lead.id), grade: try schemaValue(raw: lead.grade), stage: lead.stage,
+                  history: try lead.history.map { change in
+                      .init(from: try change.previousGrade.map { try schemaValue(raw: $0) }, grade: try schemaValue(raw: change.grade),
+                            reason: change.reason, changedAt: change.changedAt)
+                  })
+        }
+    }
+
     init(_ card: CustomerCard, mask: PhoneMask, now: Date) throws {
         let open = (card.openTasks + card.openComplaints).sorted { $0.dueAt < $1.dueAt }
         self.init(

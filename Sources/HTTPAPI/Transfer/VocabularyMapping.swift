@@ -6,6 +6,12 @@ where Schema.RawValue == String, Value.RawValue == String {
     return mapped
 }
 
+/// A stored value (a grade read as text) as the document's enum; a gap is an internal error.
+func schemaValue<Schema: RawRepresentable>(raw: String, as type: Schema.Type = Schema.self) throws -> Schema where Schema.RawValue == String {
+    guard let mapped = Schema(rawValue: raw) else { throw VocabularyGap(value: raw, schema: "\(Schema.self)") }
+    return mapped
+}
+
 /// A vocabulary value the API document does not list.
 struct VocabularyGap: Error, CustomStringConvertible {
     let value: String
