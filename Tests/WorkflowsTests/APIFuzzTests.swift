@@ -27,7 +27,7 @@ struct APIFuzzTests {
                 "run", "http://127.0.0.1:\(daemon.httpPort)/openapi.yaml",
                 "--header", "Authorization: Bearer \(daemon.alice.token)",
                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
-                "--max-examples", "25", "--seed", "20261201", "--no-color", "--workers", "1", "--request-timeout", "30",
+                "--max-examples", "20", "--seed", "20261201", "--no-color", "--workers", "1", "--request-timeout", "30",
             ]
             var environment = ProcessInfo.processInfo.environment
             environment["SCHEMATHESIS_HOOKS"] = nil

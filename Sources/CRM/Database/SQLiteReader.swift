@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Telephony
+import Vocabulary
 
 /// The hot reads on SQLite (a caller's lookup by phone, for the screen-pop and `GET /v1/lookup`):
 /// several read-only connections beside the writer (WAL lets them read while it writes), each
@@ -18,6 +19,8 @@ final class SQLiteReader: Sendable {
         configuration.readonly = true
         configuration.maximumReaderCount = max(1, readers)
         configuration.label = "calldesk.sqlite-reader"
+        // A checkpoint by the writer can hold a reader off for a moment: wait, do not fail the lookup.
+        configuration.busyMode = .timeout(5)
         // Pages straight from the OS's cache by memory map, not a pread per page.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 1073741824") }
         pool = try DatabasePool(path: path, configuration: configuration)
@@ -62,6 +65,17 @@ final class SQLiteReader: Sendable {
         }
     }
 
+    /// The enabled user holding a live token with this hash (every API request and every open event
+    /// socket's re-check asks this).
+    func user(forTokenHash hash: String, now: Date) throws -> User? {
+        try read { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.tokenSQL), arguments: [hash, now.timeIntervalSince1970]) else { return nil }
+            let role: String = row[2]
+            guard let parsed = UserRole(rawValue: role) else { return nil }
+            return User(id: row[0], name: row[1], role: parsed, extension: row[3], teamID: row[4], seniority: row[5])
+        }
+    }
+
     func close() throws {
         try pool.close()
     }
@@ -71,6 +85,12 @@ final class SQLiteReader: Sendable {
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.unsafeRead(body)
     }
+
+    /// sqlite-nio stores a `Date` as its seconds since 1970 (a REAL).
+    static let tokenSQL = """
+        SELECT u.id, u.name, u.role, u.extension, u.team_id, u.seniority FROM api_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled_at IS NULL
+        """
 
     static let matchSQL = """
         SELECT c.id, c.name, c.kind, c.owner_id FROM phones p JOIN customers c ON c.id = p.customer_id

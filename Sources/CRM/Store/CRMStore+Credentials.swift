@@ -23,7 +23,8 @@ extension CRMStore {
 
     /// The user holding this API token, if the token is neither revoked nor expired and the user not disabled.
     public func user(forToken token: String, now: Date = Date()) async throws -> User? {
-        try await database.withConnection { sql in
+        if let reader = database.reader { return try reader.user(forTokenHash: Self.hash(token: token), now: now) }
+        return try await database.withConnection { sql in
             try await sql.select().columns(Self.userColumns.map { SQLColumn($0, table: "u") })
                 .from(SQLAlias(SQLIdentifier("api_tokens"), as: SQLIdentifier("t")))
                 .join(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), on: SQLColumn("id", table: "u"), .equal, SQLColumn("user_id", table: "t"))
