@@ -14,10 +14,7 @@ extension CallDeskAPI {
             direction: query.direction.flatMap { CallDirection(rawValue: $0.rawValue) },
             result: query.result.flatMap { CallResult(rawValue: $0.rawValue) },
             beforeID: try PageCursor(parsing: query.cursor)?.id, limit: limit)
-        let calls = try await store.calls(filter, visibleTo: user)
-        try await auditUnmasked(user, mask, entity: "call", ids: calls.map(\.id))
-        return .ok(.init(body: .json(.init(items: try calls.map { try .init($0, mask: mask) },
-                                           nextCursor: PageCursor.next(after: calls, limit: limit) { PageCursor(id: $0.id) }))))
+        return .ok(.init(body: .json(try await callPage(filter, user: user, mask: mask))))
     }
 
     func getCall(_ input: Operations.GetCall.Input) async throws -> Operations.GetCall.Output {
@@ -33,10 +30,7 @@ extension CallDeskAPI {
         try await store.requireCustomer(customer, visibleTo: user)
         let limit = try limit(input.query.limit)
         let filter = CallFilter(customerID: customer, beforeID: try PageCursor(parsing: input.query.cursor)?.id, limit: limit)
-        let calls = try await store.calls(filter, visibleTo: user)
-        try await auditUnmasked(user, mask, entity: "call", ids: calls.map(\.id))
-        return .ok(.init(body: .json(.init(items: try calls.map { try .init($0, mask: mask) },
-                                           nextCursor: PageCursor.next(after: calls, limit: limit) { PageCursor(id: $0.id) }))))
+        return .ok(.init(body: .json(try await callPage(filter, user: user, mask: mask))))
     }
 
     func logCallOutcome(_ input: Operations.LogCallOutcome.Input) async throws -> Operations.LogCallOutcome.Output {
@@ -57,5 +51,13 @@ extension CallDeskAPI {
         let interaction = try await store.logCallOutcome(callID: try id(input.path.id), author: user, customerID: customer, outcome: outcome,
                                                          note: note, grade: body.grade.flatMap { LeadGrade(rawValue: $0.rawValue) })
         return .created(.init(body: .json(.init(interactionId: Int64(interaction)))))
+    }
+
+    /// One page of the call log for `user`: the calls, their unmasked view audited, and the cursor to the next page.
+    private func callPage(_ filter: CallFilter, user: User, mask: PhoneMask) async throws -> Components.Schemas.CallPage {
+        let calls = try await store.calls(filter, visibleTo: user)
+        try await auditUnmasked(user, mask, entity: "call", ids: calls.map(\.id))
+        return .init(items: try calls.map { try .init($0, mask: mask) },
+                     nextCursor: PageCursor.next(after: calls, limit: filter.limit) { PageCursor(id: $0.id) })
     }
 }

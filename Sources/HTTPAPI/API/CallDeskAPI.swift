@@ -46,11 +46,11 @@ struct CallDeskAPI: APIProtocol {
 
     /// A text parameter, trimmed, without control characters, within `maxLength`.
     func text(_ name: String, _ raw: String, maxLength: Int) throws -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= maxLength, !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        do {
+            return try field(name, raw, maxLength: maxLength)
+        } catch {
             throw APIError.badParameter(name, raw, expected: "1 to \(maxLength) characters, no control characters")
         }
-        return trimmed
     }
 
     /// A body field's text, trimmed: not empty, within `maxLength`, no NUL or other control characters

@@ -28,6 +28,13 @@ struct PageCursor: Sendable, Hashable {
         }
     }
 
+    /// A cursor that must carry a time (a list ordered by time, then id); `nil` when the request has none.
+    static func timed(parsing raw: String?) throws -> (Date, Int)? {
+        guard let cursor = try PageCursor(parsing: raw) else { return nil }
+        guard let time = cursor.time else { throw APIError.badParameter("cursor", raw ?? "", expected: "the nextCursor of the previous page") }
+        return (time, cursor.id)
+    }
+
     var encoded: String {
         let text = "v1:\(time.map { "\($0.timeIntervalSince1970)" } ?? ""):\(id)"
         return Data(text.utf8).base64EncodedString()
