@@ -40,11 +40,17 @@ struct APIAccessTableTests {
                 try await sql.select().column("id").from("phones").where("customer_id", .equal, daemon.knownCustomer)
                     .first(decodingColumn: "id", as: Int.self)
             }
+            let parts = try await Self.aliceRecords(daemon)
             // The record of alice's that each resource's {id} names; a new resource must be added here.
-            let ids = ["customers": daemon.knownCustomer, "calls": call.id, "tasks": task, "users": daemon.alice.user.id]
-            // Who may write each resource: its owner, or for users an admin.
-            let owners = ["users": daemon.adminToken, "/customers/{id}/merge": daemon.supervisor.token, "/customers/{id}/owner": daemon.supervisor.token, "/customers/{id}/export": daemon.adminToken, "/customers/{id}/erase": daemon.adminToken]
-            let inner = ["{phoneId}": try #require(phone)]
+            let ids = ["customers": daemon.knownCustomer, "calls": call.id, "tasks": task, "users": daemon.alice.user.id,
+                       "leads": parts.lead, "approvals": parts.approval, "teams": try #require(daemon.alice.user.teamID),
+                       "tokens": parts.token, "imports": parts.importID]
+            // Who may write each resource: its owner, or for users and teams an admin, for approvals and imports a supervisor.
+            let owners = ["users": daemon.adminToken, "teams": daemon.adminToken, "approvals": daemon.supervisor.token,
+                          "imports": daemon.supervisor.token,
+                          "/customers/{id}/merge": daemon.supervisor.token, "/customers/{id}/owner": daemon.supervisor.token,
+                          "/customers/{id}/export": daemon.adminToken, "/customers/{id}/erase": daemon.adminToken]
+            let inner = ["{phoneId}": try #require(phone), "{contactId}": parts.contact, "{vehicleId}": parts.vehicle, "{policyId}": parts.policy]
             let bodies = [
                 "POST /calls/{id}/outcome": #"{"outcome": "ok"}"#,
                 "PATCH /customers/{id}": #"{"source": "展厅"}"#,
@@ -56,8 +62,21 @@ struct APIAccessTableTests {
                 "POST /customers/{id}/erase": "",
                 "POST /customers/{id}/merge": #"{"dropId": \#(second)}"#,
                 "POST /customers/{id}/owner": #"{"ownerId": \#(daemon.alice.user.id), "reason": "回访"}"#,
+                "POST /customers/{id}/contacts": #"{"name": "韩梅梅", "role": "配偶"}"#,
+                "PATCH /customers/{id}/contacts/{contactId}": #"{"birthday": "1990-05-04"}"#,
+                "POST /customers/{id}/vehicles": #"{"model": "凯美瑞", "plate": "沪A12345"}"#,
+                "PATCH /customers/{id}/vehicles/{vehicleId}": #"{"plate": "沪B54321"}"#,
+                "POST /customers/{id}/policies": #"{"expiryDate": "2027-08-01", "insurer": "平安"}"#,
+                "PATCH /customers/{id}/policies/{policyId}": #"{"policyNo": "PA-778"}"#,
+                "POST /customers/{id}/leads": #"{"grade": "A", "reason": "换购"}"#,
+                "PATCH /leads/{id}": #"{"stage": "test_drive"}"#,
+                "POST /leads/{id}/grade": #"{"grade": "B", "reason": "预算"}"#,
+                "POST /leads/{id}/close": #"{"outcome": "won", "reason": "已签约"}"#,
+                "POST /approvals/{id}/decision": #"{"approve": false, "note": "再跟进"}"#,
+                "PATCH /teams/{id}": #"{"name": "hotline"}"#,
             ]
-            let withIDs = try Self.routes().filter { $0.path.contains("{id}") }
+            // Erasing the customer goes last: the routes after it would find nothing of hers.
+            let withIDs = try Self.routes().filter { $0.path.contains("{id}") }.sorted { !$0.path.hasSuffix("/erase") && $1.path.hasSuffix("/erase") }
             #expect(withIDs.count >= 5)
             for route in withIDs {
                 let resource = String(route.path.split(separator: "/").first ?? "")
@@ -83,6 +102,25 @@ struct APIAccessTableTests {
         }
     }
 
+    /// Records of alice's beside her customer: a contact, vehicle, policy, lead, a pending lost request on
+    /// a second lead, a spare token (revoking her own would end the test), and an import her supervisor ran.
+    static func aliceRecords(_ daemon: DaemonHarness) async throws
+        -> (contact: Int, vehicle: Int, policy: Int, lead: Int, approval: Int, token: Int, importID: Int) {
+        let store = daemon.store, alice = daemon.alice.user, customer = daemon.knownCustomer
+        let contact = try await store.addPart(.contact, to: customer, ["name": .text("韩梅梅")], by: alice)
+        let vehicle = try await store.addPart(.vehicle, to: customer, ["model": .text("卡罗拉")], by: alice)
+        let policy = try await store.addPart(.policy, to: customer, ["expiry_date": .text("2027-06-30")], by: alice)
+        let lead = try await store.createLead(customerID: customer, grade: .a, reason: nil, by: alice).id
+        let second = try await store.createLead(customerID: customer, grade: .c, reason: nil, by: alice).id
+        guard case .awaitingApproval(let approval) = try await store.closeLead(second, as: .lost, reason: "已买别家", by: alice) else {
+            throw UnexpectedAnswer(what: "an agent's lost close must wait for a manager")
+        }
+        let token = try await store.issueToken(userID: alice.id, label: "spare", lifetime: nil).info.id
+        let record = try await store.queueImport(fileName: "a.csv", by: daemon.supervisor.user)
+        try await store.updateImport(record.id, status: .done, report: ImportReport())
+        return (contact, vehicle, policy, lead, approval.id, token, record.id)
+    }
+
     @Test("lists, filters and searches give another agent nothing of the owner's", arguments: TestEngine.available)
     func listsAndFilters(_ engine: TestEngine) async throws {
         try await DaemonHarness.run(engine, simulator: APITests.simulator) { daemon in
@@ -99,4 +137,9 @@ struct APIAccessTableTests {
             #expect(!lookup.body.contains("李雷"))
         }
     }
+}
+
+/// A store answer a test's set-up did not expect.
+struct UnexpectedAnswer: Error {
+    let what: String
 }

@@ -26,13 +26,19 @@ struct APIClient: Sendable {
 
     func send(_ path: String, token: String? = nil, method: HTTPMethod = .GET, body: String? = nil,
               contentType: String = "application/json", headers: [(String, String)] = []) async throws -> Answer {
+        try await send(path, token: token, method: method, bytes: body.map { Array($0.utf8) }, contentType: contentType, headers: headers)
+    }
+
+    /// Sends `bytes` as they are (a file in another encoding).
+    func send(_ path: String, token: String? = nil, method: HTTPMethod = .GET, bytes body: [UInt8]?,
+              contentType: String = "application/json", headers: [(String, String)] = []) async throws -> Answer {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
-            request.body = .bytes(ByteBuffer(string: body))
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 4 << 20)

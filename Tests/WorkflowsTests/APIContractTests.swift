@@ -105,7 +105,7 @@ struct APIContractTests {
             try await daemon.store.revokeToken(id: issued.id, userID: daemon.alice.user.id, actor: daemon.admin.id)
             // Revoked elsewhere (here: in the store, as the CLI does), it stops working within the token cache's 2 s.
             try await daemon.waitUntil("revoked token refused", timeout: .seconds(3)) { try await api.send("/v1/me", token: token).status == 401 }
-            #expect(try await daemon.store.auditTrail(entity: "api_token", id: issued.id).map(\.action) == ["revoke"])
+            #expect(try await daemon.store.auditTrail(entity: "api_token", id: issued.id).map(\.action) == ["issue", "revoke"], "a login issues a token (audited, never its value), an admin revokes it")
         }
     }
 

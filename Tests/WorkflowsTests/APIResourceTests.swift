@@ -145,5 +145,9 @@ struct APIResourceTests {
         #expect(listed("UserRole") == UserRole.allCases.map(\.rawValue))
         #expect(listed("LeadGrade") == LeadGrade.allCases.map(\.rawValue))
         #expect(listed("CustomerKind") == CustomerKind.allCases.map(\.rawValue))
+        #expect(listed("LeadStage") == LeadStage.allCases.map(\.rawValue))
+        #expect(listed("ApprovalKind") == ApprovalKind.allCases.map(\.rawValue))
+        #expect(listed("ApprovalStatus") == ApprovalStatus.allCases.map(\.rawValue))
+        #expect(listed("ImportStatus") == ImportRecord.Status.allCases.map(\.rawValue))
     }
 }

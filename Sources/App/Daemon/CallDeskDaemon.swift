@@ -9,17 +9,19 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The CallDesk daemon's parts, wired from the configuration: one AMI client and call log per PBX,
-/// the live hub, and the HTTP API (which serves their figures at `/metrics`). Run `services` in one `ServiceGroup` (in this order, so shutdown
-/// stops the API first, lets the call logs write what they hold, and logs off the PBXs last).
+/// the live hub, the imports uploaded over the API, and the HTTP API (which serves their figures at `/metrics`). Run `services` in
+/// one `ServiceGroup` (in this order, so shutdown stops the API first, then the imports between batches, lets the call logs write
+/// what they hold, and logs off the PBXs last).
 public struct CallDeskDaemon: Sendable {
     public let hub: LiveHub
     public let amiClients: [AMIClient]
     public let callLogs: [CallLogService]
+    public let imports: ImportQueue
     public let api: APIServer
     /// The daemon's own figures, as `/metrics` shows them.
     public let metrics: PrometheusCollectorRegistry
 
-    public var services: [any Service] { amiClients + callLogs + [api] }
+    public var services: [any Service] { amiClients + callLogs + [imports, api] }
 
     public init(config: CallDeskConfig, store: CRMStore,
                 onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
@@ -45,8 +47,10 @@ public struct CallDeskDaemon: Sendable {
             CallLogService(ami: $0, store: store, hub: hub, configuration: callLog, logger: logger ?? Logger(label: "calldesk.calllog"),
                            metrics: factory)
         }
+        let imports = ImportQueue(store: store, logger: logger ?? Logger(label: "calldesk.import"))
+        self.imports = imports
         api = try APIServer(
-            configuration: http, store: store, hub: hub,
+            configuration: http, store: store, hub: hub, imports: imports,
             health: {
                 var links: [String: String] = [:]
                 for client in clients { links[client.pbx] = await client.isConnected ? "connected" : "disconnected" }

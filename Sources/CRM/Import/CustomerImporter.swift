@@ -29,6 +29,11 @@ public struct CustomerImporter: Sendable {
         self.encoding = encoding
     }
 
+    /// The existing user whose name is nearest to `name` (a typo, `王 芳` for 王芳).
+    public static func closestOwner(to name: String, store: CRMStore) async throws -> String? {
+        OwnerDirectory(users: try await store.users()).closest(to: name)
+    }
+
     private struct PendingRow: Sendable {
         let line: Int
         let row: ImportRowParser.Row

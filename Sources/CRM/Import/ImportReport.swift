@@ -16,4 +16,6 @@ public struct ImportReport: Sendable, Hashable {
     public var encoding: TextEncoding?
     /// Where rejected rows were written; `nil` when none were rejected.
     public var rejectsPath: String?
+
+    public init() {}
 }

@@ -4,10 +4,13 @@ import NIOPosix
 import SQLKit
 
 extension CRMStore {
-    /// A new API token for `userID`; only its SHA-256 is stored. `lifetime` `nil`: until revoked.
+    /// A new API token for `userID`; only its SHA-256 is stored. `lifetime` `nil`: until revoked. Audited (never the value).
     public func issueToken(userID: Int, label: String, lifetime: Duration?, now: Date = Date()) async throws -> (token: String, info: TokenInfo) {
         try await database.withTransaction { sql in
-            try await issueToken(userID: userID, label: label, lifetime: lifetime, now: now, in: sql)
+            let issued = try await issueToken(userID: userID, label: label, lifetime: lifetime, now: now, in: sql)
+            try await audit(sql, actor: userID, action: "issue", entity: "api_token", entityID: issued.info.id,
+                            details: ["user": "\(userID)", "label": label])
+            return issued
         }
     }
 
@@ -94,4 +97,13 @@ extension CRMStore {
 
     /// Verified when the name is unknown, so that a miss costs what a wrong password costs.
     private static let decoyHash = (try? PasswordHash(hashing: "decoy-\(UUID())").encoded) ?? ""
+}
+
+extension CRMStore {
+    /// Whose token this is (revoked or not); `nil` when there is no such token.
+    public func tokenOwner(id: Int) async throws -> Int? {
+        try await database.withConnection { sql in
+            try await sql.select().column("user_id").from("api_tokens").where("id", .equal, id).first(decodingColumn: "user_id", as: Int.self)
+        }
+    }
 }

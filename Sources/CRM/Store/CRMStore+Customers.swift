@@ -84,17 +84,21 @@ extension CRMStore {
         return !rows.isEmpty
     }
 
-    func insertLead(customerID: Int, grade: LeadGrade, ownerID: Int, in sql: any SQLDatabase) async throws {
+    /// Inserts a lead and its first grade-history line; returns its id.
+    @discardableResult
+    func insertLead(customerID: Int, grade: LeadGrade, ownerID: Int, reason: String = "created", by actorID: Int? = nil,
+                    in sql: any SQLDatabase) async throws -> Int {
         let now = Date()
         let leadID = try await sql.insert(into: "leads")
             .columns("customer_id", "grade", "stage", "owner_id", "graded_at", "last_progress_at", "created_at")
-            .values(SQLBind(customerID), SQLBind(grade.rawValue), SQLBind("new"), SQLBind(ownerID),
+            .values(SQLBind(customerID), SQLBind(grade.rawValue), SQLBind(LeadStage.new.rawValue), SQLBind(ownerID),
                     SQLBind(now), SQLBind(now), SQLBind(now))
             .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
         try await sql.insert(into: "lead_grade_history")
-            .columns("lead_id", "grade", "reason", "changed_at")
-            .values(SQLBind(leadID), SQLBind(grade.rawValue), SQLBind("created"), SQLBind(now))
+            .columns("lead_id", "grade", "changed_by", "reason", "changed_at")
+            .values(SQLBind(leadID), SQLBind(grade.rawValue), SQLBind(actorID), SQLBind(reason), SQLBind(now))
             .run()
+        return leadID
     }
 
     /// Adds a vehicle (skipped when its VIN is already known) and its policy; returns whether anything was added.

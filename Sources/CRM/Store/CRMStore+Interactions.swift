@@ -52,22 +52,27 @@ extension CRMStore {
         return id
     }
 
-    /// Sets the customer's current lead to `grade` (creating a lead if there is none) and records the change.
+    /// Sets the customer's newest open lead to `grade` (opening a lead if there is none) and records the change.
     func regrade(customerID: Int, to grade: LeadGrade, by userID: Int, reason: String, in sql: any SQLDatabase) async throws {
         struct Lead: Decodable { let id: Int; let grade: LeadGrade }
-        let now = Date()
         guard let lead = try await sql.select().columns("id", "grade").from("leads").where("customer_id", .equal, customerID)
-            .orderBy("id", .descending).first(decoding: Lead.self) else {
+            .where("closed_at", .is, SQLLiteral.null).orderBy("id", .descending).first(decoding: Lead.self) else {
             let owner = try await sql.select().column("owner_id").from("customers").where("id", .equal, customerID)
                 .first(decodingColumn: "owner_id", as: Int.self) ?? userID
-            try await insertLead(customerID: customerID, grade: grade, ownerID: owner, in: sql)
+            try await insertLead(customerID: customerID, grade: grade, ownerID: owner, by: userID, in: sql)
             return
         }
+        try await regrade(lead: lead.id, from: lead.grade, to: grade, by: userID, reason: reason, in: sql)
+    }
+
+    /// Sets one lead's grade (progress) and adds the change to its grade history.
+    func regrade(lead: Int, from previous: LeadGrade, to grade: LeadGrade, by userID: Int, reason: String, in sql: any SQLDatabase) async throws {
+        let now = Date()
         try await sql.update("leads").set("grade", to: grade.rawValue).set("graded_at", to: now).set("last_progress_at", to: now)
-            .where("id", .equal, lead.id).run()
+            .where("id", .equal, lead).run()
         try await sql.insert(into: "lead_grade_history")
             .columns("lead_id", "previous_grade", "grade", "changed_by", "reason", "changed_at")
-            .values(SQLBind(lead.id), SQLBind(lead.grade.rawValue), SQLBind(grade.rawValue), SQLBind(userID), SQLBind(reason), SQLBind(now))
+            .values(SQLBind(lead), SQLBind(previous.rawValue), SQLBind(grade.rawValue), SQLBind(userID), SQLBind(reason), SQLBind(now))
             .run()
     }
 }

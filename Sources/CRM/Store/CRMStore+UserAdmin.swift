@@ -9,13 +9,17 @@ public struct UserChange: Sendable, Hashable {
     public var seniority: Int?
     public var `extension`: String?
     public var disabled: Bool?
+    /// Replaces the device patterns besides the extension; empty clears them.
+    public var devices: [String]?
 
-    public init(role: UserRole? = nil, team: String? = nil, seniority: Int? = nil, extension: String? = nil, disabled: Bool? = nil) {
+    public init(role: UserRole? = nil, team: String? = nil, seniority: Int? = nil, extension: String? = nil, disabled: Bool? = nil,
+                devices: [String]? = nil) {
         self.role = role
         self.team = team
         self.seniority = seniority
         self.extension = `extension`
         self.disabled = disabled
+        self.devices = devices
     }
 }
 
@@ -50,8 +54,10 @@ extension CRMStore {
             throw CRMError.invalidInput(field: "seniority", value: "\(seniority)", reason: "expected 0 to 10")
         }
         try await database.withTransaction { sql in
-            struct Row: Decodable { let role: UserRole; let teamId: Int?; let seniority: Int; let `extension`: String?; let disabledAt: Date? }
-            guard let before = try await sql.select().columns("role", "team_id", "seniority", "extension", "disabled_at").from("users")
+            struct Row: Decodable {
+                let role: UserRole; let teamId: Int?; let seniority: Int; let `extension`: String?; let disabledAt: Date?; let devicePatterns: String?
+            }
+            guard let before = try await sql.select().columns("role", "team_id", "seniority", "extension", "disabled_at", "device_patterns").from("users")
                 .where("id", .equal, id).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else {
                 throw CRMError.notFound(entity: "user", id: "\(id)")
             }
@@ -85,6 +91,11 @@ extension CRMStore {
             if let disabled = change.disabled {
                 update = update.set("disabled_at", to: disabled ? (before.disabledAt ?? Date()) : nil)
                 note("disabled", before.disabledAt == nil ? "false" : "true", disabled ? "true" : "false")
+            }
+            if let devices = change.devices {
+                let joined = devices.joined(separator: ",")
+                update = update.set("device_patterns", to: joined.isEmpty ? nil : joined)
+                note("devices", before.devicePatterns ?? "", joined)
             }
             guard !details.isEmpty else { return }
             try await update.where("id", .equal, id).run()

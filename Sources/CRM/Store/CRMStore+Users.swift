@@ -9,7 +9,7 @@ extension CRMStore {
 
     /// Creates a user and returns it with a fresh API token; only the token's SHA-256 is stored.
     public func addUser(name: String, role: UserRole, extension ext: String? = nil, team: String? = nil,
-                        seniority: Int = 0, actor: Int? = nil) async throws -> (user: User, token: String) {
+                        seniority: Int = 0, devices: [String] = [], actor: Int? = nil) async throws -> (user: User, token: String) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw CRMError.invalidInput(field: "name", value: name, reason: "must not be empty") }
         if let ext, !(ext.allSatisfy(\.isASCIIDigit) && (2...8).contains(ext.count)) {
@@ -25,12 +25,14 @@ extension CRMStore {
             let teamID = try await team.asyncMap { try await ensureTeam(named: $0, in: sql) }
             let now = Date()
             let id = try await sql.insert(into: "users")
-                .columns("name", "role", "extension", "team_id", "seniority", "created_at")
-                .values(SQLBind(trimmed), SQLBind(role.rawValue), SQLBind(ext), SQLBind(teamID), SQLBind(seniority), SQLBind(now))
+                .columns("name", "role", "extension", "team_id", "seniority", "device_patterns", "created_at")
+                .values(SQLBind(trimmed), SQLBind(role.rawValue), SQLBind(ext), SQLBind(teamID), SQLBind(seniority),
+                        SQLBind(devices.isEmpty ? nil : devices.joined(separator: ",")), SQLBind(now))
                 .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
             let (token, _) = try await issueToken(userID: id, label: "cli", lifetime: nil, now: now, in: sql)
             try await audit(sql, actor: actor, action: "create", entity: "user", entityID: id,
-                            details: ["after.name": trimmed, "after.role": role.rawValue, "after.team": team ?? ""])
+                            details: ["after.name": trimmed, "after.role": role.rawValue, "after.team": team ?? "",
+                                      "after.devices": devices.joined(separator: ",")])
             return (User(id: id, name: trimmed, role: role, extension: ext, teamID: teamID, seniority: seniority), token)
         }
         logger.info("user added", metadata: ["user": "\(user.name)", "role": "\(role.rawValue)"])
@@ -121,6 +123,19 @@ extension CRMStore {
             try await sql.update("users").set("device_patterns", to: patterns.isEmpty ? nil : patterns.joined(separator: ","))
                 .where("id", .equal, userID).run()
         }
+    }
+
+    /// The device patterns and whether each of these users is disabled, for an admin's view of users.
+    public func deviceSettings(of ids: [Int]) async throws -> [Int: (devices: [String], disabled: Bool)] {
+        guard !ids.isEmpty else { return [:] }
+        struct Row: Decodable { let id: Int; let devicePatterns: String?; let disabledAt: Date? }
+        let rows = try await database.withConnection { sql in
+            try await sql.select().columns("id", "device_patterns", "disabled_at").from("users").where("id", .in, ids)
+                .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+        return Dictionary(uniqueKeysWithValues: rows.map {
+            ($0.id, ((($0.devicePatterns ?? "").split(separator: ",").map(String.init)), $0.disabledAt != nil))
+        })
     }
 
     /// The user with this id.

@@ -2,6 +2,7 @@ import CRM
 import Foundation
 import Logging
 import Vocabulary
+import Workflows
 
 /// The handlers of the document's operations (`Spec/openapi.yaml`), one extension per resource. Each
 /// reads who asks from `RequestScope`, lets the store's `AccessPolicy` narrow what they see, and
@@ -23,6 +24,8 @@ struct CallDeskAPI: APIProtocol {
     let settings: Settings
     let throttle: LoginThrottle
     let refusals: RefusalCounter
+    /// Runs uploaded imports; `nil` where the server runs none (a test's bare server).
+    let imports: ImportQueue?
     let logger: Logger
 
     /// The signed-in user and how phone numbers are shown to them.

@@ -16,5 +16,11 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/Cursor`.
         internal typealias Cursor = Swift.String
+        /// - Remark: Generated from `#/components/parameters/ContactId`.
+        internal typealias ContactId = Swift.Int64
+        /// - Remark: Generated from `#/components/parameters/VehicleId`.
+        internal typealias VehicleId = Swift.Int64
+        /// - Remark: Generated from `#/components/parameters/PolicyId`.
+        internal typealias PolicyId = Swift.Int64
     }
 }

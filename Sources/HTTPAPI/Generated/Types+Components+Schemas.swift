@@ -168,6 +168,12 @@ extension Components {
             internal var teamId: Swift.Int64?
             /// - Remark: Generated from `#/components/schemas/User/seniority`.
             internal var seniority: Swift.Int
+            /// Device patterns besides the extension (PJSIP/1001-*, a softphone, a mobile).
+            ///
+            /// - Remark: Generated from `#/components/schemas/User/devices`.
+            internal var devices: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/User/disabled`.
+            internal var disabled: Swift.Bool?
             /// Creates a new `User`.
             ///
             /// - Parameters:
@@ -177,13 +183,17 @@ extension Components {
             ///   - _extension:
             ///   - teamId:
             ///   - seniority:
+            ///   - devices: Device patterns besides the extension (PJSIP/1001-*, a softphone, a mobile).
+            ///   - disabled:
             internal init(
                 id: Swift.Int64,
                 name: Swift.String,
                 role: Components.Schemas.UserRole,
                 _extension: Swift.String? = nil,
                 teamId: Swift.Int64? = nil,
-                seniority: Swift.Int
+                seniority: Swift.Int,
+                devices: [Swift.String]? = nil,
+                disabled: Swift.Bool? = nil
             ) {
                 self.id = id
                 self.name = name
@@ -191,6 +201,8 @@ extension Components {
                 self._extension = _extension
                 self.teamId = teamId
                 self.seniority = seniority
+                self.devices = devices
+                self.disabled = disabled
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -199,6 +211,8 @@ extension Components {
                 case _extension = "extension"
                 case teamId
                 case seniority
+                case devices
+                case disabled
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -226,13 +240,23 @@ extension Components {
                     Swift.Int.self,
                     forKey: .seniority
                 )
+                self.devices = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .devices
+                )
+                self.disabled = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .disabled
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "id",
                     "name",
                     "role",
                     "extension",
                     "teamId",
-                    "seniority"
+                    "seniority",
+                    "devices",
+                    "disabled"
                 ])
             }
         }
@@ -955,6 +979,8 @@ extension Components {
             internal var model: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Vehicle/plate`.
             internal var plate: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Vehicle/purchaseDate`.
+            internal var purchaseDate: Swift.String?
             /// Creates a new `Vehicle`.
             ///
             /// - Parameters:
@@ -962,22 +988,26 @@ extension Components {
             ///   - vin:
             ///   - model:
             ///   - plate:
+            ///   - purchaseDate:
             internal init(
                 id: Swift.Int64,
                 vin: Swift.String? = nil,
                 model: Swift.String? = nil,
-                plate: Swift.String? = nil
+                plate: Swift.String? = nil,
+                purchaseDate: Swift.String? = nil
             ) {
                 self.id = id
                 self.vin = vin
                 self.model = model
                 self.plate = plate
+                self.purchaseDate = purchaseDate
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
                 case vin
                 case model
                 case plate
+                case purchaseDate
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -997,11 +1027,16 @@ extension Components {
                     Swift.String.self,
                     forKey: .plate
                 )
+                self.purchaseDate = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .purchaseDate
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "id",
                     "vin",
                     "model",
-                    "plate"
+                    "plate",
+                    "purchaseDate"
                 ])
             }
         }
@@ -1013,6 +1048,8 @@ extension Components {
             internal var vehicleId: Swift.Int64?
             /// - Remark: Generated from `#/components/schemas/Policy/insurer`.
             internal var insurer: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Policy/policyNo`.
+            internal var policyNo: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Policy/expiryDate`.
             internal var expiryDate: Swift.String
             /// Creates a new `Policy`.
@@ -1021,22 +1058,26 @@ extension Components {
             ///   - id:
             ///   - vehicleId:
             ///   - insurer:
+            ///   - policyNo:
             ///   - expiryDate:
             internal init(
                 id: Swift.Int64,
                 vehicleId: Swift.Int64? = nil,
                 insurer: Swift.String? = nil,
+                policyNo: Swift.String? = nil,
                 expiryDate: Swift.String
             ) {
                 self.id = id
                 self.vehicleId = vehicleId
                 self.insurer = insurer
+                self.policyNo = policyNo
                 self.expiryDate = expiryDate
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
                 case vehicleId
                 case insurer
+                case policyNo
                 case expiryDate
             }
             internal init(from decoder: any Swift.Decoder) throws {
@@ -1053,6 +1094,10 @@ extension Components {
                     Swift.String.self,
                     forKey: .insurer
                 )
+                self.policyNo = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .policyNo
+                )
                 self.expiryDate = try container.decode(
                     Swift.String.self,
                     forKey: .expiryDate
@@ -1061,6 +1106,7 @@ extension Components {
                     "id",
                     "vehicleId",
                     "insurer",
+                    "policyNo",
                     "expiryDate"
                 ])
             }
@@ -1983,6 +2029,8 @@ extension Components {
             internal var seniority: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/UserCreate/password`.
             internal var password: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/UserCreate/devices`.
+            internal var devices: [Swift.String]?
             /// Creates a new `UserCreate`.
             ///
             /// - Parameters:
@@ -1992,13 +2040,15 @@ extension Components {
             ///   - team:
             ///   - seniority:
             ///   - password:
+            ///   - devices:
             internal init(
                 name: Swift.String,
                 role: Components.Schemas.UserRole,
                 _extension: Swift.String? = nil,
                 team: Swift.String? = nil,
                 seniority: Swift.Int? = nil,
-                password: Swift.String? = nil
+                password: Swift.String? = nil,
+                devices: [Swift.String]? = nil
             ) {
                 self.name = name
                 self.role = role
@@ -2006,6 +2056,7 @@ extension Components {
                 self.team = team
                 self.seniority = seniority
                 self.password = password
+                self.devices = devices
             }
             internal enum CodingKeys: String, CodingKey {
                 case name
@@ -2014,6 +2065,7 @@ extension Components {
                 case team
                 case seniority
                 case password
+                case devices
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -2041,13 +2093,18 @@ extension Components {
                     Swift.String.self,
                     forKey: .password
                 )
+                self.devices = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .devices
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "name",
                     "role",
                     "extension",
                     "team",
                     "seniority",
-                    "password"
+                    "password",
+                    "devices"
                 ])
             }
         }
@@ -2067,6 +2124,10 @@ extension Components {
             internal var _extension: Swift.String?
             /// - Remark: Generated from `#/components/schemas/UserUpdate/disabled`.
             internal var disabled: Swift.Bool?
+            /// Replaces the device patterns; empty: none.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UserUpdate/devices`.
+            internal var devices: [Swift.String]?
             /// Creates a new `UserUpdate`.
             ///
             /// - Parameters:
@@ -2075,18 +2136,21 @@ extension Components {
             ///   - seniority:
             ///   - _extension: Empty: no extension.
             ///   - disabled:
+            ///   - devices: Replaces the device patterns; empty: none.
             internal init(
                 role: Components.Schemas.UserRole? = nil,
                 team: Swift.String? = nil,
                 seniority: Swift.Int? = nil,
                 _extension: Swift.String? = nil,
-                disabled: Swift.Bool? = nil
+                disabled: Swift.Bool? = nil,
+                devices: [Swift.String]? = nil
             ) {
                 self.role = role
                 self.team = team
                 self.seniority = seniority
                 self._extension = _extension
                 self.disabled = disabled
+                self.devices = devices
             }
             internal enum CodingKeys: String, CodingKey {
                 case role
@@ -2094,6 +2158,7 @@ extension Components {
                 case seniority
                 case _extension = "extension"
                 case disabled
+                case devices
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -2117,12 +2182,17 @@ extension Components {
                     Swift.Bool.self,
                     forKey: .disabled
                 )
+                self.devices = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .devices
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "role",
                     "team",
                     "seniority",
                     "extension",
-                    "disabled"
+                    "disabled",
+                    "devices"
                 ])
             }
         }
@@ -2505,6 +2575,8 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/Contact`.
         internal struct Contact: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Contact/id`.
+            internal var id: Swift.Int64
             /// - Remark: Generated from `#/components/schemas/Contact/name`.
             internal var name: Swift.String
             /// - Remark: Generated from `#/components/schemas/Contact/role`.
@@ -2520,22 +2592,26 @@ extension Components {
             /// Creates a new `Contact`.
             ///
             /// - Parameters:
+            ///   - id:
             ///   - name:
             ///   - role:
             ///   - birthday: YYYY-MM-DD
             ///   - phone: E.164, masked for agents.
             internal init(
+                id: Swift.Int64,
                 name: Swift.String,
                 role: Swift.String? = nil,
                 birthday: Swift.String? = nil,
                 phone: Swift.String? = nil
             ) {
+                self.id = id
                 self.name = name
                 self.role = role
                 self.birthday = birthday
                 self.phone = phone
             }
             internal enum CodingKeys: String, CodingKey {
+                case id
                 case name
                 case role
                 case birthday
@@ -2543,6 +2619,10 @@ extension Components {
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .id
+                )
                 self.name = try container.decode(
                     Swift.String.self,
                     forKey: .name
@@ -2560,6 +2640,7 @@ extension Components {
                     forKey: .phone
                 )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id",
                     "name",
                     "role",
                     "birthday",
@@ -2631,34 +2712,54 @@ extension Components {
         internal struct Lead: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Lead/id`.
             internal var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Lead/customerId`.
+            internal var customerId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/Lead/ownerId`.
+            internal var ownerId: Swift.Int64?
             /// - Remark: Generated from `#/components/schemas/Lead/grade`.
             internal var grade: Components.Schemas.LeadGrade
             /// - Remark: Generated from `#/components/schemas/Lead/stage`.
-            internal var stage: Swift.String
+            internal var stage: Components.Schemas.LeadStage
+            /// The last real progress: a connected call with a result, a visit, a change of stage or grade.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Lead/lastProgressAt`.
+            internal var lastProgressAt: Foundation.Date?
             /// - Remark: Generated from `#/components/schemas/Lead/history`.
             internal var history: [Components.Schemas.GradeHistoryEntry]
             /// Creates a new `Lead`.
             ///
             /// - Parameters:
             ///   - id:
+            ///   - customerId:
+            ///   - ownerId:
             ///   - grade:
             ///   - stage:
+            ///   - lastProgressAt: The last real progress: a connected call with a result, a visit, a change of stage or grade.
             ///   - history:
             internal init(
                 id: Swift.Int64,
+                customerId: Swift.Int64? = nil,
+                ownerId: Swift.Int64? = nil,
                 grade: Components.Schemas.LeadGrade,
-                stage: Swift.String,
+                stage: Components.Schemas.LeadStage,
+                lastProgressAt: Foundation.Date? = nil,
                 history: [Components.Schemas.GradeHistoryEntry]
             ) {
                 self.id = id
+                self.customerId = customerId
+                self.ownerId = ownerId
                 self.grade = grade
                 self.stage = stage
+                self.lastProgressAt = lastProgressAt
                 self.history = history
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
+                case customerId
+                case ownerId
                 case grade
                 case stage
+                case lastProgressAt
                 case history
             }
             internal init(from decoder: any Swift.Decoder) throws {
@@ -2667,13 +2768,25 @@ extension Components {
                     Swift.Int64.self,
                     forKey: .id
                 )
+                self.customerId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .customerId
+                )
+                self.ownerId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .ownerId
+                )
                 self.grade = try container.decode(
                     Components.Schemas.LeadGrade.self,
                     forKey: .grade
                 )
                 self.stage = try container.decode(
-                    Swift.String.self,
+                    Components.Schemas.LeadStage.self,
                     forKey: .stage
+                )
+                self.lastProgressAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .lastProgressAt
                 )
                 self.history = try container.decode(
                     [Components.Schemas.GradeHistoryEntry].self,
@@ -2681,9 +2794,1223 @@ extension Components {
                 )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "id",
+                    "customerId",
+                    "ownerId",
                     "grade",
                     "stage",
+                    "lastProgressAt",
                     "history"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ContactCreate`.
+        internal struct ContactCreate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ContactCreate/name`.
+            internal var name: Swift.String
+            /// Who they are to the customer: 配偶, 车队经理, …
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContactCreate/role`.
+            internal var role: Swift.String?
+            /// YYYY-MM-DD
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContactCreate/birthday`.
+            internal var birthday: Swift.String?
+            /// Any written form; stored normalised.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContactCreate/phone`.
+            internal var phone: Swift.String?
+            /// Creates a new `ContactCreate`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - role: Who they are to the customer: 配偶, 车队经理, …
+            ///   - birthday: YYYY-MM-DD
+            ///   - phone: Any written form; stored normalised.
+            internal init(
+                name: Swift.String,
+                role: Swift.String? = nil,
+                birthday: Swift.String? = nil,
+                phone: Swift.String? = nil
+            ) {
+                self.name = name
+                self.role = role
+                self.birthday = birthday
+                self.phone = phone
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case name
+                case role
+                case birthday
+                case phone
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.role = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .role
+                )
+                self.birthday = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .birthday
+                )
+                self.phone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .phone
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "role",
+                    "birthday",
+                    "phone"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ContactUpdate`.
+        internal struct ContactUpdate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ContactUpdate/name`.
+            internal var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContactUpdate/role`.
+            internal var role: Swift.String?
+            /// YYYY-MM-DD; empty clears it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ContactUpdate/birthday`.
+            internal var birthday: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ContactUpdate/phone`.
+            internal var phone: Swift.String?
+            /// Creates a new `ContactUpdate`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - role:
+            ///   - birthday: YYYY-MM-DD; empty clears it.
+            ///   - phone:
+            internal init(
+                name: Swift.String? = nil,
+                role: Swift.String? = nil,
+                birthday: Swift.String? = nil,
+                phone: Swift.String? = nil
+            ) {
+                self.name = name
+                self.role = role
+                self.birthday = birthday
+                self.phone = phone
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case name
+                case role
+                case birthday
+                case phone
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.role = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .role
+                )
+                self.birthday = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .birthday
+                )
+                self.phone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .phone
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "role",
+                    "birthday",
+                    "phone"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/VehicleCreate`.
+        internal struct VehicleCreate: Codable, Hashable, Sendable {
+            /// 17 characters, no I, O or Q.
+            ///
+            /// - Remark: Generated from `#/components/schemas/VehicleCreate/vin`.
+            internal var vin: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/VehicleCreate/model`.
+            internal var model: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/VehicleCreate/plate`.
+            internal var plate: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/VehicleCreate/purchaseDate`.
+            internal var purchaseDate: Swift.String?
+            /// Creates a new `VehicleCreate`.
+            ///
+            /// - Parameters:
+            ///   - vin: 17 characters, no I, O or Q.
+            ///   - model:
+            ///   - plate:
+            ///   - purchaseDate:
+            internal init(
+                vin: Swift.String? = nil,
+                model: Swift.String? = nil,
+                plate: Swift.String? = nil,
+                purchaseDate: Swift.String? = nil
+            ) {
+                self.vin = vin
+                self.model = model
+                self.plate = plate
+                self.purchaseDate = purchaseDate
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case vin
+                case model
+                case plate
+                case purchaseDate
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.vin = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .vin
+                )
+                self.model = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .model
+                )
+                self.plate = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .plate
+                )
+                self.purchaseDate = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .purchaseDate
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "vin",
+                    "model",
+                    "plate",
+                    "purchaseDate"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/VehicleUpdate`.
+        internal struct VehicleUpdate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/VehicleUpdate/vin`.
+            internal var vin: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/VehicleUpdate/model`.
+            internal var model: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/VehicleUpdate/plate`.
+            internal var plate: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/VehicleUpdate/purchaseDate`.
+            internal var purchaseDate: Swift.String?
+            /// Creates a new `VehicleUpdate`.
+            ///
+            /// - Parameters:
+            ///   - vin:
+            ///   - model:
+            ///   - plate:
+            ///   - purchaseDate:
+            internal init(
+                vin: Swift.String? = nil,
+                model: Swift.String? = nil,
+                plate: Swift.String? = nil,
+                purchaseDate: Swift.String? = nil
+            ) {
+                self.vin = vin
+                self.model = model
+                self.plate = plate
+                self.purchaseDate = purchaseDate
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case vin
+                case model
+                case plate
+                case purchaseDate
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.vin = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .vin
+                )
+                self.model = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .model
+                )
+                self.plate = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .plate
+                )
+                self.purchaseDate = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .purchaseDate
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "vin",
+                    "model",
+                    "plate",
+                    "purchaseDate"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PolicyCreate`.
+        internal struct PolicyCreate: Codable, Hashable, Sendable {
+            /// One of this customer's vehicles.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PolicyCreate/vehicleId`.
+            internal var vehicleId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/PolicyCreate/insurer`.
+            internal var insurer: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/PolicyCreate/policyNo`.
+            internal var policyNo: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/PolicyCreate/expiryDate`.
+            internal var expiryDate: Swift.String
+            /// Creates a new `PolicyCreate`.
+            ///
+            /// - Parameters:
+            ///   - vehicleId: One of this customer's vehicles.
+            ///   - insurer:
+            ///   - policyNo:
+            ///   - expiryDate:
+            internal init(
+                vehicleId: Swift.Int64? = nil,
+                insurer: Swift.String? = nil,
+                policyNo: Swift.String? = nil,
+                expiryDate: Swift.String
+            ) {
+                self.vehicleId = vehicleId
+                self.insurer = insurer
+                self.policyNo = policyNo
+                self.expiryDate = expiryDate
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case vehicleId
+                case insurer
+                case policyNo
+                case expiryDate
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.vehicleId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .vehicleId
+                )
+                self.insurer = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .insurer
+                )
+                self.policyNo = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .policyNo
+                )
+                self.expiryDate = try container.decode(
+                    Swift.String.self,
+                    forKey: .expiryDate
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "vehicleId",
+                    "insurer",
+                    "policyNo",
+                    "expiryDate"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PolicyUpdate`.
+        internal struct PolicyUpdate: Codable, Hashable, Sendable {
+            /// One of this customer's vehicles; 0 unties the policy.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PolicyUpdate/vehicleId`.
+            internal var vehicleId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/PolicyUpdate/insurer`.
+            internal var insurer: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/PolicyUpdate/policyNo`.
+            internal var policyNo: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/PolicyUpdate/expiryDate`.
+            internal var expiryDate: Swift.String?
+            /// Creates a new `PolicyUpdate`.
+            ///
+            /// - Parameters:
+            ///   - vehicleId: One of this customer's vehicles; 0 unties the policy.
+            ///   - insurer:
+            ///   - policyNo:
+            ///   - expiryDate:
+            internal init(
+                vehicleId: Swift.Int64? = nil,
+                insurer: Swift.String? = nil,
+                policyNo: Swift.String? = nil,
+                expiryDate: Swift.String? = nil
+            ) {
+                self.vehicleId = vehicleId
+                self.insurer = insurer
+                self.policyNo = policyNo
+                self.expiryDate = expiryDate
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case vehicleId
+                case insurer
+                case policyNo
+                case expiryDate
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.vehicleId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .vehicleId
+                )
+                self.insurer = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .insurer
+                )
+                self.policyNo = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .policyNo
+                )
+                self.expiryDate = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .expiryDate
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "vehicleId",
+                    "insurer",
+                    "policyNo",
+                    "expiryDate"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LeadStage`.
+        internal enum LeadStage: String, Codable, Hashable, Sendable, CaseIterable {
+            case new = "new"
+            case contacted = "contacted"
+            case testDrive = "test_drive"
+            case quoted = "quoted"
+            case negotiating = "negotiating"
+            case won = "won"
+            case lost = "lost"
+        }
+        /// - Remark: Generated from `#/components/schemas/LeadCreate`.
+        internal struct LeadCreate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LeadCreate/grade`.
+            internal var grade: Components.Schemas.LeadGrade
+            /// - Remark: Generated from `#/components/schemas/LeadCreate/reason`.
+            internal var reason: Swift.String?
+            /// Creates a new `LeadCreate`.
+            ///
+            /// - Parameters:
+            ///   - grade:
+            ///   - reason:
+            internal init(
+                grade: Components.Schemas.LeadGrade,
+                reason: Swift.String? = nil
+            ) {
+                self.grade = grade
+                self.reason = reason
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case grade
+                case reason
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.grade = try container.decode(
+                    Components.Schemas.LeadGrade.self,
+                    forKey: .grade
+                )
+                self.reason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "grade",
+                    "reason"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LeadStageChange`.
+        internal struct LeadStageChange: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LeadStageChange/stage`.
+            internal enum StagePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case new = "new"
+                case contacted = "contacted"
+                case testDrive = "test_drive"
+                case quoted = "quoted"
+                case negotiating = "negotiating"
+            }
+            /// - Remark: Generated from `#/components/schemas/LeadStageChange/stage`.
+            internal var stage: Components.Schemas.LeadStageChange.StagePayload
+            /// Creates a new `LeadStageChange`.
+            ///
+            /// - Parameters:
+            ///   - stage:
+            internal init(stage: Components.Schemas.LeadStageChange.StagePayload) {
+                self.stage = stage
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case stage
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.stage = try container.decode(
+                    Components.Schemas.LeadStageChange.StagePayload.self,
+                    forKey: .stage
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "stage"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/LeadClose`.
+        internal struct LeadClose: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LeadClose/outcome`.
+            internal enum OutcomePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case won = "won"
+                case lost = "lost"
+            }
+            /// - Remark: Generated from `#/components/schemas/LeadClose/outcome`.
+            internal var outcome: Components.Schemas.LeadClose.OutcomePayload
+            /// - Remark: Generated from `#/components/schemas/LeadClose/reason`.
+            internal var reason: Swift.String
+            /// Creates a new `LeadClose`.
+            ///
+            /// - Parameters:
+            ///   - outcome:
+            ///   - reason:
+            internal init(
+                outcome: Components.Schemas.LeadClose.OutcomePayload,
+                reason: Swift.String
+            ) {
+                self.outcome = outcome
+                self.reason = reason
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case outcome
+                case reason
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.outcome = try container.decode(
+                    Components.Schemas.LeadClose.OutcomePayload.self,
+                    forKey: .outcome
+                )
+                self.reason = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "outcome",
+                    "reason"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ApprovalKind`.
+        internal enum ApprovalKind: String, Codable, Hashable, Sendable, CaseIterable {
+            case leadLost = "lead_lost"
+            case taskCancel = "task_cancel"
+        }
+        /// - Remark: Generated from `#/components/schemas/ApprovalStatus`.
+        internal enum ApprovalStatus: String, Codable, Hashable, Sendable, CaseIterable {
+            case pending = "pending"
+            case approved = "approved"
+            case rejected = "rejected"
+        }
+        /// - Remark: Generated from `#/components/schemas/Approval`.
+        internal struct Approval: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Approval/id`.
+            internal var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Approval/kind`.
+            internal var kind: Components.Schemas.ApprovalKind
+            /// - Remark: Generated from `#/components/schemas/Approval/status`.
+            internal var status: Components.Schemas.ApprovalStatus
+            /// The lead or task the request is about.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Approval/subjectId`.
+            internal var subjectId: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Approval/customerId`.
+            internal var customerId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/Approval/reason`.
+            internal var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Approval/requestedBy`.
+            internal var requestedBy: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Approval/requestedAt`.
+            internal var requestedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Approval/decidedBy`.
+            internal var decidedBy: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/Approval/decidedAt`.
+            internal var decidedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Approval/note`.
+            internal var note: Swift.String?
+            /// Creates a new `Approval`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - kind:
+            ///   - status:
+            ///   - subjectId: The lead or task the request is about.
+            ///   - customerId:
+            ///   - reason:
+            ///   - requestedBy:
+            ///   - requestedAt:
+            ///   - decidedBy:
+            ///   - decidedAt:
+            ///   - note:
+            internal init(
+                id: Swift.Int64,
+                kind: Components.Schemas.ApprovalKind,
+                status: Components.Schemas.ApprovalStatus,
+                subjectId: Swift.Int64,
+                customerId: Swift.Int64? = nil,
+                reason: Swift.String,
+                requestedBy: Swift.Int64,
+                requestedAt: Foundation.Date,
+                decidedBy: Swift.Int64? = nil,
+                decidedAt: Foundation.Date? = nil,
+                note: Swift.String? = nil
+            ) {
+                self.id = id
+                self.kind = kind
+                self.status = status
+                self.subjectId = subjectId
+                self.customerId = customerId
+                self.reason = reason
+                self.requestedBy = requestedBy
+                self.requestedAt = requestedAt
+                self.decidedBy = decidedBy
+                self.decidedAt = decidedAt
+                self.note = note
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case kind
+                case status
+                case subjectId
+                case customerId
+                case reason
+                case requestedBy
+                case requestedAt
+                case decidedBy
+                case decidedAt
+                case note
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .id
+                )
+                self.kind = try container.decode(
+                    Components.Schemas.ApprovalKind.self,
+                    forKey: .kind
+                )
+                self.status = try container.decode(
+                    Components.Schemas.ApprovalStatus.self,
+                    forKey: .status
+                )
+                self.subjectId = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .subjectId
+                )
+                self.customerId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .customerId
+                )
+                self.reason = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                self.requestedBy = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .requestedBy
+                )
+                self.requestedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .requestedAt
+                )
+                self.decidedBy = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .decidedBy
+                )
+                self.decidedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .decidedAt
+                )
+                self.note = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .note
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id",
+                    "kind",
+                    "status",
+                    "subjectId",
+                    "customerId",
+                    "reason",
+                    "requestedBy",
+                    "requestedAt",
+                    "decidedBy",
+                    "decidedAt",
+                    "note"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ApprovalPage`.
+        internal struct ApprovalPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ApprovalPage/items`.
+            internal var items: [Components.Schemas.Approval]
+            /// - Remark: Generated from `#/components/schemas/ApprovalPage/nextCursor`.
+            internal var nextCursor: Swift.String?
+            /// Creates a new `ApprovalPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            internal init(
+                items: [Components.Schemas.Approval],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.items = try container.decode(
+                    [Components.Schemas.Approval].self,
+                    forKey: .items
+                )
+                self.nextCursor = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .nextCursor
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "items",
+                    "nextCursor"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ApprovalDecision`.
+        internal struct ApprovalDecision: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ApprovalDecision/approve`.
+            internal var approve: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/ApprovalDecision/note`.
+            internal var note: Swift.String?
+            /// Creates a new `ApprovalDecision`.
+            ///
+            /// - Parameters:
+            ///   - approve:
+            ///   - note:
+            internal init(
+                approve: Swift.Bool,
+                note: Swift.String? = nil
+            ) {
+                self.approve = approve
+                self.note = note
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case approve
+                case note
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.approve = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .approve
+                )
+                self.note = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .note
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "approve",
+                    "note"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Team`.
+        internal struct Team: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Team/id`.
+            internal var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Team/name`.
+            internal var name: Swift.String
+            /// Users in the team who are not disabled.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Team/members`.
+            internal var members: Swift.Int
+            /// Creates a new `Team`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - name:
+            ///   - members: Users in the team who are not disabled.
+            internal init(
+                id: Swift.Int64,
+                name: Swift.String,
+                members: Swift.Int
+            ) {
+                self.id = id
+                self.name = name
+                self.members = members
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case name
+                case members
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .id
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.members = try container.decode(
+                    Swift.Int.self,
+                    forKey: .members
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id",
+                    "name",
+                    "members"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TeamPage`.
+        internal struct TeamPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TeamPage/items`.
+            internal var items: [Components.Schemas.Team]
+            /// - Remark: Generated from `#/components/schemas/TeamPage/nextCursor`.
+            internal var nextCursor: Swift.String?
+            /// Creates a new `TeamPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            internal init(
+                items: [Components.Schemas.Team],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.items = try container.decode(
+                    [Components.Schemas.Team].self,
+                    forKey: .items
+                )
+                self.nextCursor = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .nextCursor
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "items",
+                    "nextCursor"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TeamChange`.
+        internal struct TeamChange: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TeamChange/name`.
+            internal var name: Swift.String
+            /// Creates a new `TeamChange`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            internal init(name: Swift.String) {
+                self.name = name
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case name
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Token`.
+        internal struct Token: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Token/id`.
+            internal var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Token/userId`.
+            internal var userId: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Token/label`.
+            internal var label: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Token/createdAt`.
+            internal var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Token/expiresAt`.
+            internal var expiresAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Token/revokedAt`.
+            internal var revokedAt: Foundation.Date?
+            /// Creates a new `Token`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - userId:
+            ///   - label:
+            ///   - createdAt:
+            ///   - expiresAt:
+            ///   - revokedAt:
+            internal init(
+                id: Swift.Int64,
+                userId: Swift.Int64,
+                label: Swift.String,
+                createdAt: Foundation.Date,
+                expiresAt: Foundation.Date? = nil,
+                revokedAt: Foundation.Date? = nil
+            ) {
+                self.id = id
+                self.userId = userId
+                self.label = label
+                self.createdAt = createdAt
+                self.expiresAt = expiresAt
+                self.revokedAt = revokedAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case userId
+                case label
+                case createdAt
+                case expiresAt
+                case revokedAt
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .id
+                )
+                self.userId = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .userId
+                )
+                self.label = try container.decode(
+                    Swift.String.self,
+                    forKey: .label
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.expiresAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .expiresAt
+                )
+                self.revokedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .revokedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id",
+                    "userId",
+                    "label",
+                    "createdAt",
+                    "expiresAt",
+                    "revokedAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TokenPage`.
+        internal struct TokenPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TokenPage/items`.
+            internal var items: [Components.Schemas.Token]
+            /// - Remark: Generated from `#/components/schemas/TokenPage/nextCursor`.
+            internal var nextCursor: Swift.String?
+            /// Creates a new `TokenPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            internal init(
+                items: [Components.Schemas.Token],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.items = try container.decode(
+                    [Components.Schemas.Token].self,
+                    forKey: .items
+                )
+                self.nextCursor = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .nextCursor
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "items",
+                    "nextCursor"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TokenRequest`.
+        internal struct TokenRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TokenRequest/label`.
+            internal var label: Swift.String
+            /// Lifetime; absent, the configured default.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TokenRequest/hours`.
+            internal var hours: Swift.Int?
+            /// Creates a new `TokenRequest`.
+            ///
+            /// - Parameters:
+            ///   - label:
+            ///   - hours: Lifetime; absent, the configured default.
+            internal init(
+                label: Swift.String,
+                hours: Swift.Int? = nil
+            ) {
+                self.label = label
+                self.hours = hours
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case label
+                case hours
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.label = try container.decode(
+                    Swift.String.self,
+                    forKey: .label
+                )
+                self.hours = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .hours
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "label",
+                    "hours"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/IssuedToken`.
+        internal struct IssuedToken: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/IssuedToken/token`.
+            internal var token: Swift.String
+            /// - Remark: Generated from `#/components/schemas/IssuedToken/info`.
+            internal var info: Components.Schemas.Token
+            /// Creates a new `IssuedToken`.
+            ///
+            /// - Parameters:
+            ///   - token:
+            ///   - info:
+            internal init(
+                token: Swift.String,
+                info: Components.Schemas.Token
+            ) {
+                self.token = token
+                self.info = info
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case token
+                case info
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.token = try container.decode(
+                    Swift.String.self,
+                    forKey: .token
+                )
+                self.info = try container.decode(
+                    Components.Schemas.Token.self,
+                    forKey: .info
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "token",
+                    "info"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ImportStatus`.
+        internal enum ImportStatus: String, Codable, Hashable, Sendable, CaseIterable {
+            case queued = "queued"
+            case checking = "checking"
+            case writing = "writing"
+            case done = "done"
+            case failed = "failed"
+        }
+        /// - Remark: Generated from `#/components/schemas/Import`.
+        internal struct Import: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Import/id`.
+            internal var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Import/status`.
+            internal var status: Components.Schemas.ImportStatus
+            /// - Remark: Generated from `#/components/schemas/Import/fileName`.
+            internal var fileName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Import/encoding`.
+            internal var encoding: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Import/rowsRead`.
+            internal var rowsRead: Swift.Int
+            /// Rows that made a new customer.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Import/created`.
+            internal var created: Swift.Int
+            /// Rows that added phones, vehicles, policies or a grade to a customer already there.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Import/updated`.
+            internal var updated: Swift.Int
+            /// Rows already there in full (a re-import).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Import/unchanged`.
+            internal var unchanged: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Import/rejected`.
+            internal var rejected: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Import/percent`.
+            internal var percent: Swift.Int?
+            /// Why a failed import stopped; nothing was written.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Import/error`.
+            internal var error: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Import/createdAt`.
+            internal var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Import/finishedAt`.
+            internal var finishedAt: Foundation.Date?
+            /// Creates a new `Import`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - status:
+            ///   - fileName:
+            ///   - encoding:
+            ///   - rowsRead:
+            ///   - created: Rows that made a new customer.
+            ///   - updated: Rows that added phones, vehicles, policies or a grade to a customer already there.
+            ///   - unchanged: Rows already there in full (a re-import).
+            ///   - rejected:
+            ///   - percent:
+            ///   - error: Why a failed import stopped; nothing was written.
+            ///   - createdAt:
+            ///   - finishedAt:
+            internal init(
+                id: Swift.Int64,
+                status: Components.Schemas.ImportStatus,
+                fileName: Swift.String,
+                encoding: Swift.String? = nil,
+                rowsRead: Swift.Int,
+                created: Swift.Int,
+                updated: Swift.Int,
+                unchanged: Swift.Int,
+                rejected: Swift.Int,
+                percent: Swift.Int? = nil,
+                error: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                finishedAt: Foundation.Date? = nil
+            ) {
+                self.id = id
+                self.status = status
+                self.fileName = fileName
+                self.encoding = encoding
+                self.rowsRead = rowsRead
+                self.created = created
+                self.updated = updated
+                self.unchanged = unchanged
+                self.rejected = rejected
+                self.percent = percent
+                self.error = error
+                self.createdAt = createdAt
+                self.finishedAt = finishedAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case status
+                case fileName
+                case encoding
+                case rowsRead
+                case created
+                case updated
+                case unchanged
+                case rejected
+                case percent
+                case error
+                case createdAt
+                case finishedAt
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .id
+                )
+                self.status = try container.decode(
+                    Components.Schemas.ImportStatus.self,
+                    forKey: .status
+                )
+                self.fileName = try container.decode(
+                    Swift.String.self,
+                    forKey: .fileName
+                )
+                self.encoding = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .encoding
+                )
+                self.rowsRead = try container.decode(
+                    Swift.Int.self,
+                    forKey: .rowsRead
+                )
+                self.created = try container.decode(
+                    Swift.Int.self,
+                    forKey: .created
+                )
+                self.updated = try container.decode(
+                    Swift.Int.self,
+                    forKey: .updated
+                )
+                self.unchanged = try container.decode(
+                    Swift.Int.self,
+                    forKey: .unchanged
+                )
+                self.rejected = try container.decode(
+                    Swift.Int.self,
+                    forKey: .rejected
+                )
+                self.percent = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .percent
+                )
+                self.error = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .error
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.finishedAt = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .finishedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id",
+                    "status",
+                    "fileName",
+                    "encoding",
+                    "rowsRead",
+                    "created",
+                    "updated",
+                    "unchanged",
+                    "rejected",
+                    "percent",
+                    "error",
+                    "createdAt",
+                    "finishedAt"
                 ])
             }
         }

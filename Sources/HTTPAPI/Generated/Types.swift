@@ -135,6 +135,131 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /customers/{id}/tasks`.
     /// - Remark: Generated from `#/paths//customers/{id}/tasks/get(listCustomerTasks)`.
     func listCustomerTasks(_ input: Operations.ListCustomerTasks.Input) async throws -> Operations.ListCustomerTasks.Output
+    /// Add a contact person to a customer (a spouse, a fleet manager), with a birthday for greetings.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/contacts`.
+    /// - Remark: Generated from `#/paths//customers/{id}/contacts/post(addContact)`.
+    func addContact(_ input: Operations.AddContact.Input) async throws -> Operations.AddContact.Output
+    /// Change a contact (audited with before and after). An empty string clears an optional field.
+    ///
+    /// - Remark: HTTP `PATCH /customers/{id}/contacts/{contactId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/contacts/{contactId}/patch(updateContact)`.
+    func updateContact(_ input: Operations.UpdateContact.Input) async throws -> Operations.UpdateContact.Output
+    /// Remove a contact.
+    ///
+    /// - Remark: HTTP `DELETE /customers/{id}/contacts/{contactId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/contacts/{contactId}/delete(removeContact)`.
+    func removeContact(_ input: Operations.RemoveContact.Input) async throws -> Operations.RemoveContact.Output
+    /// Add a vehicle the customer owns. A VIN is 17 characters without I, O or Q, and belongs to one customer.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/vehicles`.
+    /// - Remark: Generated from `#/paths//customers/{id}/vehicles/post(addVehicle)`.
+    func addVehicle(_ input: Operations.AddVehicle.Input) async throws -> Operations.AddVehicle.Output
+    /// Change a vehicle (audited with before and after). An empty string clears an optional field.
+    ///
+    /// - Remark: HTTP `PATCH /customers/{id}/vehicles/{vehicleId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/vehicles/{vehicleId}/patch(updateVehicle)`.
+    func updateVehicle(_ input: Operations.UpdateVehicle.Input) async throws -> Operations.UpdateVehicle.Output
+    /// Remove a vehicle; its policies stay, no longer tied to it.
+    ///
+    /// - Remark: HTTP `DELETE /customers/{id}/vehicles/{vehicleId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/vehicles/{vehicleId}/delete(removeVehicle)`.
+    func removeVehicle(_ input: Operations.RemoveVehicle.Input) async throws -> Operations.RemoveVehicle.Output
+    /// Add an insurance policy; its expiry date plans the renewal calls.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/policies`.
+    /// - Remark: Generated from `#/paths//customers/{id}/policies/post(addPolicy)`.
+    func addPolicy(_ input: Operations.AddPolicy.Input) async throws -> Operations.AddPolicy.Output
+    /// Change a policy (audited with before and after). An empty string clears an optional field.
+    ///
+    /// - Remark: HTTP `PATCH /customers/{id}/policies/{policyId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/policies/{policyId}/patch(updatePolicy)`.
+    func updatePolicy(_ input: Operations.UpdatePolicy.Input) async throws -> Operations.UpdatePolicy.Output
+    /// Remove a policy.
+    ///
+    /// - Remark: HTTP `DELETE /customers/{id}/policies/{policyId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/policies/{policyId}/delete(removePolicy)`.
+    func removePolicy(_ input: Operations.RemovePolicy.Input) async throws -> Operations.RemovePolicy.Output
+    /// Open a new lead for the customer (a second car, a replacement), owned by the customer's owner.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/leads`.
+    /// - Remark: Generated from `#/paths//customers/{id}/leads/post(createLead)`.
+    func createLead(_ input: Operations.CreateLead.Input) async throws -> Operations.CreateLead.Output
+    /// One lead with its grade history.
+    ///
+    /// - Remark: HTTP `GET /leads/{id}`.
+    /// - Remark: Generated from `#/paths//leads/{id}/get(getLead)`.
+    func getLead(_ input: Operations.GetLead.Input) async throws -> Operations.GetLead.Output
+    /// Move an open lead to another stage (contacted, test drive, quoted, negotiating); a change of stage is progress. Won and lost go through close.
+    ///
+    /// - Remark: HTTP `PATCH /leads/{id}`.
+    /// - Remark: Generated from `#/paths//leads/{id}/patch(setLeadStage)`.
+    func setLeadStage(_ input: Operations.SetLeadStage.Input) async throws -> Operations.SetLeadStage.Output
+    /// Re-grade one lead with a reason, kept in its grade history.
+    ///
+    /// - Remark: HTTP `POST /leads/{id}/grade`.
+    /// - Remark: Generated from `#/paths//leads/{id}/grade/post(regradeLead)`.
+    func regradeLead(_ input: Operations.RegradeLead.Input) async throws -> Operations.RegradeLead.Output
+    /// Close a lead as won, or as lost (战败). Lost needs a manager: a supervisor's or admin's close is final at once; an agent's is a request that waits for their decision (202).
+    ///
+    /// - Remark: HTTP `POST /leads/{id}/close`.
+    /// - Remark: Generated from `#/paths//leads/{id}/close/post(closeLead)`.
+    func closeLead(_ input: Operations.CloseLead.Input) async throws -> Operations.CloseLead.Output
+    /// Requests that need a manager: an agent sees their own, a supervisor their team's, an admin all. Newest first.
+    ///
+    /// - Remark: HTTP `GET /approvals`.
+    /// - Remark: Generated from `#/paths//approvals/get(listApprovals)`.
+    func listApprovals(_ input: Operations.ListApprovals.Input) async throws -> Operations.ListApprovals.Output
+    /// Approve or reject a pending request (supervisors for their team, admins). Approving a lost request closes the lead as lost; rejecting leaves it open. Audited.
+    ///
+    /// - Remark: HTTP `POST /approvals/{id}/decision`.
+    /// - Remark: Generated from `#/paths//approvals/{id}/decision/post(decideApproval)`.
+    func decideApproval(_ input: Operations.DecideApproval.Input) async throws -> Operations.DecideApproval.Output
+    /// Teams by id: an admin sees every team, anyone else their own.
+    ///
+    /// - Remark: HTTP `GET /teams`.
+    /// - Remark: Generated from `#/paths//teams/get(listTeams)`.
+    func listTeams(_ input: Operations.ListTeams.Input) async throws -> Operations.ListTeams.Output
+    /// Add a team (admins only; audited).
+    ///
+    /// - Remark: HTTP `POST /teams`.
+    /// - Remark: Generated from `#/paths//teams/post(createTeam)`.
+    func createTeam(_ input: Operations.CreateTeam.Input) async throws -> Operations.CreateTeam.Output
+    /// Rename a team (admins only; audited).
+    ///
+    /// - Remark: HTTP `PATCH /teams/{id}`.
+    /// - Remark: Generated from `#/paths//teams/{id}/patch(renameTeam)`.
+    func renameTeam(_ input: Operations.RenameTeam.Input) async throws -> Operations.RenameTeam.Output
+    /// API tokens, never their values: your own, or (admins) another user's with `userId`.
+    ///
+    /// - Remark: HTTP `GET /tokens`.
+    /// - Remark: Generated from `#/paths//tokens/get(listTokens)`.
+    func listTokens(_ input: Operations.ListTokens.Input) async throws -> Operations.ListTokens.Output
+    /// Issue yourself another token (for a script or a wallboard screen), shown once.
+    ///
+    /// - Remark: HTTP `POST /tokens`.
+    /// - Remark: Generated from `#/paths//tokens/post(issueToken)`.
+    func issueToken(_ input: Operations.IssueToken.Input) async throws -> Operations.IssueToken.Output
+    /// Revoke a token: your own, or (admins) anyone's. Its sockets close within seconds. Audited.
+    ///
+    /// - Remark: HTTP `DELETE /tokens/{id}`.
+    /// - Remark: Generated from `#/paths//tokens/{id}/delete(revokeToken)`.
+    func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output
+    /// Upload a customer CSV (UTF-8 with or without BOM, or GB18030/GBK; at most 32 MiB) to import, for supervisors and admins. The whole file is checked before anything is written; follow it with GET /imports/{id}.
+    ///
+    /// - Remark: HTTP `POST /imports`.
+    /// - Remark: Generated from `#/paths//imports/post(startImport)`.
+    func startImport(_ input: Operations.StartImport.Input) async throws -> Operations.StartImport.Output
+    /// An import's progress and outcome: rows read, imported, rejected.
+    ///
+    /// - Remark: HTTP `GET /imports/{id}`.
+    /// - Remark: Generated from `#/paths//imports/{id}/get(getImport)`.
+    func getImport(_ input: Operations.GetImport.Input) async throws -> Operations.GetImport.Output
+    /// The rejected rows with their line and reason: UTF-8 with a BOM, safe to open in Excel.
+    ///
+    /// - Remark: HTTP `GET /imports/{id}/rejects`.
+    /// - Remark: Generated from `#/paths//imports/{id}/rejects/get(getImportRejects)`.
+    func getImportRejects(_ input: Operations.GetImportRejects.Input) async throws -> Operations.GetImportRejects.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -490,6 +615,357 @@ extension APIProtocol {
         try await listCustomerTasks(Operations.ListCustomerTasks.Input(
             path: path,
             query: query,
+            headers: headers
+        ))
+    }
+    /// Add a contact person to a customer (a spouse, a fleet manager), with a birthday for greetings.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/contacts`.
+    /// - Remark: Generated from `#/paths//customers/{id}/contacts/post(addContact)`.
+    internal func addContact(
+        path: Operations.AddContact.Input.Path,
+        headers: Operations.AddContact.Input.Headers = .init(),
+        body: Operations.AddContact.Input.Body
+    ) async throws -> Operations.AddContact.Output {
+        try await addContact(Operations.AddContact.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Change a contact (audited with before and after). An empty string clears an optional field.
+    ///
+    /// - Remark: HTTP `PATCH /customers/{id}/contacts/{contactId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/contacts/{contactId}/patch(updateContact)`.
+    internal func updateContact(
+        path: Operations.UpdateContact.Input.Path,
+        headers: Operations.UpdateContact.Input.Headers = .init(),
+        body: Operations.UpdateContact.Input.Body
+    ) async throws -> Operations.UpdateContact.Output {
+        try await updateContact(Operations.UpdateContact.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove a contact.
+    ///
+    /// - Remark: HTTP `DELETE /customers/{id}/contacts/{contactId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/contacts/{contactId}/delete(removeContact)`.
+    internal func removeContact(
+        path: Operations.RemoveContact.Input.Path,
+        headers: Operations.RemoveContact.Input.Headers = .init()
+    ) async throws -> Operations.RemoveContact.Output {
+        try await removeContact(Operations.RemoveContact.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Add a vehicle the customer owns. A VIN is 17 characters without I, O or Q, and belongs to one customer.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/vehicles`.
+    /// - Remark: Generated from `#/paths//customers/{id}/vehicles/post(addVehicle)`.
+    internal func addVehicle(
+        path: Operations.AddVehicle.Input.Path,
+        headers: Operations.AddVehicle.Input.Headers = .init(),
+        body: Operations.AddVehicle.Input.Body
+    ) async throws -> Operations.AddVehicle.Output {
+        try await addVehicle(Operations.AddVehicle.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Change a vehicle (audited with before and after). An empty string clears an optional field.
+    ///
+    /// - Remark: HTTP `PATCH /customers/{id}/vehicles/{vehicleId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/vehicles/{vehicleId}/patch(updateVehicle)`.
+    internal func updateVehicle(
+        path: Operations.UpdateVehicle.Input.Path,
+        headers: Operations.UpdateVehicle.Input.Headers = .init(),
+        body: Operations.UpdateVehicle.Input.Body
+    ) async throws -> Operations.UpdateVehicle.Output {
+        try await updateVehicle(Operations.UpdateVehicle.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove a vehicle; its policies stay, no longer tied to it.
+    ///
+    /// - Remark: HTTP `DELETE /customers/{id}/vehicles/{vehicleId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/vehicles/{vehicleId}/delete(removeVehicle)`.
+    internal func removeVehicle(
+        path: Operations.RemoveVehicle.Input.Path,
+        headers: Operations.RemoveVehicle.Input.Headers = .init()
+    ) async throws -> Operations.RemoveVehicle.Output {
+        try await removeVehicle(Operations.RemoveVehicle.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Add an insurance policy; its expiry date plans the renewal calls.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/policies`.
+    /// - Remark: Generated from `#/paths//customers/{id}/policies/post(addPolicy)`.
+    internal func addPolicy(
+        path: Operations.AddPolicy.Input.Path,
+        headers: Operations.AddPolicy.Input.Headers = .init(),
+        body: Operations.AddPolicy.Input.Body
+    ) async throws -> Operations.AddPolicy.Output {
+        try await addPolicy(Operations.AddPolicy.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Change a policy (audited with before and after). An empty string clears an optional field.
+    ///
+    /// - Remark: HTTP `PATCH /customers/{id}/policies/{policyId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/policies/{policyId}/patch(updatePolicy)`.
+    internal func updatePolicy(
+        path: Operations.UpdatePolicy.Input.Path,
+        headers: Operations.UpdatePolicy.Input.Headers = .init(),
+        body: Operations.UpdatePolicy.Input.Body
+    ) async throws -> Operations.UpdatePolicy.Output {
+        try await updatePolicy(Operations.UpdatePolicy.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove a policy.
+    ///
+    /// - Remark: HTTP `DELETE /customers/{id}/policies/{policyId}`.
+    /// - Remark: Generated from `#/paths//customers/{id}/policies/{policyId}/delete(removePolicy)`.
+    internal func removePolicy(
+        path: Operations.RemovePolicy.Input.Path,
+        headers: Operations.RemovePolicy.Input.Headers = .init()
+    ) async throws -> Operations.RemovePolicy.Output {
+        try await removePolicy(Operations.RemovePolicy.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Open a new lead for the customer (a second car, a replacement), owned by the customer's owner.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/leads`.
+    /// - Remark: Generated from `#/paths//customers/{id}/leads/post(createLead)`.
+    internal func createLead(
+        path: Operations.CreateLead.Input.Path,
+        headers: Operations.CreateLead.Input.Headers = .init(),
+        body: Operations.CreateLead.Input.Body
+    ) async throws -> Operations.CreateLead.Output {
+        try await createLead(Operations.CreateLead.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One lead with its grade history.
+    ///
+    /// - Remark: HTTP `GET /leads/{id}`.
+    /// - Remark: Generated from `#/paths//leads/{id}/get(getLead)`.
+    internal func getLead(
+        path: Operations.GetLead.Input.Path,
+        headers: Operations.GetLead.Input.Headers = .init()
+    ) async throws -> Operations.GetLead.Output {
+        try await getLead(Operations.GetLead.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Move an open lead to another stage (contacted, test drive, quoted, negotiating); a change of stage is progress. Won and lost go through close.
+    ///
+    /// - Remark: HTTP `PATCH /leads/{id}`.
+    /// - Remark: Generated from `#/paths//leads/{id}/patch(setLeadStage)`.
+    internal func setLeadStage(
+        path: Operations.SetLeadStage.Input.Path,
+        headers: Operations.SetLeadStage.Input.Headers = .init(),
+        body: Operations.SetLeadStage.Input.Body
+    ) async throws -> Operations.SetLeadStage.Output {
+        try await setLeadStage(Operations.SetLeadStage.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Re-grade one lead with a reason, kept in its grade history.
+    ///
+    /// - Remark: HTTP `POST /leads/{id}/grade`.
+    /// - Remark: Generated from `#/paths//leads/{id}/grade/post(regradeLead)`.
+    internal func regradeLead(
+        path: Operations.RegradeLead.Input.Path,
+        headers: Operations.RegradeLead.Input.Headers = .init(),
+        body: Operations.RegradeLead.Input.Body
+    ) async throws -> Operations.RegradeLead.Output {
+        try await regradeLead(Operations.RegradeLead.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Close a lead as won, or as lost (战败). Lost needs a manager: a supervisor's or admin's close is final at once; an agent's is a request that waits for their decision (202).
+    ///
+    /// - Remark: HTTP `POST /leads/{id}/close`.
+    /// - Remark: Generated from `#/paths//leads/{id}/close/post(closeLead)`.
+    internal func closeLead(
+        path: Operations.CloseLead.Input.Path,
+        headers: Operations.CloseLead.Input.Headers = .init(),
+        body: Operations.CloseLead.Input.Body
+    ) async throws -> Operations.CloseLead.Output {
+        try await closeLead(Operations.CloseLead.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Requests that need a manager: an agent sees their own, a supervisor their team's, an admin all. Newest first.
+    ///
+    /// - Remark: HTTP `GET /approvals`.
+    /// - Remark: Generated from `#/paths//approvals/get(listApprovals)`.
+    internal func listApprovals(
+        query: Operations.ListApprovals.Input.Query = .init(),
+        headers: Operations.ListApprovals.Input.Headers = .init()
+    ) async throws -> Operations.ListApprovals.Output {
+        try await listApprovals(Operations.ListApprovals.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Approve or reject a pending request (supervisors for their team, admins). Approving a lost request closes the lead as lost; rejecting leaves it open. Audited.
+    ///
+    /// - Remark: HTTP `POST /approvals/{id}/decision`.
+    /// - Remark: Generated from `#/paths//approvals/{id}/decision/post(decideApproval)`.
+    internal func decideApproval(
+        path: Operations.DecideApproval.Input.Path,
+        headers: Operations.DecideApproval.Input.Headers = .init(),
+        body: Operations.DecideApproval.Input.Body
+    ) async throws -> Operations.DecideApproval.Output {
+        try await decideApproval(Operations.DecideApproval.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Teams by id: an admin sees every team, anyone else their own.
+    ///
+    /// - Remark: HTTP `GET /teams`.
+    /// - Remark: Generated from `#/paths//teams/get(listTeams)`.
+    internal func listTeams(
+        query: Operations.ListTeams.Input.Query = .init(),
+        headers: Operations.ListTeams.Input.Headers = .init()
+    ) async throws -> Operations.ListTeams.Output {
+        try await listTeams(Operations.ListTeams.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Add a team (admins only; audited).
+    ///
+    /// - Remark: HTTP `POST /teams`.
+    /// - Remark: Generated from `#/paths//teams/post(createTeam)`.
+    internal func createTeam(
+        headers: Operations.CreateTeam.Input.Headers = .init(),
+        body: Operations.CreateTeam.Input.Body
+    ) async throws -> Operations.CreateTeam.Output {
+        try await createTeam(Operations.CreateTeam.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Rename a team (admins only; audited).
+    ///
+    /// - Remark: HTTP `PATCH /teams/{id}`.
+    /// - Remark: Generated from `#/paths//teams/{id}/patch(renameTeam)`.
+    internal func renameTeam(
+        path: Operations.RenameTeam.Input.Path,
+        headers: Operations.RenameTeam.Input.Headers = .init(),
+        body: Operations.RenameTeam.Input.Body
+    ) async throws -> Operations.RenameTeam.Output {
+        try await renameTeam(Operations.RenameTeam.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// API tokens, never their values: your own, or (admins) another user's with `userId`.
+    ///
+    /// - Remark: HTTP `GET /tokens`.
+    /// - Remark: Generated from `#/paths//tokens/get(listTokens)`.
+    internal func listTokens(
+        query: Operations.ListTokens.Input.Query = .init(),
+        headers: Operations.ListTokens.Input.Headers = .init()
+    ) async throws -> Operations.ListTokens.Output {
+        try await listTokens(Operations.ListTokens.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Issue yourself another token (for a script or a wallboard screen), shown once.
+    ///
+    /// - Remark: HTTP `POST /tokens`.
+    /// - Remark: Generated from `#/paths//tokens/post(issueToken)`.
+    internal func issueToken(
+        headers: Operations.IssueToken.Input.Headers = .init(),
+        body: Operations.IssueToken.Input.Body
+    ) async throws -> Operations.IssueToken.Output {
+        try await issueToken(Operations.IssueToken.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Revoke a token: your own, or (admins) anyone's. Its sockets close within seconds. Audited.
+    ///
+    /// - Remark: HTTP `DELETE /tokens/{id}`.
+    /// - Remark: Generated from `#/paths//tokens/{id}/delete(revokeToken)`.
+    internal func revokeToken(
+        path: Operations.RevokeToken.Input.Path,
+        headers: Operations.RevokeToken.Input.Headers = .init()
+    ) async throws -> Operations.RevokeToken.Output {
+        try await revokeToken(Operations.RevokeToken.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Upload a customer CSV (UTF-8 with or without BOM, or GB18030/GBK; at most 32 MiB) to import, for supervisors and admins. The whole file is checked before anything is written; follow it with GET /imports/{id}.
+    ///
+    /// - Remark: HTTP `POST /imports`.
+    /// - Remark: Generated from `#/paths//imports/post(startImport)`.
+    internal func startImport(
+        query: Operations.StartImport.Input.Query = .init(),
+        headers: Operations.StartImport.Input.Headers = .init(),
+        body: Operations.StartImport.Input.Body
+    ) async throws -> Operations.StartImport.Output {
+        try await startImport(Operations.StartImport.Input(
+            query: query,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// An import's progress and outcome: rows read, imported, rejected.
+    ///
+    /// - Remark: HTTP `GET /imports/{id}`.
+    /// - Remark: Generated from `#/paths//imports/{id}/get(getImport)`.
+    internal func getImport(
+        path: Operations.GetImport.Input.Path,
+        headers: Operations.GetImport.Input.Headers = .init()
+    ) async throws -> Operations.GetImport.Output {
+        try await getImport(Operations.GetImport.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// The rejected rows with their line and reason: UTF-8 with a BOM, safe to open in Excel.
+    ///
+    /// - Remark: HTTP `GET /imports/{id}/rejects`.
+    /// - Remark: Generated from `#/paths//imports/{id}/rejects/get(getImportRejects)`.
+    internal func getImportRejects(
+        path: Operations.GetImportRejects.Input.Path,
+        headers: Operations.GetImportRejects.Input.Headers = .init()
+    ) async throws -> Operations.GetImportRejects.Output {
+        try await getImportRejects(Operations.GetImportRejects.Input(
+            path: path,
             headers: headers
         ))
     }

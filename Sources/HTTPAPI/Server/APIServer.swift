@@ -54,8 +54,8 @@ public struct APIServer: Service {
 
     /// `health` is asked on each `/health` request; `metrics`, when given, writes the Prometheus text
     /// exposition served at `/metrics`; `onRunning` learns the bound port (useful with port 0).
-    public init(configuration: Configuration, store: CRMStore, hub: LiveHub, health: @escaping @Sendable () async -> HealthReport,
-                metrics: (@Sendable (inout [UInt8]) -> Void)? = nil,
+    public init(configuration: Configuration, store: CRMStore, hub: LiveHub, imports: ImportQueue? = nil,
+                health: @escaping @Sendable () async -> HealthReport, metrics: (@Sendable (inout [UInt8]) -> Void)? = nil,
                 logger: Logger = Logger(label: "calldesk.http"), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         let document = try OpenAPIDocument.load()
         let rules = try document.parameterRules(prefix: "/v1")
@@ -81,9 +81,9 @@ public struct APIServer: Service {
                               settings: .init(timeZone: configuration.timeZone, maskedRoles: configuration.maskedRoles,
                                               loginTokenLifetime: configuration.loginTokenLifetime,
                                               passwordParameters: configuration.passwordParameters),
-                              throttle: LoginThrottle(), refusals: refusals, logger: logger)
+                              throttle: LoginThrottle(), refusals: refusals, imports: imports, logger: logger)
         let v1 = router.group("v1")
-            .add(middleware: BodyLimitMiddleware(limit: Self.bodyLimit))
+            .add(middleware: BodyLimitMiddleware(limit: Self.bodyLimit, uploads: ["/v1/imports": CallDeskAPI.importLimit]))
             .add(middleware: TokenAuthenticator(store: store, openPaths: ["/v1/login"], refusals: refusals, cache: tokens))
             .add(middleware: ParameterCheckMiddleware(rules: rules))
         // Compact JSON, keys sorted: the API's one style (the runtime's default is pretty-printed).

@@ -4,9 +4,10 @@ import Telephony
 import Vocabulary
 
 extension Components.Schemas.User {
-    init(_ user: User) throws {
+    /// `settings` (devices, disabled) are shown to admins only.
+    init(_ user: User, settings: (devices: [String], disabled: Bool)? = nil) throws {
         self.init(id: Int64(user.id), name: user.name, role: try schemaValue(user.role), _extension: user.extension,
-                  teamId: user.teamID.map(Int64.init), seniority: user.seniority)
+                  teamId: user.teamID.map(Int64.init), seniority: user.seniority, devices: settings?.devices, disabled: settings?.disabled)
     }
 }
 
@@ -52,14 +53,10 @@ extension TaskSchema {
 extension Components.Schemas.Customer {
     init(_ card: CustomerCard, details: CustomerDetails, mask: PhoneMask, now: Date) throws {
         try self.init(card, mask: mask, now: now)
-        contacts = details.contacts.map { .init(name: $0.name, role: $0.role, birthday: $0.birthday, phone: mask.show($0.phoneE164)) }
-        leads = try details.leads.map { lead in
-            .init(id: Int64(lead.id), grade: try schemaValue(raw: lead.grade), stage: lead.stage,
-                  history: try lead.history.map { change in
-                      .init(from: try change.previousGrade.map { try schemaValue(raw: $0) }, grade: try schemaValue(raw: change.grade),
-                            reason: change.reason, changedAt: change.changedAt)
-                  })
-        }
+        contacts = details.contacts.map { .init($0, mask: mask) }
+        vehicles = details.vehicles.map { .init($0) }
+        policies = details.policies.map { .init($0) }
+        leads = try details.leads.map { try .init($0) }
     }
 
     init(_ card: CustomerCard, mask: PhoneMask, now: Date) throws {
