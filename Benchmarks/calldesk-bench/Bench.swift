@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import NIOCore
+import NIOPosix
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +14,25 @@ struct Bench: AsyncParsableCommand {
         abstract: "Measure CallDesk: phone lookup, import, AMI decoding.",
         subcommands: [All.self, LookupBench.self, LookupHTTPBench.self, ImportBench.self, AMIDecodeBench.self, AMILoopbackBench.self, PopBench.self, StormBench.self, ScaleBench.self]
     )
+
+    /// `CALLDESK_BENCH_NIO_EXECUTOR=1` runs every task on NIO's event loops instead of Swift's
+    /// cooperative pool, to compare the two (the daemon uses the cooperative pool).
+    static func main() async {
+        if ProcessInfo.processInfo.environment["CALLDESK_BENCH_NIO_EXECUTOR"] == "1" {
+            let installed = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+            say("tasks run on NIO's event loops: \(installed)")
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     /// Prints a figure at once, also when the output goes to a file.
     static func say(_ text: String) {

@@ -2,6 +2,7 @@ import App
 import ArgumentParser
 import CRM
 import Foundation
+import NIOPosix
 
 /// `GET /v1/lookup` over loopback with a million customers, loaded by wrk (Debian's package) in its
 /// own process on this machine: requests/s and latency percentiles, as wrk measures them.
@@ -41,15 +42,19 @@ struct LookupHTTPBench: AsyncParsableCommand {
             """.write(to: script, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: script) }
             try await CallDeskDaemon.run(store: store, pbxes: [], logger: BenchDatabase.logger) { _, port in
-                let wrk = Process()
-                wrk.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
-                wrk.arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path, "http://127.0.0.1:\(port)"]
-                let output = Pipe()
-                wrk.standardOutput = output
-                try wrk.run()
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                wrk.waitUntilExit()
-                let text = String(decoding: data, as: UTF8.self)
+                let arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path, "http://127.0.0.1:\(port)"]
+                // wrk is waited for on NIO's pool for blocking work, never on a thread the server's tasks run on.
+                let text = try await NIOThreadPool.singleton.runIfActive {
+                    let wrk = Process()
+                    wrk.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
+                    wrk.arguments = arguments
+                    let output = Pipe()
+                    wrk.standardOutput = output
+                    try wrk.run()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    wrk.waitUntilExit()
+                    return String(decoding: data, as: UTF8.self)
+                }
                 Bench.say("[\(name)] GET /v1/\(route), \(customers) customers, wrk -t\(threads) -c\(connections) -d\(seconds)s:")
                 for line in text.split(separator: "\n") where line.contains("Requests/sec") || line.contains("Latency") || line.contains("%")
                     || line.contains("requests in") || line.contains("Non-2xx") || line.contains("Socket errors") {
