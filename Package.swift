@@ -275,7 +275,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PBXMonitorTests",
-            dependencies: ["PBXMonitor", "Vocabulary", "AMI", "PBXSimulator", "TestSupport"],
+            dependencies: ["PBXMonitor", "Vocabulary", "AMI", "Telephony", "PBXSimulator", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
