@@ -60,6 +60,7 @@ struct AgentEventsRoute {
                             switch message {
                             case .screenPop(let pop): try await outbound.write(.text(try Self.json(pop)))
                             case .resync(let dropped): try await outbound.write(.text(try Self.json(Resync(dropped: dropped))))
+                            case .agentBoard, .queueBoard: continue  // boards go to /v1/live
                             }
                         }
                     }

@@ -2,6 +2,10 @@
 public enum LiveMessage: Sendable, Hashable {
     /// A screen-pop for an agent: a card as their phone rings, then what became of the call.
     case screenPop(ScreenPop)
+    /// A queue now, for the wallboard: who waits, today's figures.
+    case queueBoard(QueueBoard)
+    /// An agent now, for the wallboard and their console: one state across queues.
+    case agentBoard(AgentBoard)
     /// This subscriber was too slow and `dropped` messages were lost; what follows at once is the
     /// current state (every message still retained for its topics), so it can start afresh.
     case resync(dropped: Int)
