@@ -44,7 +44,7 @@ struct APIAccessTableTests {
             // The record of alice's that each resource's {id} names; a new resource must be added here.
             let ids = ["customers": daemon.knownCustomer, "calls": call.id, "tasks": task, "users": daemon.alice.user.id,
                        "leads": parts.lead, "approvals": parts.approval, "teams": try #require(daemon.alice.user.teamID),
-                       "tokens": parts.token, "imports": parts.importID]
+                       "tokens": parts.token, "imports": parts.importID, "agents": daemon.alice.user.id]
             // Who may write each resource: its owner, or for users and teams an admin, for approvals and imports a supervisor.
             let owners = ["users": daemon.adminToken, "teams": daemon.adminToken, "approvals": daemon.supervisor.token,
                           "imports": daemon.supervisor.token,
@@ -74,6 +74,7 @@ struct APIAccessTableTests {
                 "POST /leads/{id}/close": #"{"outcome": "won", "reason": "已签约"}"#,
                 "POST /approvals/{id}/decision": #"{"approve": false, "note": "再跟进"}"#,
                 "PATCH /teams/{id}": #"{"name": "hotline"}"#,
+                "POST /agents/{id}/pause": #"{"paused": true, "reason": "lunch"}"#,
             ]
             // Erasing the customer goes last: the routes after it would find nothing of hers.
             let withIDs = try Self.routes().filter { $0.path.contains("{id}") }.sorted { !$0.path.hasSuffix("/erase") && $1.path.hasSuffix("/erase") }

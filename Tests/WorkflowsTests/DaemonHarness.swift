@@ -96,11 +96,11 @@ struct DaemonHarness: Sendable {
     }
 
     /// Opens the agent-events WebSocket with `token`, hands `body` the decoded messages, then closes it.
-    func withPops<T: Sendable>(token: String, agent: String = "me",
+    func withPops<T: Sendable>(token: String, agent: String = "me", path: String? = nil,
                                _ body: @Sendable (PopReader) async throws -> T) async throws -> T {
         let (messages, messageContinuation) = AsyncStream.makeStream(of: String.self)
         let (closeRequests, closeContinuation) = AsyncStream.makeStream(of: Void.self)
-        let url = "ws://127.0.0.1:\(httpPort)/v1/agents/\(agent)/events?token=\(token)"
+        let url = "ws://127.0.0.1:\(httpPort)\(path ?? "/v1/agents/\(agent)/events")?token=\(token)"
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 defer { messageContinuation.finish() }
@@ -158,6 +158,31 @@ final class PopReader: Sendable {
 
     /// The next pop; fails when the socket closes or nothing comes within `timeout`.
     func next(timeout: Duration = .seconds(10)) async throws -> ScreenPop {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(ScreenPop.self, from: Data(try await nextText(timeout: timeout).utf8))
+    }
+
+    /// Reads messages until one satisfies `matches` (a JSON object); fails when none does within `timeout`.
+    func first(_ what: String, within timeout: Duration = .seconds(10), where matches: @Sendable ([String: Any]) -> Bool) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + timeout
+        var seen: [String] = []
+        while true {
+            let left = deadline - .now
+            guard left > .zero else { throw HarnessError(message: "no \(what) within \(timeout); the last messages: \(seen.suffix(4))") }
+            let text: String
+            do {
+                text = try await nextText(timeout: left)
+            } catch {
+                throw HarnessError(message: "no \(what) within \(timeout); the last messages: \(seen.suffix(4))")
+            }
+            seen.append(text)
+            if let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], matches(object) { return object }
+        }
+    }
+
+    /// The next message's text; fails when the socket closes or nothing comes within `timeout`.
+    func nextText(timeout: Duration = .seconds(10)) async throws -> String {
         let box = iterator
         let text = try await withThrowingTaskGroup(of: String?.self) { group in
             group.addTask { await box.iterator.next() }
@@ -170,9 +195,7 @@ final class PopReader: Sendable {
             return first
         }
         guard let text else { throw HarnessError(message: "the socket closed") }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(ScreenPop.self, from: Data(text.utf8))
+        return text
     }
 }
 

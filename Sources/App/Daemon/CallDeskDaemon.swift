@@ -17,11 +17,13 @@ public struct CallDeskDaemon: Sendable {
     public let amiClients: [AMIClient]
     public let callLogs: [CallLogService]
     public let imports: ImportQueue
+    /// The live queue and agent monitor of each PBX.
+    public let monitors: [QueueMonitorService]
     public let api: APIServer
     /// The daemon's own figures, as `/metrics` shows them.
     public let metrics: PrometheusCollectorRegistry
 
-    public var services: [any Service] { amiClients + callLogs + [imports, api] }
+    public var services: [any Service] { amiClients + callLogs + monitors + [imports, api] }
 
     public init(config: CallDeskConfig, store: CRMStore,
                 onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
@@ -48,9 +50,15 @@ public struct CallDeskDaemon: Sendable {
                            metrics: factory)
         }
         let imports = ImportQueue(store: store, logger: logger ?? Logger(label: "calldesk.import"))
+        var monitorConfiguration = http.monitor
+        monitorConfiguration.timeZone = http.timeZone
+        let monitors = clients.map {
+            QueueMonitorService(ami: $0, store: store, hub: hub, configuration: monitorConfiguration, logger: logger ?? Logger(label: "calldesk.monitor"))
+        }
+        self.monitors = monitors
         self.imports = imports
         api = try APIServer(
-            configuration: http, store: store, hub: hub, imports: imports,
+            configuration: http, store: store, hub: hub, imports: imports, monitors: monitors,
             health: {
                 var links: [String: String] = [:]
                 for client in clients { links[client.pbx] = await client.isConnected ? "connected" : "disconnected" }

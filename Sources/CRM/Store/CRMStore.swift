@@ -106,3 +106,12 @@ extension CRMStore {
         }
     }
 }
+
+extension CRMStore {
+    /// Records an action taken outside the database (a pause or a queue change on the PBX), with who did it.
+    public func auditAction(actor: Int, action: String, entity: String, entityID: Int, details: [String: String]) async throws {
+        try await database.withConnection { sql in
+            try await audit(sql, actor: actor, action: action, entity: entity, entityID: entityID, details: details)
+        }
+    }
+}

@@ -18,6 +18,10 @@ struct CallDeskAPI: APIProtocol {
         var loginTokenLifetime: Duration = .seconds(12 * 3600)
         /// scrypt work factors for passwords set through the API (tests use cheaper ones).
         var passwordParameters = PasswordHash.Parameters()
+        /// Pause codes and service-level rules.
+        var monitor = MonitorConfiguration()
+        /// The member interface a queue gets for an agent's phone (`{extension}` is replaced).
+        var memberInterface = "PJSIP/{extension}"
     }
 
     let store: CRMStore
@@ -26,6 +30,8 @@ struct CallDeskAPI: APIProtocol {
     let refusals: RefusalCounter
     /// Runs uploaded imports; `nil` where the server runs none (a test's bare server).
     let imports: ImportQueue?
+    /// The live monitor of each PBX (none where the server watches no PBX).
+    let monitors: [QueueMonitorService]
     let logger: Logger
 
     /// The signed-in user and how phone numbers are shown to them.

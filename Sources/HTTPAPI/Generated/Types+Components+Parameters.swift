@@ -16,6 +16,8 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/Cursor`.
         internal typealias Cursor = Swift.String
+        /// - Remark: Generated from `#/components/parameters/Queue`.
+        internal typealias Queue = Swift.String
         /// - Remark: Generated from `#/components/parameters/ContactId`.
         internal typealias ContactId = Swift.Int64
         /// - Remark: Generated from `#/components/parameters/VehicleId`.

@@ -4014,5 +4014,747 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/PauseRequest`.
+        internal struct PauseRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PauseRequest/paused`.
+            internal var paused: Swift.Bool
+            /// One of the configured pause codes (lunch, training, after_call, …); needed to pause.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PauseRequest/reason`.
+            internal var reason: Swift.String?
+            /// Creates a new `PauseRequest`.
+            ///
+            /// - Parameters:
+            ///   - paused:
+            ///   - reason: One of the configured pause codes (lunch, training, after_call, …); needed to pause.
+            internal init(
+                paused: Swift.Bool,
+                reason: Swift.String? = nil
+            ) {
+                self.paused = paused
+                self.reason = reason
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case paused
+                case reason
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.paused = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .paused
+                )
+                self.reason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "paused",
+                    "reason"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/QueueMemberRequest`.
+        internal struct QueueMemberRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/QueueMemberRequest/userId`.
+            internal var userId: Swift.Int64
+            /// Creates a new `QueueMemberRequest`.
+            ///
+            /// - Parameters:
+            ///   - userId:
+            internal init(userId: Swift.Int64) {
+                self.userId = userId
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case userId
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.userId = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .userId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "userId"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/QueueFigures`.
+        internal struct QueueFigures: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/QueueFigures/answered`.
+            internal var answered: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/QueueFigures/abandoned`.
+            internal var abandoned: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/QueueFigures/shortAbandoned`.
+            internal var shortAbandoned: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/QueueFigures/answeredInTime`.
+            internal var answeredInTime: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/QueueFigures/abandonedLate`.
+            internal var abandonedLate: Swift.Int
+            /// answered within the threshold ÷ (answered + abandoned after it)
+            ///
+            /// - Remark: Generated from `#/components/schemas/QueueFigures/serviceLevel`.
+            internal var serviceLevel: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/QueueFigures/averageSpeedOfAnswer`.
+            internal var averageSpeedOfAnswer: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/QueueFigures/averageHandleTime`.
+            internal var averageHandleTime: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/QueueFigures/thresholdSeconds`.
+            internal var thresholdSeconds: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/QueueFigures/shortAbandonSeconds`.
+            internal var shortAbandonSeconds: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/QueueFigures/formula`.
+            internal var formula: Swift.String
+            /// Creates a new `QueueFigures`.
+            ///
+            /// - Parameters:
+            ///   - answered:
+            ///   - abandoned:
+            ///   - shortAbandoned:
+            ///   - answeredInTime:
+            ///   - abandonedLate:
+            ///   - serviceLevel: answered within the threshold ÷ (answered + abandoned after it)
+            ///   - averageSpeedOfAnswer:
+            ///   - averageHandleTime:
+            ///   - thresholdSeconds:
+            ///   - shortAbandonSeconds:
+            ///   - formula:
+            internal init(
+                answered: Swift.Int,
+                abandoned: Swift.Int,
+                shortAbandoned: Swift.Int,
+                answeredInTime: Swift.Int,
+                abandonedLate: Swift.Int,
+                serviceLevel: Swift.Double? = nil,
+                averageSpeedOfAnswer: Swift.Double? = nil,
+                averageHandleTime: Swift.Double? = nil,
+                thresholdSeconds: Swift.Int,
+                shortAbandonSeconds: Swift.Int,
+                formula: Swift.String
+            ) {
+                self.answered = answered
+                self.abandoned = abandoned
+                self.shortAbandoned = shortAbandoned
+                self.answeredInTime = answeredInTime
+                self.abandonedLate = abandonedLate
+                self.serviceLevel = serviceLevel
+                self.averageSpeedOfAnswer = averageSpeedOfAnswer
+                self.averageHandleTime = averageHandleTime
+                self.thresholdSeconds = thresholdSeconds
+                self.shortAbandonSeconds = shortAbandonSeconds
+                self.formula = formula
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case answered
+                case abandoned
+                case shortAbandoned
+                case answeredInTime
+                case abandonedLate
+                case serviceLevel
+                case averageSpeedOfAnswer
+                case averageHandleTime
+                case thresholdSeconds
+                case shortAbandonSeconds
+                case formula
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.answered = try container.decode(
+                    Swift.Int.self,
+                    forKey: .answered
+                )
+                self.abandoned = try container.decode(
+                    Swift.Int.self,
+                    forKey: .abandoned
+                )
+                self.shortAbandoned = try container.decode(
+                    Swift.Int.self,
+                    forKey: .shortAbandoned
+                )
+                self.answeredInTime = try container.decode(
+                    Swift.Int.self,
+                    forKey: .answeredInTime
+                )
+                self.abandonedLate = try container.decode(
+                    Swift.Int.self,
+                    forKey: .abandonedLate
+                )
+                self.serviceLevel = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .serviceLevel
+                )
+                self.averageSpeedOfAnswer = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .averageSpeedOfAnswer
+                )
+                self.averageHandleTime = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .averageHandleTime
+                )
+                self.thresholdSeconds = try container.decode(
+                    Swift.Int.self,
+                    forKey: .thresholdSeconds
+                )
+                self.shortAbandonSeconds = try container.decode(
+                    Swift.Int.self,
+                    forKey: .shortAbandonSeconds
+                )
+                self.formula = try container.decode(
+                    Swift.String.self,
+                    forKey: .formula
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "answered",
+                    "abandoned",
+                    "shortAbandoned",
+                    "answeredInTime",
+                    "abandonedLate",
+                    "serviceLevel",
+                    "averageSpeedOfAnswer",
+                    "averageHandleTime",
+                    "thresholdSeconds",
+                    "shortAbandonSeconds",
+                    "formula"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/QueueBoard`.
+        internal struct QueueBoard: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/QueueBoard/event`.
+            internal var event: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QueueBoard/pbx`.
+            internal var pbx: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QueueBoard/queue`.
+            internal var queue: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QueueBoard/CallersPayload`.
+            internal struct CallersPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/QueueBoard/CallersPayload/position`.
+                internal var position: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/QueueBoard/CallersPayload/number`.
+                internal var number: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/QueueBoard/CallersPayload/name`.
+                internal var name: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/QueueBoard/CallersPayload/waitingSince`.
+                internal var waitingSince: Foundation.Date
+                /// Creates a new `CallersPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - position:
+                ///   - number:
+                ///   - name:
+                ///   - waitingSince:
+                internal init(
+                    position: Swift.Int,
+                    number: Swift.String? = nil,
+                    name: Swift.String? = nil,
+                    waitingSince: Foundation.Date
+                ) {
+                    self.position = position
+                    self.number = number
+                    self.name = name
+                    self.waitingSince = waitingSince
+                }
+                internal enum CodingKeys: String, CodingKey {
+                    case position
+                    case number
+                    case name
+                    case waitingSince
+                }
+                internal init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.position = try container.decode(
+                        Swift.Int.self,
+                        forKey: .position
+                    )
+                    self.number = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .number
+                    )
+                    self.name = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .name
+                    )
+                    self.waitingSince = try container.decode(
+                        Foundation.Date.self,
+                        forKey: .waitingSince
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "position",
+                        "number",
+                        "name",
+                        "waitingSince"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/QueueBoard/callers`.
+            internal typealias CallersPayload = [Components.Schemas.QueueBoard.CallersPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/QueueBoard/callers`.
+            internal var callers: Components.Schemas.QueueBoard.CallersPayload
+            /// - Remark: Generated from `#/components/schemas/QueueBoard/longestWaitSince`.
+            internal var longestWaitSince: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/QueueBoard/members`.
+            internal var members: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/QueueBoard/figures`.
+            internal var figures: Components.Schemas.QueueFigures?
+            /// - Remark: Generated from `#/components/schemas/QueueBoard/AbandonedPayload`.
+            internal struct AbandonedPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/QueueBoard/AbandonedPayload/callId`.
+                internal var callId: Swift.Int64
+                /// - Remark: Generated from `#/components/schemas/QueueBoard/AbandonedPayload/caller`.
+                internal var caller: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/QueueBoard/AbandonedPayload/at`.
+                internal var at: Foundation.Date?
+                /// - Remark: Generated from `#/components/schemas/QueueBoard/AbandonedPayload/waited`.
+                internal var waited: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/QueueBoard/AbandonedPayload/taskId`.
+                internal var taskId: Swift.Int64?
+                /// - Remark: Generated from `#/components/schemas/QueueBoard/AbandonedPayload/calledBack`.
+                internal var calledBack: Swift.Bool
+                /// Creates a new `AbandonedPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - callId:
+                ///   - caller:
+                ///   - at:
+                ///   - waited:
+                ///   - taskId:
+                ///   - calledBack:
+                internal init(
+                    callId: Swift.Int64,
+                    caller: Swift.String? = nil,
+                    at: Foundation.Date? = nil,
+                    waited: Swift.Int? = nil,
+                    taskId: Swift.Int64? = nil,
+                    calledBack: Swift.Bool
+                ) {
+                    self.callId = callId
+                    self.caller = caller
+                    self.at = at
+                    self.waited = waited
+                    self.taskId = taskId
+                    self.calledBack = calledBack
+                }
+                internal enum CodingKeys: String, CodingKey {
+                    case callId
+                    case caller
+                    case at
+                    case waited
+                    case taskId
+                    case calledBack
+                }
+                internal init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.callId = try container.decode(
+                        Swift.Int64.self,
+                        forKey: .callId
+                    )
+                    self.caller = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .caller
+                    )
+                    self.at = try container.decodeIfPresent(
+                        Foundation.Date.self,
+                        forKey: .at
+                    )
+                    self.waited = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .waited
+                    )
+                    self.taskId = try container.decodeIfPresent(
+                        Swift.Int64.self,
+                        forKey: .taskId
+                    )
+                    self.calledBack = try container.decode(
+                        Swift.Bool.self,
+                        forKey: .calledBack
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "callId",
+                        "caller",
+                        "at",
+                        "waited",
+                        "taskId",
+                        "calledBack"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/QueueBoard/abandoned`.
+            internal typealias AbandonedPayload = [Components.Schemas.QueueBoard.AbandonedPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/QueueBoard/abandoned`.
+            internal var abandoned: Components.Schemas.QueueBoard.AbandonedPayload
+            /// Creates a new `QueueBoard`.
+            ///
+            /// - Parameters:
+            ///   - event:
+            ///   - pbx:
+            ///   - queue:
+            ///   - callers:
+            ///   - longestWaitSince:
+            ///   - members:
+            ///   - figures:
+            ///   - abandoned:
+            internal init(
+                event: Swift.String,
+                pbx: Swift.String,
+                queue: Swift.String,
+                callers: Components.Schemas.QueueBoard.CallersPayload,
+                longestWaitSince: Foundation.Date? = nil,
+                members: Swift.Int,
+                figures: Components.Schemas.QueueFigures? = nil,
+                abandoned: Components.Schemas.QueueBoard.AbandonedPayload
+            ) {
+                self.event = event
+                self.pbx = pbx
+                self.queue = queue
+                self.callers = callers
+                self.longestWaitSince = longestWaitSince
+                self.members = members
+                self.figures = figures
+                self.abandoned = abandoned
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case event
+                case pbx
+                case queue
+                case callers
+                case longestWaitSince
+                case members
+                case figures
+                case abandoned
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.event = try container.decode(
+                    Swift.String.self,
+                    forKey: .event
+                )
+                self.pbx = try container.decode(
+                    Swift.String.self,
+                    forKey: .pbx
+                )
+                self.queue = try container.decode(
+                    Swift.String.self,
+                    forKey: .queue
+                )
+                self.callers = try container.decode(
+                    Components.Schemas.QueueBoard.CallersPayload.self,
+                    forKey: .callers
+                )
+                self.longestWaitSince = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .longestWaitSince
+                )
+                self.members = try container.decode(
+                    Swift.Int.self,
+                    forKey: .members
+                )
+                self.figures = try container.decodeIfPresent(
+                    Components.Schemas.QueueFigures.self,
+                    forKey: .figures
+                )
+                self.abandoned = try container.decode(
+                    Components.Schemas.QueueBoard.AbandonedPayload.self,
+                    forKey: .abandoned
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "event",
+                    "pbx",
+                    "queue",
+                    "callers",
+                    "longestWaitSince",
+                    "members",
+                    "figures",
+                    "abandoned"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AgentState`.
+        internal enum AgentState: String, Codable, Hashable, Sendable, CaseIterable {
+            case loggedOut = "logged_out"
+            case available = "available"
+            case ringing = "ringing"
+            case onCall = "on_call"
+            case wrapUp = "wrap_up"
+            case paused = "paused"
+        }
+        /// - Remark: Generated from `#/components/schemas/AgentBoard`.
+        internal struct AgentBoard: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/event`.
+            internal var event: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/pbx`.
+            internal var pbx: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/interface`.
+            internal var interface: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/userId`.
+            internal var userId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/name`.
+            internal var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/extension`.
+            internal var _extension: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/queues`.
+            internal var queues: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/state`.
+            internal var state: Components.Schemas.AgentState
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/since`.
+            internal var since: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/reason`.
+            internal var reason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/overLimit`.
+            internal var overLimit: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/caller`.
+            internal var caller: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/queue`.
+            internal var queue: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/callsToday`.
+            internal var callsToday: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/talkSecondsToday`.
+            internal var talkSecondsToday: Swift.Int
+            /// Creates a new `AgentBoard`.
+            ///
+            /// - Parameters:
+            ///   - event:
+            ///   - pbx:
+            ///   - interface:
+            ///   - userId:
+            ///   - name:
+            ///   - _extension:
+            ///   - queues:
+            ///   - state:
+            ///   - since:
+            ///   - reason:
+            ///   - overLimit:
+            ///   - caller:
+            ///   - queue:
+            ///   - callsToday:
+            ///   - talkSecondsToday:
+            internal init(
+                event: Swift.String,
+                pbx: Swift.String,
+                interface: Swift.String,
+                userId: Swift.Int64? = nil,
+                name: Swift.String? = nil,
+                _extension: Swift.String? = nil,
+                queues: [Swift.String],
+                state: Components.Schemas.AgentState,
+                since: Foundation.Date? = nil,
+                reason: Swift.String? = nil,
+                overLimit: Swift.Bool,
+                caller: Swift.String? = nil,
+                queue: Swift.String? = nil,
+                callsToday: Swift.Int,
+                talkSecondsToday: Swift.Int
+            ) {
+                self.event = event
+                self.pbx = pbx
+                self.interface = interface
+                self.userId = userId
+                self.name = name
+                self._extension = _extension
+                self.queues = queues
+                self.state = state
+                self.since = since
+                self.reason = reason
+                self.overLimit = overLimit
+                self.caller = caller
+                self.queue = queue
+                self.callsToday = callsToday
+                self.talkSecondsToday = talkSecondsToday
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case event
+                case pbx
+                case interface
+                case userId
+                case name
+                case _extension = "extension"
+                case queues
+                case state
+                case since
+                case reason
+                case overLimit
+                case caller
+                case queue
+                case callsToday
+                case talkSecondsToday
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.event = try container.decode(
+                    Swift.String.self,
+                    forKey: .event
+                )
+                self.pbx = try container.decode(
+                    Swift.String.self,
+                    forKey: .pbx
+                )
+                self.interface = try container.decode(
+                    Swift.String.self,
+                    forKey: .interface
+                )
+                self.userId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .userId
+                )
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self._extension = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: ._extension
+                )
+                self.queues = try container.decode(
+                    [Swift.String].self,
+                    forKey: .queues
+                )
+                self.state = try container.decode(
+                    Components.Schemas.AgentState.self,
+                    forKey: .state
+                )
+                self.since = try container.decodeIfPresent(
+                    Foundation.Date.self,
+                    forKey: .since
+                )
+                self.reason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                self.overLimit = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .overLimit
+                )
+                self.caller = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .caller
+                )
+                self.queue = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .queue
+                )
+                self.callsToday = try container.decode(
+                    Swift.Int.self,
+                    forKey: .callsToday
+                )
+                self.talkSecondsToday = try container.decode(
+                    Swift.Int.self,
+                    forKey: .talkSecondsToday
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "event",
+                    "pbx",
+                    "interface",
+                    "userId",
+                    "name",
+                    "extension",
+                    "queues",
+                    "state",
+                    "since",
+                    "reason",
+                    "overLimit",
+                    "caller",
+                    "queue",
+                    "callsToday",
+                    "talkSecondsToday"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PauseCode`.
+        internal struct PauseCode: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PauseCode/code`.
+            internal var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PauseCode/label`.
+            internal var label: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PauseCode/limitSeconds`.
+            internal var limitSeconds: Swift.Int?
+            /// Creates a new `PauseCode`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - label:
+            ///   - limitSeconds:
+            internal init(
+                code: Swift.String,
+                label: Swift.String,
+                limitSeconds: Swift.Int? = nil
+            ) {
+                self.code = code
+                self.label = label
+                self.limitSeconds = limitSeconds
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case code
+                case label
+                case limitSeconds
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.code = try container.decode(
+                    Swift.String.self,
+                    forKey: .code
+                )
+                self.label = try container.decode(
+                    Swift.String.self,
+                    forKey: .label
+                )
+                self.limitSeconds = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .limitSeconds
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "code",
+                    "label",
+                    "limitSeconds"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/MonitorView`.
+        internal struct MonitorView: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MonitorView/queues`.
+            internal var queues: [Components.Schemas.QueueBoard]
+            /// - Remark: Generated from `#/components/schemas/MonitorView/agents`.
+            internal var agents: [Components.Schemas.AgentBoard]
+            /// - Remark: Generated from `#/components/schemas/MonitorView/pauseCodes`.
+            internal var pauseCodes: [Components.Schemas.PauseCode]
+            /// Creates a new `MonitorView`.
+            ///
+            /// - Parameters:
+            ///   - queues:
+            ///   - agents:
+            ///   - pauseCodes:
+            internal init(
+                queues: [Components.Schemas.QueueBoard],
+                agents: [Components.Schemas.AgentBoard],
+                pauseCodes: [Components.Schemas.PauseCode]
+            ) {
+                self.queues = queues
+                self.agents = agents
+                self.pauseCodes = pauseCodes
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case queues
+                case agents
+                case pauseCodes
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.queues = try container.decode(
+                    [Components.Schemas.QueueBoard].self,
+                    forKey: .queues
+                )
+                self.agents = try container.decode(
+                    [Components.Schemas.AgentBoard].self,
+                    forKey: .agents
+                )
+                self.pauseCodes = try container.decode(
+                    [Components.Schemas.PauseCode].self,
+                    forKey: .pauseCodes
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "queues",
+                    "agents",
+                    "pauseCodes"
+                ])
+            }
+        }
     }
 }

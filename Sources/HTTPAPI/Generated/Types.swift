@@ -260,6 +260,26 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /imports/{id}/rejects`.
     /// - Remark: Generated from `#/paths//imports/{id}/rejects/get(getImportRejects)`.
     func getImportRejects(_ input: Operations.GetImportRejects.Input) async throws -> Operations.GetImportRejects.Output
+    /// Queues and agents now, with today's figures, as far as you may see them: an agent their own state; a supervisor their team's agents and queue; an admin everything. /v1/live pushes the same as it changes.
+    ///
+    /// - Remark: HTTP `GET /monitor`.
+    /// - Remark: Generated from `#/paths//monitor/get(getMonitor)`.
+    func getMonitor(_ input: Operations.GetMonitor.Input) async throws -> Operations.GetMonitor.Output
+    /// Pause an agent in every queue with a reason code, or unpause them: agents themselves, supervisors their team, admins anyone. Audited.
+    ///
+    /// - Remark: HTTP `POST /agents/{id}/pause`.
+    /// - Remark: Generated from `#/paths//agents/{id}/pause/post(pauseAgent)`.
+    func pauseAgent(_ input: Operations.PauseAgent.Input) async throws -> Operations.PauseAgent.Output
+    /// Add an agent's phone to a queue (supervisors for their team's queue, admins any). Audited.
+    ///
+    /// - Remark: HTTP `POST /queues/{queue}/members`.
+    /// - Remark: Generated from `#/paths//queues/{queue}/members/post(addQueueMember)`.
+    func addQueueMember(_ input: Operations.AddQueueMember.Input) async throws -> Operations.AddQueueMember.Output
+    /// Remove an agent's phone from a queue (supervisors for their team's queue, admins any). Audited.
+    ///
+    /// - Remark: HTTP `DELETE /queues/{queue}/members/{userId}`.
+    /// - Remark: Generated from `#/paths//queues/{queue}/members/{userId}/delete(removeQueueMember)`.
+    func removeQueueMember(_ input: Operations.RemoveQueueMember.Input) async throws -> Operations.RemoveQueueMember.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -965,6 +985,56 @@ extension APIProtocol {
         headers: Operations.GetImportRejects.Input.Headers = .init()
     ) async throws -> Operations.GetImportRejects.Output {
         try await getImportRejects(Operations.GetImportRejects.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Queues and agents now, with today's figures, as far as you may see them: an agent their own state; a supervisor their team's agents and queue; an admin everything. /v1/live pushes the same as it changes.
+    ///
+    /// - Remark: HTTP `GET /monitor`.
+    /// - Remark: Generated from `#/paths//monitor/get(getMonitor)`.
+    internal func getMonitor(headers: Operations.GetMonitor.Input.Headers = .init()) async throws -> Operations.GetMonitor.Output {
+        try await getMonitor(Operations.GetMonitor.Input(headers: headers))
+    }
+    /// Pause an agent in every queue with a reason code, or unpause them: agents themselves, supervisors their team, admins anyone. Audited.
+    ///
+    /// - Remark: HTTP `POST /agents/{id}/pause`.
+    /// - Remark: Generated from `#/paths//agents/{id}/pause/post(pauseAgent)`.
+    internal func pauseAgent(
+        path: Operations.PauseAgent.Input.Path,
+        headers: Operations.PauseAgent.Input.Headers = .init(),
+        body: Operations.PauseAgent.Input.Body
+    ) async throws -> Operations.PauseAgent.Output {
+        try await pauseAgent(Operations.PauseAgent.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Add an agent's phone to a queue (supervisors for their team's queue, admins any). Audited.
+    ///
+    /// - Remark: HTTP `POST /queues/{queue}/members`.
+    /// - Remark: Generated from `#/paths//queues/{queue}/members/post(addQueueMember)`.
+    internal func addQueueMember(
+        path: Operations.AddQueueMember.Input.Path,
+        headers: Operations.AddQueueMember.Input.Headers = .init(),
+        body: Operations.AddQueueMember.Input.Body
+    ) async throws -> Operations.AddQueueMember.Output {
+        try await addQueueMember(Operations.AddQueueMember.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Remove an agent's phone from a queue (supervisors for their team's queue, admins any). Audited.
+    ///
+    /// - Remark: HTTP `DELETE /queues/{queue}/members/{userId}`.
+    /// - Remark: Generated from `#/paths//queues/{queue}/members/{userId}/delete(removeQueueMember)`.
+    internal func removeQueueMember(
+        path: Operations.RemoveQueueMember.Input.Path,
+        headers: Operations.RemoveQueueMember.Input.Headers = .init()
+    ) async throws -> Operations.RemoveQueueMember.Output {
+        try await removeQueueMember(Operations.RemoveQueueMember.Input(
             path: path,
             headers: headers
         ))

@@ -35,6 +35,10 @@ public struct APIServer: Service {
         public var maxSocketsPerUser = 8
         /// How often an open event socket checks that its token still works and its user is not disabled.
         public var socketRecheck: Duration = .seconds(2)
+        /// The live monitor's pause codes and service-level rules, as the pages show them.
+        public var monitor = MonitorConfiguration()
+        /// The member interface a queue gets for an agent's phone (`{extension}` is replaced), e.g. `Local/{extension}@agents/n`.
+        public var memberInterface = "PJSIP/{extension}"
 
         public init(host: String = "127.0.0.1", port: Int = 8080, timeZone: TimeZone = .current, maskedRoles: Set<UserRole> = [.agent],
                     loginTokenLifetime: Duration = .seconds(12 * 3600), passwordParameters: PasswordHash.Parameters = .init()) {
@@ -54,7 +58,7 @@ public struct APIServer: Service {
 
     /// `health` is asked on each `/health` request; `metrics`, when given, writes the Prometheus text
     /// exposition served at `/metrics`; `onRunning` learns the bound port (useful with port 0).
-    public init(configuration: Configuration, store: CRMStore, hub: LiveHub, imports: ImportQueue? = nil,
+    public init(configuration: Configuration, store: CRMStore, hub: LiveHub, imports: ImportQueue? = nil, monitors: [QueueMonitorService] = [],
                 health: @escaping @Sendable () async -> HealthReport, metrics: (@Sendable (inout [UInt8]) -> Void)? = nil,
                 logger: Logger = Logger(label: "calldesk.http"), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         let document = try OpenAPIDocument.load()
@@ -80,8 +84,9 @@ public struct APIServer: Service {
         let api = CallDeskAPI(store: store,
                               settings: .init(timeZone: configuration.timeZone, maskedRoles: configuration.maskedRoles,
                                               loginTokenLifetime: configuration.loginTokenLifetime,
-                                              passwordParameters: configuration.passwordParameters),
-                              throttle: LoginThrottle(), refusals: refusals, imports: imports, logger: logger)
+                                              passwordParameters: configuration.passwordParameters, monitor: configuration.monitor,
+                                              memberInterface: configuration.memberInterface),
+                              throttle: LoginThrottle(), refusals: refusals, imports: imports, monitors: monitors, logger: logger)
         let v1 = router.group("v1")
             .add(middleware: BodyLimitMiddleware(limit: Self.bodyLimit, uploads: ["/v1/imports": CallDeskAPI.importLimit]))
             .add(middleware: TokenAuthenticator(store: store, openPaths: ["/v1/login"], refusals: refusals, cache: tokens))
@@ -90,8 +95,9 @@ public struct APIServer: Service {
         try api.registerHandlers(on: v1, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
         // The event socket: a browser's WebSocket cannot send headers, so it alone takes ?token=.
         let sockets = router.group("v1").add(middleware: TokenAuthenticator(store: store, allowsQueryToken: true, refusals: refusals))
-        AgentEventsRoute(store: store, hub: hub, limits: .init(maxPerUser: configuration.maxSocketsPerUser, recheck: configuration.socketRecheck))
-            .register(on: sockets)
+        let live = LiveSockets(store: store, hub: hub, limits: .init(maxPerUser: configuration.maxSocketsPerUser, recheck: configuration.socketRecheck))
+        AgentEventsRoute(store: store, sockets: live).register(on: sockets)
+        LiveRoute(store: store, sockets: live, pauseCodes: configuration.monitor.pauseCodes).register(on: sockets)
         let headerTimeout = TimeAmount.nanoseconds(Int64(configuration.headerTimeout.components.seconds) * 1_000_000_000
             + configuration.headerTimeout.components.attoseconds / 1_000_000_000)
         let http1 = HTTP1Channel.Configuration(

@@ -111,7 +111,12 @@ public final class QueueMonitorService: Service, Sendable {
     }
 
     private func perform(_ action: AMIAction) async throws {
-        let response = try await ami.send(action)
+        let response: AMIResponse
+        do {
+            response = try await ami.send(action)
+        } catch AMIError.actionFailed(_, _, let message) {
+            throw MonitorActionRefused(action: action.name, message: message)
+        }
         guard response.message["Response"] == "Success" else {
             throw MonitorActionRefused(action: action.name, message: response.message["Message"] ?? "refused by the PBX")
         }

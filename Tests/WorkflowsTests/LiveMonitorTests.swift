@@ -1,0 +1,100 @@
+import CRM
+import Foundation
+import PBXSimulator
+import Synchronization
+import Testing
+import TestSupport
+
+/// The live queue and agent monitor against the simulated PBX: state from `QueueStatus` and events,
+/// today's figures from the call log, pushed on `/v1/live` and read at `/v1/monitor`, and the
+/// supervisor's actions on the PBX, each audited.
+@Suite("Live monitor: queues, agents, pauses")
+struct LiveMonitorTests {
+    static var simulator: SimulatorConfiguration {
+        var configuration = SimulatorConfiguration.callCenter(agents: 1)
+        configuration.defaultAgent = .answers(after: 1.5, talk: 0.5)
+        configuration.timeScale = 1
+        return configuration
+    }
+
+    @Test("a supervisor's wallboard sees the caller wait by name, the agent ring and talk, then today's answer and service level",
+          arguments: TestEngine.available)
+    func wallboard(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: Self.simulator) { daemon in
+            try await daemon.withPops(token: daemon.supervisor.token, path: "/v1/live") { live in
+                let start = try await live.first("the hotline board") { $0["event"] as? String == "queue" && $0["queue"] as? String == "hotline" }
+                #expect((start["callers"] as? [Any])?.isEmpty == true && start["members"] as? Int == 1)
+                daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "LI LEI", patience: 60)
+                // The name comes from the CRM in a child task: before or after the agent starts ringing.
+                let seen = Mutex<(number: String?, waitShown: Bool, ringingUser: Int?, ringingCaller: String?)>((nil, false, nil, nil))
+                _ = try await live.first("the caller waiting by name and the agent ringing") { message in
+                    seen.withLock { seen in
+                        if message["event"] as? String == "queue", let caller = (message["callers"] as? [[String: Any]])?.first,
+                           caller["name"] as? String == "李雷" {
+                            seen.number = caller["number"] as? String
+                            seen.waitShown = message["longestWaitSince"] != nil
+                        }
+                        if message["event"] as? String == "agent", message["state"] as? String == "ringing" {
+                            (seen.ringingUser, seen.ringingCaller) = (message["userId"] as? Int, message["caller"] as? String)
+                        }
+                        return seen.number != nil && seen.ringingUser != nil
+                    }
+                }
+                let found = seen.withLock { $0 }
+                #expect(found.number == DaemonHarness.knownNumber && found.waitShown)
+                #expect(found.ringingUser == daemon.alice.user.id && found.ringingCaller == DaemonHarness.knownNumber)
+                let talking = try await live.first("the agent on the call") { $0["event"] as? String == "agent" && $0["state"] as? String == "on_call" }
+                #expect(talking["queue"] as? String == "hotline")
+                let counted = try await live.first("today's answered call", within: .seconds(15)) {
+                    $0["event"] as? String == "queue" && (($0["figures"] as? [String: Any])?["answered"] as? Int) == 1
+                }
+                let figures = try #require(counted["figures"] as? [String: Any])
+                #expect(figures["serviceLevel"] as? Double == 1 && figures["thresholdSeconds"] as? Int == 20)
+                #expect((figures["formula"] as? String)?.contains("abandoned after threshold") == true)
+            }
+            // An agent's own view: their state, no queue and no one else.
+            let mine = try await APIClient(port: daemon.httpPort).send("/v1/monitor", token: daemon.bob.token).json()
+            #expect((mine["queues"] as? [Any])?.isEmpty == true && (mine["agents"] as? [Any])?.isEmpty == true)
+            #expect((mine["pauseCodes"] as? [[String: Any]])?.contains { $0["code"] as? String == "lunch" } == true)
+        }
+    }
+
+    @Test("an agent pauses with a reason code and unpauses; others cannot; a supervisor adds and removes a member; each is audited",
+          arguments: TestEngine.available)
+    func pausesAndMembers(_ engine: TestEngine) async throws {
+        try await DaemonHarness.run(engine, simulator: Self.simulator) { daemon in
+            let api = APIClient(port: daemon.httpPort)
+            let alice = daemon.alice.user.id
+            @Sendable func state(_ user: Int) async throws -> (String?, String?) {
+                let agents = try await api.send("/v1/monitor", token: daemon.supervisor.token).json()["agents"] as? [[String: Any]] ?? []
+                let agent = agents.first { $0["userId"] as? Int == user }
+                return (agent?["state"] as? String, agent?["reason"] as? String)
+            }
+            try await daemon.waitUntil("alice in the monitor") { try await state(alice).0 == "available" }
+            let bad = try await api.send("/v1/agents/\(alice)/pause", token: daemon.alice.token, method: .POST, body: #"{"paused": true, "reason": "nap"}"#)
+            #expect(try bad.status == 400 && (bad.json()["field"] as? String) == "reason")
+            #expect(try await api.send("/v1/agents/\(alice)/pause", token: daemon.bob.token, method: .POST,
+                                       body: #"{"paused": true, "reason": "lunch"}"#).status == 404)
+            #expect(try await api.send("/v1/agents/\(alice)/pause", token: daemon.alice.token, method: .POST,
+                                       body: #"{"paused": true, "reason": "lunch"}"#).status == 204)
+            try await daemon.waitUntil("alice paused") { try await state(alice) == ("paused", "lunch") }
+            #expect(try await api.send("/v1/agents/\(alice)/pause", token: daemon.supervisor.token, method: .POST, body: #"{"paused": false}"#).status == 204)
+            try await daemon.waitUntil("alice back") { try await state(alice).0 == "available" }
+            let pauses = try await daemon.store.auditTrail(entity: "user", id: alice).filter { ["pause", "unpause"].contains($0.action) }
+            #expect(pauses.map(\.action) == ["pause", "unpause"] && pauses.map(\.actorId) == [alice, daemon.supervisor.user.id])
+
+            let bob = daemon.bob.user.id
+            let body = #"{"userId": \#(bob)}"#
+            #expect(try await api.send("/v1/queues/hotline/members", token: daemon.alice.token, method: .POST, body: body).status == 403)
+            #expect(try await api.send("/v1/queues/renewal/members", token: daemon.supervisor.token, method: .POST, body: body).status == 403)
+            #expect(try await api.send("/v1/queues/hotline/members", token: daemon.supervisor.token, method: .POST, body: body).status == 204)
+            try await daemon.waitUntil("bob in hotline") { try await state(bob).0 == "available" }
+            let again = try await api.send("/v1/queues/hotline/members", token: daemon.supervisor.token, method: .POST, body: body)
+            #expect(again.status == 409, "the PBX refuses a member already there: \(again.status) \(again.body)")
+            #expect(try await api.send("/v1/queues/hotline/members/\(bob)", token: daemon.supervisor.token, method: .DELETE).status == 204)
+            try await daemon.waitUntil("bob out of hotline") { try await state(bob).0 == "logged_out" }
+            let moves = try await daemon.store.auditTrail(entity: "user", id: bob).map(\.action)
+            #expect(moves.suffix(2) == ["queue_add", "queue_remove"])
+        }
+    }
+}
