@@ -145,7 +145,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Spec/openapi-generator-config.yaml", "Generated/openapi.sha256"],
-            resources: [.copy("Spec/openapi.yaml")],
+            resources: [.copy("Spec/openapi.yaml"), .copy("Pages/Assets")],
             swiftSettings: swiftSettings
         ),
         // A simulated Asterisk speaking the real AMI and ARI wire protocols on loopback.

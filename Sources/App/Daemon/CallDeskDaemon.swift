@@ -37,7 +37,7 @@ public struct CallDeskDaemon: Sendable {
 
     /// The parts for the given PBX links; `logger` (when given) replaces each part's own label.
     public init(store: CRMStore, pbxes: [AMIClientConfiguration], callLog: CallLogConfiguration, http: APIServer.Configuration,
-                logger: Logger? = nil, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
+                dial: ClickToDial.Configuration = ClickToDial.Configuration(), logger: Logger? = nil, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         let registry = PrometheusCollectorRegistry()
         let factory = Self.metricsFactory(registry)
         let hub = LiveHub(metrics: factory)
@@ -59,6 +59,7 @@ public struct CallDeskDaemon: Sendable {
         self.imports = imports
         api = try APIServer(
             configuration: http, store: store, hub: hub, imports: imports, monitors: monitors,
+            dialers: clients.map { ClickToDial(ami: $0, configuration: dial) },
             health: {
                 var links: [String: String] = [:]
                 for client in clients { links[client.pbx] = await client.isConnected ? "connected" : "disconnected" }

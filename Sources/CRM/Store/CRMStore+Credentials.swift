@@ -107,3 +107,15 @@ extension CRMStore {
         }
     }
 }
+
+extension CRMStore {
+    /// Revokes the token with this value (a page signing out); audited.
+    public func revokeToken(value token: String, actor: Int?) async throws {
+        try await database.withTransaction { sql in
+            guard let id = try await sql.select().column("id").from("api_tokens").where("token_hash", .equal, Self.hash(token: token))
+                .where("revoked_at", .is, SQLLiteral.null).first(decodingColumn: "id", as: Int.self) else { return }
+            try await sql.update("api_tokens").set("revoked_at", to: Date()).where("id", .equal, id).run()
+            try await audit(sql, actor: actor, action: "revoke", entity: "api_token", entityID: id, details: ["by": "sign out"])
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Vocabulary
 
 extension CRMStore {
     /// An agent's account of a call: outcome and note as an interaction linked to the call, and an
@@ -7,8 +8,11 @@ extension CRMStore {
     ///
     /// `customerID` picks one customer when the number matched several, or names the customer an
     /// unknown caller turned out to be; otherwise the call's first customer is used.
+    /// `followUpAt` plans the next call: a follow-up task for the customer's owner, in the same transaction.
+    /// A logged call is what clears a call task: the author's open callbacks and follow-ups for this
+    /// customer due before `closingTasksDueBefore` (the end of today) close with this outcome.
     public func logCallOutcome(callID: Int, author: User, customerID: Int? = nil, outcome: String, note: String?,
-                               grade: LeadGrade? = nil) async throws -> Int {
+                               grade: LeadGrade? = nil, followUpAt: Date? = nil, closingTasksDueBefore: Date? = nil) async throws -> Int {
         let outcome = outcome.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !outcome.isEmpty else { throw CRMError.invalidInput(field: "outcome", value: outcome, reason: "must not be empty") }
         let call = try await call(id: callID, visibleTo: author)
@@ -44,6 +48,26 @@ extension CRMStore {
                     .orderBy("id", .descending).first(decodingColumn: "grade", as: String.self) ?? ""
                 details["after.grade"] = grade.rawValue
                 try await regrade(customerID: customer, to: grade, by: author.id, reason: "call \(callID): \(outcome)", in: sql)
+            }
+            if let closingTasksDueBefore {
+                let closed = try await sql.select().column("id").from("tasks").where("customer_id", .equal, customer)
+                    .where("owner_id", .equal, author.id).where("status", .equal, TaskStatus.open.rawValue)
+                    .where("kind", .in, [TaskKind.callback.rawValue, TaskKind.followUp.rawValue]).where("due_at", .lessThan, closingTasksDueBefore)
+                    .all(decodingColumn: "id", as: Int.self)
+                if !closed.isEmpty {
+                    try await sql.update("tasks").set("status", to: TaskStatus.done.rawValue).set("result", to: "call \(callID): \(outcome)")
+                        .set("updated_at", to: now).where("id", .in, closed).run()
+                    try await sql.update("calls").set("task_id", to: closed[0]).where("id", .equal, callID).where("task_id", .is, SQLLiteral.null).run()
+                    details["after.tasks_done"] = closed.map(String.init).joined(separator: ",")
+                }
+            }
+            if let followUpAt {
+                let task = try await sql.insert(into: "tasks")
+                    .columns("customer_id", "kind", "status", "owner_id", "due_at", "note", "created_at", "updated_at")
+                    .values(SQLBind(customer), SQLBind(TaskKind.followUp.rawValue), SQLBind(TaskStatus.open.rawValue), SQLBind(owner.ownerId),
+                            SQLBind(followUpAt), SQLBind("call \(callID): \(outcome)"), SQLBind(now), SQLBind(now))
+                    .returning("id").first(decodingColumn: "id", as: Int.self)
+                details["after.follow_up_task"] = task.map(String.init) ?? ""
             }
             try await audit(sql, actor: author.id, action: "call_outcome", entity: "customer", entityID: customer, details: details)
             return id

@@ -48,8 +48,17 @@ extension CallDeskAPI {
             guard raw > 0 else { throw APIError.badField("customerId", "must be a positive id") }
             return Int(raw)
         }
+        let followUp = try body.followUpOn.map { day -> Date in
+            guard day.count == 10, let midnight = try? DateParameter(timeZone: settings.timeZone).parse("followUpOn", day) else {
+                throw APIError.badField("followUpOn", "must be a real date like 2026-12-08")
+            }
+            guard midnight.addingTimeInterval(86_400) > Date() else { throw APIError.badField("followUpOn", "must be today or later") }
+            return midnight.addingTimeInterval(10 * 3600)
+        }
         let interaction = try await store.logCallOutcome(callID: try id(input.path.id), author: user, customerID: customer, outcome: outcome,
-                                                         note: note, grade: body.grade.flatMap { LeadGrade(rawValue: $0.rawValue) })
+                                                         note: note, grade: body.grade.flatMap { LeadGrade(rawValue: $0.rawValue) },
+                                                         followUpAt: followUp,
+                                                         closingTasksDueBefore: DateParameter(timeZone: settings.timeZone).startOfNextDay(after: Date()))
         return .created(.init(body: .json(.init(interactionId: Int64(interaction)))))
     }
 

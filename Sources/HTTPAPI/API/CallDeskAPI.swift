@@ -32,6 +32,8 @@ struct CallDeskAPI: APIProtocol {
     let imports: ImportQueue?
     /// The live monitor of each PBX (none where the server watches no PBX).
     let monitors: [QueueMonitorService]
+    /// One-click dial through each PBX.
+    let dialers: [ClickToDial]
     let logger: Logger
 
     /// The signed-in user and how phone numbers are shown to them.

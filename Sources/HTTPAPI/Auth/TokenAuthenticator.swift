@@ -1,4 +1,6 @@
 import CRM
+import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -6,8 +8,15 @@ import Logging
 /// their `RequestScope`; a missing, revoked or expired token gets 401 with `WWW-Authenticate`, logged
 /// and counted (never the token). `?token=` is taken only where `allowsQueryToken` (WebSocket
 /// upgrades: a browser cannot send headers there), and `openPaths` need no token at all.
+///
+/// The pages send their token in the `calldesk_session` cookie (HttpOnly, SameSite=Strict). A write
+/// made with the cookie must carry `X-CallDesk-CSRF: 1`, which another site's page cannot send
+/// without a CORS preflight CallDesk never answers; a WebSocket opened with it must come from the
+/// same origin.
 struct TokenAuthenticator: RouterMiddleware {
     typealias Context = APIRequestContext
+    /// The pages' session cookie.
+    static let cookie = "calldesk_session"
     let store: CRMStore
     var allowsQueryToken = false
     var openPaths: Set<String> = []
@@ -21,7 +30,7 @@ struct TokenAuthenticator: RouterMiddleware {
                 try await next(request, context)
             }
         }
-        guard let token = token(in: request) else {
+        guard let (token, fromCookie) = token(in: request) else {
             refusals?.refused(reason: "no token")
             context.logger.notice("request without a token refused", metadata: ["path": "\(request.uri.path)", "address": "\(address)"])
             throw APIError.unauthorized
@@ -37,6 +46,7 @@ struct TokenAuthenticator: RouterMiddleware {
             context.logger.notice("unknown, revoked or expired token refused", metadata: ["path": "\(request.uri.path)", "address": "\(address)"])
             throw APIError.unauthorized
         }
+        if fromCookie { try Self.checkSameOrigin(request) }
         var context = context
         context.user = user
         context.token = token
@@ -46,10 +56,35 @@ struct TokenAuthenticator: RouterMiddleware {
         }
     }
 
-    private func token(in request: Request) -> String? {
+    /// The token and whether it came from the session cookie.
+    private func token(in request: Request) -> (String, Bool)? {
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            return String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+            return (String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces), false)
         }
-        return allowsQueryToken ? request.uri.queryParameters.get("token") : nil
+        if allowsQueryToken, let token = request.uri.queryParameters.get("token") { return (String(token), false) }
+        return Self.sessionCookie(in: request).map { ($0, true) }
     }
+
+    static func sessionCookie(in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0] == cookie, !parts[1].isEmpty { return String(parts[1]) }
+            }
+        }
+        return nil
+    }
+
+    /// A cookie-borne request that changes something must show it comes from a CallDesk page.
+    private static func checkSameOrigin(_ request: Request) throws {
+        if let origin = request.headers[.origin], let url = URL(string: origin), let host = url.host(percentEncoded: false),
+           host + (url.port.map { ":\($0)" } ?? "") != request.head.authority {
+            throw APIError(.forbidden, code: "cross_site", message: "a session cookie is taken only from CallDesk's own pages")
+        }
+        if ![.get, .head].contains(request.method), request.headers[csrfHeader] != "1" {
+            throw APIError(.forbidden, code: "csrf", message: "a page's write must carry X-CallDesk-CSRF: 1")
+        }
+    }
+
+    static let csrfHeader = HTTPField.Name("X-CallDesk-CSRF")!
 }

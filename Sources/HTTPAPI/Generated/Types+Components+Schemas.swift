@@ -651,6 +651,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/OutcomeRequest/customerId`.
             internal var customerId: Swift.Int64?
+            /// Plans the next call: a follow-up task for the customer's owner, due at 10:00 that day.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OutcomeRequest/followUpOn`.
+            internal var followUpOn: Swift.String?
             /// Creates a new `OutcomeRequest`.
             ///
             /// - Parameters:
@@ -658,22 +662,26 @@ extension Components {
             ///   - note:
             ///   - grade:
             ///   - customerId: The customer, when the number matched several or none.
+            ///   - followUpOn: Plans the next call: a follow-up task for the customer's owner, due at 10:00 that day.
             internal init(
                 outcome: Swift.String,
                 note: Swift.String? = nil,
                 grade: Components.Schemas.LeadGrade? = nil,
-                customerId: Swift.Int64? = nil
+                customerId: Swift.Int64? = nil,
+                followUpOn: Swift.String? = nil
             ) {
                 self.outcome = outcome
                 self.note = note
                 self.grade = grade
                 self.customerId = customerId
+                self.followUpOn = followUpOn
             }
             internal enum CodingKeys: String, CodingKey {
                 case outcome
                 case note
                 case grade
                 case customerId
+                case followUpOn
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -693,11 +701,16 @@ extension Components {
                     Swift.Int64.self,
                     forKey: .customerId
                 )
+                self.followUpOn = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .followUpOn
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "outcome",
                     "note",
                     "grade",
-                    "customerId"
+                    "customerId",
+                    "followUpOn"
                 ])
             }
         }
@@ -4753,6 +4766,97 @@ extension Components {
                     "queues",
                     "agents",
                     "pauseCodes"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DialRequest`.
+        internal struct DialRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DialRequest/customerId`.
+            internal var customerId: Swift.Int64
+            /// The call task this call works on (one of this customer's).
+            ///
+            /// - Remark: Generated from `#/components/schemas/DialRequest/taskId`.
+            internal var taskId: Swift.Int64?
+            /// Which of the customer's phones (default the first).
+            ///
+            /// - Remark: Generated from `#/components/schemas/DialRequest/phoneIndex`.
+            internal var phoneIndex: Swift.Int?
+            /// Creates a new `DialRequest`.
+            ///
+            /// - Parameters:
+            ///   - customerId:
+            ///   - taskId: The call task this call works on (one of this customer's).
+            ///   - phoneIndex: Which of the customer's phones (default the first).
+            internal init(
+                customerId: Swift.Int64,
+                taskId: Swift.Int64? = nil,
+                phoneIndex: Swift.Int? = nil
+            ) {
+                self.customerId = customerId
+                self.taskId = taskId
+                self.phoneIndex = phoneIndex
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case customerId
+                case taskId
+                case phoneIndex
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.customerId = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .customerId
+                )
+                self.taskId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .taskId
+                )
+                self.phoneIndex = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .phoneIndex
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "customerId",
+                    "taskId",
+                    "phoneIndex"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DialAccepted`.
+        internal struct DialAccepted: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DialAccepted/pbx`.
+            internal var pbx: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DialAccepted/actionId`.
+            internal var actionId: Swift.String
+            /// Creates a new `DialAccepted`.
+            ///
+            /// - Parameters:
+            ///   - pbx:
+            ///   - actionId:
+            internal init(
+                pbx: Swift.String,
+                actionId: Swift.String
+            ) {
+                self.pbx = pbx
+                self.actionId = actionId
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case pbx
+                case actionId
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.pbx = try container.decode(
+                    Swift.String.self,
+                    forKey: .pbx
+                )
+                self.actionId = try container.decode(
+                    Swift.String.self,
+                    forKey: .actionId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "pbx",
+                    "actionId"
                 ])
             }
         }

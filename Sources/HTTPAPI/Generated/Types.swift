@@ -280,6 +280,11 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `DELETE /queues/{queue}/members/{userId}`.
     /// - Remark: Generated from `#/paths//queues/{queue}/members/{userId}/delete(removeQueueMember)`.
     func removeQueueMember(_ input: Operations.RemoveQueueMember.Input) async throws -> Operations.RemoveQueueMember.Output
+    /// One-click dial: the PBX rings your phone first, then calls the customer (Originate), with the task tagged on the call so the log ties them together. Audited.
+    ///
+    /// - Remark: HTTP `POST /dial`.
+    /// - Remark: Generated from `#/paths//dial/post(dial)`.
+    func dial(_ input: Operations.Dial.Input) async throws -> Operations.Dial.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -1037,6 +1042,19 @@ extension APIProtocol {
         try await removeQueueMember(Operations.RemoveQueueMember.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// One-click dial: the PBX rings your phone first, then calls the customer (Originate), with the task tagged on the call so the log ties them together. Audited.
+    ///
+    /// - Remark: HTTP `POST /dial`.
+    /// - Remark: Generated from `#/paths//dial/post(dial)`.
+    internal func dial(
+        headers: Operations.Dial.Input.Headers = .init(),
+        body: Operations.Dial.Input.Body
+    ) async throws -> Operations.Dial.Output {
+        try await dial(Operations.Dial.Input(
+            headers: headers,
+            body: body
         ))
     }
 }

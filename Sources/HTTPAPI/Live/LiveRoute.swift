@@ -11,12 +11,15 @@ struct LiveRoute {
     let store: CRMStore
     let sockets: LiveSockets
     let pauseCodes: [MonitorConfiguration.PauseCode]
+    let timeZone: TimeZone
 
     /// The first frame: who is connected, and the pause codes they may choose from.
     struct Hello: Encodable {
         let event = "hello"
         let user: Person
         let pauseCodes: [MonitorConfiguration.PauseCode]
+        /// The call center's zone: the pages show times in it.
+        let timeZone: String
         struct Person: Encodable { let id: Int; let name: String; let role: String; let `extension`: String? }
     }
 
@@ -28,7 +31,7 @@ struct LiveRoute {
             let context = wsContext.requestContext
             let user = try context.requireUser()
             let hello = try AgentEventsRoute.json(Hello(user: .init(id: user.id, name: user.name, role: user.role.rawValue, extension: user.extension),
-                                                        pauseCodes: pauseCodes))
+                                                        pauseCodes: pauseCodes, timeZone: timeZone.identifier))
             try await sockets.serve(try await topics(of: user), hello: hello, context: context, inbound: inbound, outbound: outbound) { message in
                 switch message {
                 case .screenPop(let pop): try AgentEventsRoute.json(pop)

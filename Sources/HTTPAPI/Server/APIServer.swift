@@ -59,6 +59,7 @@ public struct APIServer: Service {
     /// `health` is asked on each `/health` request; `metrics`, when given, writes the Prometheus text
     /// exposition served at `/metrics`; `onRunning` learns the bound port (useful with port 0).
     public init(configuration: Configuration, store: CRMStore, hub: LiveHub, imports: ImportQueue? = nil, monitors: [QueueMonitorService] = [],
+                dialers: [ClickToDial] = [],
                 health: @escaping @Sendable () async -> HealthReport, metrics: (@Sendable (inout [UInt8]) -> Void)? = nil,
                 logger: Logger = Logger(label: "calldesk.http"), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         let document = try OpenAPIDocument.load()
@@ -86,7 +87,9 @@ public struct APIServer: Service {
                                               loginTokenLifetime: configuration.loginTokenLifetime,
                                               passwordParameters: configuration.passwordParameters, monitor: configuration.monitor,
                                               memberInterface: configuration.memberInterface),
-                              throttle: LoginThrottle(), refusals: refusals, imports: imports, monitors: monitors, logger: logger)
+                              throttle: LoginThrottle(), refusals: refusals, imports: imports, monitors: monitors, dialers: dialers, logger: logger)
+        try PageRoutes(api: api, store: store).register(
+            on: router, sessionMiddleware: TokenAuthenticator(store: store, openPaths: ["/session"], refusals: refusals, cache: tokens))
         let v1 = router.group("v1")
             .add(middleware: BodyLimitMiddleware(limit: Self.bodyLimit, uploads: ["/v1/imports": CallDeskAPI.importLimit]))
             .add(middleware: TokenAuthenticator(store: store, openPaths: ["/v1/login"], refusals: refusals, cache: tokens))
@@ -97,7 +100,7 @@ public struct APIServer: Service {
         let sockets = router.group("v1").add(middleware: TokenAuthenticator(store: store, allowsQueryToken: true, refusals: refusals))
         let live = LiveSockets(store: store, hub: hub, limits: .init(maxPerUser: configuration.maxSocketsPerUser, recheck: configuration.socketRecheck))
         AgentEventsRoute(store: store, sockets: live).register(on: sockets)
-        LiveRoute(store: store, sockets: live, pauseCodes: configuration.monitor.pauseCodes).register(on: sockets)
+        LiveRoute(store: store, sockets: live, pauseCodes: configuration.monitor.pauseCodes, timeZone: configuration.timeZone).register(on: sockets)
         let headerTimeout = TimeAmount.nanoseconds(Int64(configuration.headerTimeout.components.seconds) * 1_000_000_000
             + configuration.headerTimeout.components.attoseconds / 1_000_000_000)
         let http1 = HTTP1Channel.Configuration(

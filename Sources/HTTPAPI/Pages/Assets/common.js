@@ -1,0 +1,84 @@
+// CallDesk pages: what every page shares. Plain JavaScript, no build step, no CDN.
+"use strict";
+const CD = (() => {
+  const words = {
+    zh: { login: "登录", name: "用户名", password: "密码", wrong: "用户名或密码错误", tooMany: "尝试次数过多，请稍后再试", logout: "退出",
+          console: "坐席工作台", wallboard: "监控大屏", lang: "English", waiting: "等待中", longest: "最长等待", answered: "已接", abandoned: "放弃",
+          sl: "服务水平", asa: "平均应答", aht: "平均通话", agents: "坐席", state: "状态", since: "持续", queue: "队列", calls: "通话", talk: "通话时长",
+          logged_out: "未登录", available: "空闲", ringing: "振铃", on_call: "通话中", wrap_up: "话后处理", paused: "暂停",
+          pause: "暂停", resume: "恢复", reason: "原因", noCall: "暂无来电", newCaller: "新客户", owner: "负责人", vehicles: "车辆", policy: "保险到期",
+          lastContacts: "最近联系", openTasks: "待办", result: "通话结果", outcome: "结果", note: "备注", newGrade: "新等级", keep: "不变",
+          followUp: "下次跟进", save: "保存", saved: "已保存", tasks: "今日及逾期任务", search: "客户搜索", searchHint: "姓名或电话",
+          dial: "拨打", dialing: "正在呼叫…", overdue: "逾期", due: "到期", none: "无", callerLine: "排队来电", formula: "公式",
+          abandonedToday: "今日放弃来电", calledBack: "已回拨", notCalledBack: "未回拨", connecting: "连接中…", offline: "连接已断开，正在重连…",
+          interested: "有意向", follow: "需跟进", notInterested: "无意向", noAnswer: "未接通", wrongNumber: "号码错误", keys: "快捷键",
+          follow_up: "跟进", callback: "回拨", complaint: "投诉",
+          slFormula: "阈值内接通 ÷ (接通 + 超过阈值后放弃)；短于短放弃时间的放弃不计", threshold: "阈值", shortAbandon: "短放弃" },
+    en: { login: "Sign in", name: "User name", password: "Password", wrong: "Wrong name or password", tooMany: "Too many tries; wait a moment", logout: "Sign out",
+          console: "Agent console", wallboard: "Wallboard", lang: "中文", waiting: "Waiting", longest: "Longest wait", answered: "Answered", abandoned: "Abandoned",
+          sl: "Service level", asa: "Avg answer", aht: "Avg talk", agents: "Agents", state: "State", since: "For", queue: "Queue", calls: "Calls", talk: "Talk",
+          logged_out: "Logged out", available: "Available", ringing: "Ringing", on_call: "On a call", wrap_up: "Wrap-up", paused: "Paused",
+          pause: "Pause", resume: "Resume", reason: "Reason", noCall: "No call", newCaller: "New caller", owner: "Owner", vehicles: "Vehicles", policy: "Policy expires",
+          lastContacts: "Last contacts", openTasks: "Open tasks", result: "Call result", outcome: "Outcome", note: "Note", newGrade: "New grade", keep: "Unchanged",
+          followUp: "Next follow-up", save: "Save", saved: "Saved", tasks: "Today's and overdue tasks", search: "Customer search", searchHint: "Name or phone",
+          dial: "Dial", dialing: "Calling…", overdue: "overdue", due: "due", none: "None", callerLine: "Callers in line", formula: "Formula",
+          abandonedToday: "Abandoned today", calledBack: "called back", notCalledBack: "not called back", connecting: "Connecting…", offline: "Disconnected; reconnecting…",
+          interested: "Interested", follow: "Follow up", notInterested: "Not interested", noAnswer: "No answer", wrongNumber: "Wrong number", keys: "Keys",
+          follow_up: "Follow-up", callback: "Callback", complaint: "Complaint",
+          slFormula: "answered within the threshold ÷ (answered + abandoned after the threshold); abandoned within the short-abandon time left out",
+          threshold: "threshold", shortAbandon: "short abandon" },
+  };
+  let lang = localStorage.getItem("calldesk.lang") === "en" ? "en" : "zh";
+  let zone = "Asia/Shanghai";
+  const t = (key) => (words[lang] && words[lang][key]) || key;
+  const el = (tag, attrs = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "class") node.className = value; else if (key.startsWith("on")) node.addEventListener(key.slice(2), value); else node.setAttribute(key, value);
+    }
+    for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+    return node;
+  };
+  const translate = () => {
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+    document.querySelectorAll("[data-t]").forEach((node) => { node.textContent = t(node.dataset.t); });
+    document.querySelectorAll("[data-t-placeholder]").forEach((node) => { node.placeholder = t(node.dataset.tPlaceholder); });
+  };
+  // What a page drew itself is drawn again on "calldesk:lang".
+  const setLang = (next) => { lang = next; localStorage.setItem("calldesk.lang", next); translate(); document.dispatchEvent(new Event("calldesk:lang")); };
+  async function api(path, options = {}) {
+    const response = await fetch(path, { method: options.method || "GET", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CallDesk-CSRF": "1" }, body: options.body ? JSON.stringify(options.body) : undefined });
+    if (response.status === 401) { location.href = "/"; throw new Error("signed out"); }
+    const text = await response.text();
+    const data = text ? JSON.parse(text) : null;
+    if (!response.ok) { const error = new Error((data && data.message) || response.statusText); error.status = response.status; error.data = data; throw error; }
+    return data;
+  }
+  function live(onMessage, onStatus) {
+    let delay = 500;
+    const open = () => {
+      const socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/v1/live");
+      onStatus && onStatus("connecting");
+      socket.onopen = () => { delay = 500; onStatus && onStatus("open"); };
+      socket.onmessage = (event) => { const message = JSON.parse(event.data); if (message.event === "hello" && message.timeZone) zone = message.timeZone; onMessage(message); };
+      socket.onclose = () => { onStatus && onStatus("closed"); setTimeout(open, delay); delay = Math.min(delay * 2, 10000); };
+    };
+    open();
+  }
+  const time = (iso) => iso ? new Intl.DateTimeFormat(lang === "zh" ? "zh-CN" : "en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" }).format(new Date(iso)) : "";
+  const day = (iso) => iso ? new Intl.DateTimeFormat("sv-SE", { timeZone: zone }).format(new Date(iso)) : "";
+  const duration = (seconds) => { seconds = Math.max(0, Math.floor(seconds)); const m = Math.floor(seconds / 60), s = seconds % 60;
+    return m >= 60 ? `${Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}:${String(s).padStart(2, "0")}` : `${m}:${String(s).padStart(2, "0")}`; };
+  const since = (iso) => iso ? (Date.now() - new Date(iso).getTime()) / 1000 : 0;
+  async function header(title) {
+    const me = await api("/v1/me");
+    document.getElementById("who").textContent = me.name;
+    document.getElementById("lang").addEventListener("click", () => setLang(lang === "zh" ? "en" : "zh"));
+    document.getElementById("logout").addEventListener("click", async () => { await api("/session/logout", { method: "POST" }); location.href = "/"; });
+    translate();
+    return me;
+  }
+  return { t, el, api, live, time, day, duration, since, header, translate, setLang, get lang() { return lang; } };
+})();

@@ -1,0 +1,159 @@
+"""CallDesk's pages in headless Chromium (Debian's chromium and chromium-driver, selenium from PyPI).
+
+Driven by PagesBrowserTests.swift, which runs the daemon against the simulated PBX and places calls
+when this script says it is ready (a file named after the step in STEPS_DIR). Screenshots go to
+SHOTS_DIR. Every check that fails raises, and the script exits non-zero with what it saw.
+"""
+import os
+import pathlib
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = os.environ["BASE"]
+STEPS = pathlib.Path(os.environ["STEPS_DIR"])
+SHOTS = pathlib.Path(os.environ["SHOTS_DIR"])
+
+
+def browser(width, height):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}", "--lang=zh-CN"):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"), options=options)
+
+
+def step(name):
+    (STEPS / name).touch()
+    print("STEP", name, flush=True)
+
+
+def wait_for(driver, what, condition, timeout=20):
+    try:
+        # The live pages redraw as messages come: an element read a moment ago may be gone; read again.
+        return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                             ignored_exceptions=[NoSuchElementException, StaleElementReferenceException]).until(lambda d: condition(d))
+    except Exception:
+        driver.save_screenshot(str(SHOTS / f"failed-{what.replace(' ', '-')}.png"))
+        raise AssertionError(f"{what}: not seen within {timeout} s; the page says: {driver.find_element(By.TAG_NAME, 'body').text[:1500]}")
+
+
+def text(driver, selector):
+    found = driver.find_elements(By.CSS_SELECTOR, selector)
+    return found[0].text if found else ""
+
+
+def sign_in(driver, name, password):
+    driver.get(BASE + "/")
+    wait_for(driver, "the login form", lambda d: d.find_elements(By.ID, "name"))
+    driver.find_element(By.ID, "name").send_keys(name)
+    driver.find_element(By.ID, "password").send_keys(password, Keys.ENTER)
+
+
+def agent_console():
+    driver = browser(1366, 900)
+    try:
+        sign_in(driver, os.environ["AGENT"], "wrong-password")
+        wait_for(driver, "a wrong password refused", lambda d: text(d, "#error") == "用户名或密码错误")
+        driver.find_element(By.ID, "password").clear()
+        driver.find_element(By.ID, "name").clear()
+        sign_in(driver, os.environ["AGENT"], os.environ["PASSWORD"])
+        wait_for(driver, "the console", lambda d: d.current_url.endswith("/console") and text(d, "#who") == os.environ["AGENT"])
+        wait_for(driver, "the agent's state", lambda d: text(d, "#state") == "空闲")
+        wait_for(driver, "today's task", lambda d: os.environ["CUSTOMER"] in text(d, "#tasks"))
+        assert not driver.execute_script("return document.cookie"), "the session cookie must not be readable by scripts"
+        driver.save_screenshot(str(SHOTS / "console-idle.png"))
+        step("console-ready")
+        wait_for(driver, "the screen-pop", lambda d: text(d, "[data-testid=pop-name]").startswith(os.environ["CUSTOMER"]))
+        driver.save_screenshot(str(SHOTS / "console-ringing.png"))
+        wait_for(driver, "the call timer", lambda d: d.find_elements(By.ID, "timer"))
+        driver.save_screenshot(str(SHOTS / "console-answered.png"))
+        wait_for(driver, "the result form after the call", lambda d: d.find_element(By.ID, "result").is_displayed())
+        # From the keyboard alone: the outcome has focus; choose, tab on, grade, follow-up date, note, Ctrl+Enter.
+        focused = driver.switch_to.active_element
+        assert focused.get_attribute("id") == "outcome", f"the outcome should have focus, not {focused.get_attribute('id')}"
+        focused.send_keys(Keys.ARROW_DOWN)
+        focused.send_keys(Keys.TAB)
+        driver.switch_to.active_element.send_keys("A", Keys.TAB)
+        follow_up = os.environ["FOLLOW_UP"]  # YYYY-MM-DD
+        driver.switch_to.active_element.send_keys(follow_up, Keys.TAB)
+        driver.switch_to.active_element.send_keys("试驾满意，下周提车")
+        driver.switch_to.active_element.send_keys(Keys.CONTROL, Keys.ENTER)
+        wait_for(driver, "the result saved", lambda d: text(d, "#result-status") == "已保存")
+        driver.save_screenshot(str(SHOTS / "console-saved.png"))
+        wait_for(driver, "the task gone from today's list", lambda d: os.environ["CUSTOMER"] not in text(d, "#tasks"))
+        step("console-done")
+        # English at the user's choice.
+        driver.find_element(By.ID, "lang").click()
+        wait_for(driver, "the page in English", lambda d: text(d, "h1") == "Agent console" and "No call" in text(d, "#pop")
+                 and text(d, "#state") == "Available")
+        driver.save_screenshot(str(SHOTS / "console-english.png"))
+        driver.find_element(By.ID, "lang").click()
+    finally:
+        driver.quit()
+
+
+def other_agent():
+    driver = browser(1366, 900)
+    try:
+        sign_in(driver, os.environ["OTHER_AGENT"], os.environ["PASSWORD"])
+        wait_for(driver, "the other agent's console", lambda d: text(d, "#who") == os.environ["OTHER_AGENT"])
+        search = driver.find_element(By.ID, "search")
+        search.send_keys(os.environ["CUSTOMER"])
+        time.sleep(1.2)
+        assert os.environ["CUSTOMER"] not in text(driver, "#found"), "another agent's customer must not be found"
+        status = driver.execute_script(
+            "return fetch('/v1/customers/' + arguments[0], {credentials: 'same-origin'}).then(r => r.status)", os.environ["CUSTOMER_ID"])
+        assert status == 404, f"another agent's customer answered {status}"
+        written = driver.execute_script(
+            "return fetch('/v1/customers/' + arguments[0] + '/interactions', {method: 'POST', credentials: 'same-origin',"
+            " headers: {'Content-Type': 'application/json'}, body: JSON.stringify({kind: 'note', note: 'x'})}).then(r => r.status)",
+            os.environ["CUSTOMER_ID"])
+        assert written == 403, f"a write without the page's CSRF header answered {written}"
+        driver.save_screenshot(str(SHOTS / "console-other-agent.png"))
+    finally:
+        driver.quit()
+
+
+def wallboard():
+    driver = browser(1920, 1080)
+    try:
+        sign_in(driver, os.environ["SUPERVISOR"], os.environ["PASSWORD"])
+        wait_for(driver, "the wallboard", lambda d: d.current_url.endswith("/wallboard"))
+        wait_for(driver, "the hotline tile", lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=queue-hotline]"))
+        wait_for(driver, "no service level before the first call", lambda d: text(d, "[data-testid=service-level] b") == "—")
+        driver.save_screenshot(str(SHOTS / "wallboard-start.png"))
+        step("wallboard-ready")
+        wait_for(driver, "the paused agent with her reason", lambda d: "暂停 · 午餐" in text(d, "#agents"))
+        wait_for(driver, "a caller waiting, flagged", lambda d: text(d, "[data-testid=waiting] b") == "1"
+                 and "alert" in d.find_element(By.CSS_SELECTOR, "[data-testid=waiting]").get_attribute("class")
+                 and d.find_elements(By.CSS_SELECTOR, "[data-testid=caller]"))
+        assert os.environ["CUSTOMER"] in text(driver, "[data-testid=caller]"), "the waiting caller is named from the CRM"
+        driver.save_screenshot(str(SHOTS / "wallboard-waiting.png"))
+        step("wallboard-seen-waiting")
+        wait_for(driver, "the answer", lambda d: text(d, "[data-testid=waiting] b") == "0", timeout=30)
+        wait_for(driver, "the service level changed", lambda d: text(d, "[data-testid=answered] b") == "1"
+                 and text(d, "[data-testid=service-level] b") == "100%", timeout=30)
+        assert "阈值内接通 ÷ (接通 + 超过阈值后放弃)" in text(driver, ".formula"), "the wallboard shows the formula"
+        wait_for(driver, "the agent's call counted", lambda d: "通话中" in text(d, "#agents") or "空闲" in text(d, "#agents"))
+        driver.save_screenshot(str(SHOTS / "wallboard-answered.png"))
+        driver.set_window_size(1280, 800)
+        driver.save_screenshot(str(SHOTS / "wallboard-laptop.png"))
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    try:
+        wallboard()
+        agent_console()
+        other_agent()
+    except Exception as error:
+        print("FAILED:", error, flush=True)
+        sys.exit(1)
+    print("PAGES OK", flush=True)
