@@ -33,18 +33,24 @@ public struct DemoSeeder: Sendable {
     private static let insurers = ["中国人保", "平安保险", "太平洋保险", "中华联合"]
     private static let outcomes = ["询价", "已报价", "客户考虑中", "约到店试驾", "续保意向强", "暂无需求"]
 
-    /// Seeds the store; returns the accounts (supervisor first) with their tokens.
+    /// The password every demo account signs in to the pages with.
+    public static let password = "calldesk-demo"
+
+    /// Seeds the store; returns the accounts (supervisor first) with their tokens. Each can sign in
+    /// to the pages with `password`.
     public func seed(_ store: CRMStore) async throws -> [Account] {
         var random = SplitMix64(seed: seed)
         var accounts: [Account] = []
         let supervisor = try await store.addUser(name: "王建国", role: .supervisor, team: "hotline", seniority: 10)
         accounts.append(Account(name: supervisor.user.name, role: .supervisor, extension: nil, token: supervisor.token))
+        try await store.setPassword(userID: supervisor.user.id, to: Self.password, actor: nil)
         var agentIDs: [Int] = []
         for index in 0..<agents {
             let ext = String(1001 + index)
             let name = index < Self.agentNames.count ? Self.agentNames[index] : "坐席\(ext)"
             let added = try await store.addUser(name: name, role: .agent, extension: ext, team: "hotline", seniority: index == 0 ? 5 : 1)
             agentIDs.append(added.user.id)
+            try await store.setPassword(userID: added.user.id, to: Self.password, actor: nil)
             accounts.append(Account(name: name, role: .agent, extension: ext, token: added.token))
         }
         var lastMobile: String?

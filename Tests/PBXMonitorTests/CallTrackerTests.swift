@@ -221,3 +221,19 @@ struct CallTrackerTests {
         #expect(CallResult(unansweredCause: cause) == result)
     }
 }
+
+@Suite("Call tracking: calls CallDesk dialled")
+struct DialTagTests {
+    @Test("a call whose account code carries CallDesk's dial tag is outbound to the tagged number, with its task")
+    func dialTag() throws {
+        var tracker = CallTracker(pbx: "main")
+        let outputs = tracker.handle(AMIMessage([
+            "Event": "Newchannel", "Channel": "Local/1001@agents-00000001;1", "ChannelState": "0", "CallerIDNum": "1001",
+            "AccountCode": "calldesk:42:13800138000", "Context": "agents", "Exten": "1001", "Uniqueid": "9.1", "Linkedid": "9.1",
+        ]), receivedAt: Date(timeIntervalSince1970: 0))
+        guard case .started(let record) = try #require(outputs.first) else { Issue.record("\(outputs)"); return }
+        #expect(record.direction == .outbound && record.externalNumber == "13800138000" && record.taskTag == "42")
+        #expect(CallTracker.dialTag("calldesk:-:02166668888")?.task == nil)
+        #expect(CallTracker.dialTag("billing-7") == nil && CallTracker.dialTag("calldesk:1:") == nil)
+    }
+}

@@ -31,8 +31,9 @@ struct APIAccessTableTests {
         try await DaemonHarness.run(engine, simulator: APITests.simulator) { daemon in
             let call = try await APITests.oneAnsweredCall(daemon)
             let api = APIClient(port: daemon.httpPort)
+            // Due after today, so the call outcome the table logs (which clears today's call tasks) leaves it open.
             let task = try await daemon.store.addTask(customerID: daemon.knownCustomer, kind: .followUp, ownerID: daemon.alice.user.id,
-                                                      dueAt: Date(), note: nil)
+                                                      dueAt: Date().addingTimeInterval(3 * 86_400), note: nil)
             let second = try await daemon.store.createCustomer(NewCustomer(
                 name: "李雷（重复）", ownerID: daemon.alice.user.id,
                 phones: [("13800138009", try #require(daemon.store.normalizer.normalize("13800138009").phoneNumber))]))

@@ -24,7 +24,8 @@ struct CallLogResilienceTests {
 
     @Test("a link dropped mid-call: tracking resumes and the hangup still ends the one record", arguments: TestEngine.available)
     func dropMidCall(_ engine: TestEngine) async throws {
-        try await DaemonHarness.run(engine, simulator: Self.agents(1, talk: 1.5)) { daemon in
+        // Talk long enough that the reconnect comes before the hangup also on a loaded machine.
+        try await DaemonHarness.run(engine, simulator: Self.agents(1, talk: 4)) { daemon in
             daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
             try await daemon.waitUntil("answered") { try await daemon.calls().first?.answerAt != nil }
             await daemon.server.dropConnections()

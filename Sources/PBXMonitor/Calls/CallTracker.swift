@@ -216,6 +216,14 @@ public struct CallTracker: Sendable {
 
     // MARK: Events
 
+    /// The task and number of a call CallDesk dialled, from its account code (`calldesk:42:13800138000`, `calldesk:-:…`).
+    public static func dialTag(_ accountCode: String?) -> (task: String?, number: String)? {
+        guard let code = accountCode, code.hasPrefix("calldesk:") else { return nil }
+        let parts = code.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[2].isEmpty else { return nil }
+        return (parts[1] == "-" ? nil : String(parts[1]), String(parts[2]))
+    }
+
     private mutating func newChannel(_ channel: AMIChannelSnapshot, at time: Date) -> [Output] {
         guard let uniqueID = channel.uniqueID else { return [] }
         guard callOfLeg[uniqueID] == nil else { return update(channel, at: time, stateChange: false) }
@@ -223,11 +231,14 @@ public struct CallTracker: Sendable {
         var outputs: [Output] = []
         if calls[linkedID] == nil {
             let context = channel.context ?? ""
-            let direction: CallDirection = configuration.inboundContexts.contains(context) ? .inbound
+            // A call CallDesk dialled (one-click dial) says so in its account code: `calldesk:<task>:<number>`.
+            let dialled = Self.dialTag(channel.accountCode)
+            let direction: CallDirection = dialled != nil ? .outbound : configuration.inboundContexts.contains(context) ? .inbound
                 : configuration.outboundContexts.contains(context) ? .outbound : .internal
             var record = CallRecord(pbx: pbx, linkedID: linkedID, direction: direction)
             record.ringAt = time
-            if direction == .outbound { record.externalNumber = channel.exten }
+            if direction == .outbound { record.externalNumber = dialled?.number ?? channel.exten }
+            if let task = dialled?.task { record.taskTag = task }
             record.callerChannel = channel.name
             calls[linkedID] = Tracked(record: record, firstLeg: uniqueID, lastSeen: time)
             outputs.append(.started(record))

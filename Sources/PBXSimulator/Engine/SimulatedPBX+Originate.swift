@@ -13,6 +13,8 @@ extension SimulatedPBX {
         var timeout: Double
         var variables: [String: String]
         var actionID: String
+        /// `Account`: the new channels' account code.
+        var account: String = ""
     }
 
     /// Why an Originate is refused before anything is dialled.
@@ -32,8 +34,14 @@ extension SimulatedPBX {
             throw .noSuchExtension
         }
         count(started: true)
-        let (one, two) = makeLocalPair(exten: exten, context: context, linkedID: nil)
-        for (key, value) in request.variables { one.variables[key] = value }
+        let (one, two) = makeLocalPair(exten: exten, context: context, linkedID: nil, accountCode: request.account)
+        // As Asterisk does: each Originate variable is set on both Local legs, a VarSet for each.
+        for (key, value) in request.variables {
+            for leg in [one, two] {
+                leg.variables[key] = value
+                emit("VarSet", privilege: "dialplan,all", leg.block() + [("Variable", key), ("Value", value)])
+            }
+        }
         if let callerID = request.callerID {
             for leg in [one, two] {
                 leg.setCallerID(number: callerID.number, name: callerID.name)

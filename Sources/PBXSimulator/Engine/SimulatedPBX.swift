@@ -117,7 +117,7 @@ public final class SimulatedPBX: @unchecked Sendable {
     /// Creates a Local channel pair `Local/exten@context-XXXXXXXX;1/;2` and announces both.
     /// `ids` are the ARI `channelId` / `otherChannelId` (Asterisk makes them the Uniqueids).
     func makeLocalPair(exten: String, context: String, firstLegExten: String? = nil, linkedID: String?,
-                       ids: (String?, String?) = (nil, nil)) -> (SimChannel, SimChannel) {
+                       ids: (String?, String?) = (nil, nil), accountCode: String = "") -> (SimChannel, SimChannel) {
         let base = "Local/\(exten)@\(context)-\(String(format: "%08x", localSequence))"
         localSequence += 1
         let now = Date()
@@ -128,6 +128,8 @@ public final class SimulatedPBX: @unchecked Sendable {
                              exten: firstLegExten ?? exten, now: now)
         let two = SimChannel(name: base + ";2", uniqueID: secondID, linkedID: linked, state: .ring, context: context,
                              exten: exten, now: now)
+        one.accountCode = accountCode
+        two.accountCode = accountCode
         one.peer = two
         two.peer = one
         channels[one.name] = one

@@ -24,6 +24,8 @@ final class SimChannel {
     weak var peer: SimChannel?
     var isGone = false
     var variables: [String: String] = [:]
+    /// `CHANNEL(accountcode)`: set by an Originate's `Account`, shown in every channel event.
+    var accountCode = ""
     /// The ARI application that originated this channel: it hears every event of the channel.
     var ariOwner: String?
     /// The Stasis application the channel is in now (it hears events until StasisEnd).
@@ -70,7 +72,7 @@ final class SimChannel {
             (prefix + "Channel", name), (prefix + "ChannelState", String(state.rawValue)),
             (prefix + "ChannelStateDesc", state.description), (prefix + "CallerIDNum", callerIDNumber),
             (prefix + "CallerIDName", callerIDName), (prefix + "ConnectedLineNum", connectedNumber),
-            (prefix + "ConnectedLineName", connectedName), (prefix + "Language", "en"), (prefix + "AccountCode", ""),
+            (prefix + "ConnectedLineName", connectedName), (prefix + "Language", "en"), (prefix + "AccountCode", accountCode),
             (prefix + "Context", context), (prefix + "Exten", exten), (prefix + "Priority", String(priority)),
             (prefix + "Uniqueid", uniqueID), (prefix + "Linkedid", linkedID),
         ]

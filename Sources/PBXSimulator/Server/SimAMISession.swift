@@ -256,7 +256,7 @@ final class SimAMISession: ChannelInboundHandler, @unchecked Sendable {
         let request = SimulatedPBX.OriginateRequest(
             channel: channel, context: action["Context"], exten: action["Exten"], application: action["Application"],
             data: action["Data"], callerID: callerID, timeout: (Double(action["Timeout"] ?? "") ?? 30_000) / 1000,
-            variables: variables, actionID: action.actionID ?? "")
+            variables: variables, actionID: action.actionID ?? "", account: action["Account"] ?? "")
         do {
             try pbx.originate(request) { [weak self] response in
                 guard let self else { return }

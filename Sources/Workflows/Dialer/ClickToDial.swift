@@ -33,9 +33,13 @@ public struct ClickToDial: Sendable {
 
     /// Rings `agentExtension`, then dials `number` (E.164); returns the action's id once the PBX took it.
     public func dial(agentExtension: String, number: PhoneNumber, taskID: Int?) async throws -> String {
+        let dialled = Self.dialString(number)
         var headers = [
             ("Channel", configuration.agentChannel.replacingOccurrences(of: "{extension}", with: agentExtension)),
-            ("Context", configuration.customerContext), ("Exten", Self.dialString(number)), ("Priority", "1"),
+            ("Context", configuration.customerContext), ("Exten", dialled), ("Priority", "1"),
+            // On every channel of the call, in call-class events (VarSet is dialplan-class, which CallDesk does not
+            // subscribe to): the call tracker reads the task and the customer's number from it, also after a reconnect.
+            ("Account", "calldesk:\(taskID.map(String.init) ?? "-"):\(dialled)"),
             ("CallerID", "\"CallDesk\" <\(agentExtension)>"), ("Timeout", "\(configuration.ringSeconds * 1000)"), ("Async", "true"),
         ]
         if let taskID { headers.append(("Variable", "CALLDESK_TASK=\(taskID)")) }
