@@ -28,8 +28,7 @@ struct APIAccessTableTests {
 
     @Test("every route with an id answers another agent's id like a missing one", arguments: TestEngine.available)
     func idRoutes(_ engine: TestEngine) async throws {
-        try await DaemonHarness.run(engine, simulator: APITests.simulator) { daemon in
-            let call = try await APITests.oneAnsweredCall(daemon)
+        try await RecordingPlaybackTests.withRecordedCall(engine) { daemon, call, _ in
             let api = APIClient(port: daemon.httpPort)
             // Due after today, so the call outcome the table logs (which clears today's call tasks) leaves it open.
             let task = try await daemon.store.addTask(customerID: daemon.knownCustomer, kind: .followUp, ownerID: daemon.alice.user.id,

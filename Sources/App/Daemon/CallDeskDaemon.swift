@@ -38,6 +38,8 @@ public struct CallDeskDaemon: Sendable {
     /// The parts for the given PBX links; `logger` (when given) replaces each part's own label.
     public init(store: CRMStore, pbxes: [AMIClientConfiguration], callLog: CallLogConfiguration, http: APIServer.Configuration,
                 dial: ClickToDial.Configuration = ClickToDial.Configuration(), logger: Logger? = nil, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
+        var http = http
+        if http.recordingDirectory == nil { http.recordingDirectory = callLog.recordingDirectory }
         let registry = PrometheusCollectorRegistry()
         let factory = Self.metricsFactory(registry)
         let hub = LiveHub(metrics: factory)

@@ -285,6 +285,11 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /dial`.
     /// - Remark: Generated from `#/paths//dial/post(dial)`.
     func dial(_ input: Operations.Dial.Input) async throws -> Operations.Dial.Output
+    /// A call's recording, through the access policy (supervisors any of their team's calls, agents their own), from the configured recordings directory. Range requests for seeking.
+    ///
+    /// - Remark: HTTP `GET /calls/{id}/recording`.
+    /// - Remark: Generated from `#/paths//calls/{id}/recording/get(getCallRecording)`.
+    func getCallRecording(_ input: Operations.GetCallRecording.Input) async throws -> Operations.GetCallRecording.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -1055,6 +1060,19 @@ extension APIProtocol {
         try await dial(Operations.Dial.Input(
             headers: headers,
             body: body
+        ))
+    }
+    /// A call's recording, through the access policy (supervisors any of their team's calls, agents their own), from the configured recordings directory. Range requests for seeking.
+    ///
+    /// - Remark: HTTP `GET /calls/{id}/recording`.
+    /// - Remark: Generated from `#/paths//calls/{id}/recording/get(getCallRecording)`.
+    internal func getCallRecording(
+        path: Operations.GetCallRecording.Input.Path,
+        headers: Operations.GetCallRecording.Input.Headers = .init()
+    ) async throws -> Operations.GetCallRecording.Output {
+        try await getCallRecording(Operations.GetCallRecording.Input(
+            path: path,
+            headers: headers
         ))
     }
 }

@@ -39,6 +39,8 @@ public struct APIServer: Service {
         public var monitor = MonitorConfiguration()
         /// The member interface a queue gets for an agent's phone (`{extension}` is replaced), e.g. `Local/{extension}@agents/n`.
         public var memberInterface = "PJSIP/{extension}"
+        /// Where call recordings are served from; `nil`: none are.
+        public var recordingDirectory: String?
 
         public init(host: String = "127.0.0.1", port: Int = 8080, timeZone: TimeZone = .current, maskedRoles: Set<UserRole> = [.agent],
                     loginTokenLifetime: Duration = .seconds(12 * 3600), passwordParameters: PasswordHash.Parameters = .init()) {
@@ -86,7 +88,8 @@ public struct APIServer: Service {
                               settings: .init(timeZone: configuration.timeZone, maskedRoles: configuration.maskedRoles,
                                               loginTokenLifetime: configuration.loginTokenLifetime,
                                               passwordParameters: configuration.passwordParameters, monitor: configuration.monitor,
-                                              memberInterface: configuration.memberInterface),
+                                              memberInterface: configuration.memberInterface,
+                                              recordingDirectory: configuration.recordingDirectory),
                               throttle: LoginThrottle(), refusals: refusals, imports: imports, monitors: monitors, dialers: dialers, logger: logger)
         try PageRoutes(api: api, store: store).register(
             on: router, sessionMiddleware: TokenAuthenticator(store: store, openPaths: ["/session"], refusals: refusals, cache: tokens))
@@ -94,6 +97,7 @@ public struct APIServer: Service {
             .add(middleware: BodyLimitMiddleware(limit: Self.bodyLimit, uploads: ["/v1/imports": CallDeskAPI.importLimit]))
             .add(middleware: TokenAuthenticator(store: store, openPaths: ["/v1/login"], refusals: refusals, cache: tokens))
             .add(middleware: ParameterCheckMiddleware(rules: rules))
+            .add(middleware: RawHeaderMiddleware())
         // Compact JSON, keys sorted: the API's one style (the runtime's default is pretty-printed).
         try api.registerHandlers(on: v1, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
         // The event socket: a browser's WebSocket cannot send headers, so it alone takes ?token=.
