@@ -127,3 +127,18 @@ struct SampleConfigTests {
         #expect(config.pbxes.first?.ariURL == "http://127.0.0.1:8088")
     }
 }
+
+@Suite("Configuration: the HTTP server off loopback")
+struct HTTPExposureConfigTests {
+    @Test("a non-loopback address is refused unless plain HTTP is allowed for a TLS proxy; /metrics stays on loopback by default")
+    func nonLoopback() async throws {
+        await #expect {
+            try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_HTTP_HOST": "0.0.0.0"])
+        } throws: { error in
+            "\(error)".contains("http.host") && "\(error)".contains("allow_plain_http")
+        }
+        let proxied = try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_HTTP_HOST": "10.0.0.2", "CALLDESK_HTTP_ALLOW_PLAIN_HTTP": "true"])
+        #expect(proxied.allowPlainHTTP && proxied.httpHost == "10.0.0.2" && proxied.metricsAccess == .loopback)
+        await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_HTTP_METRICS": "everyone"]) } throws: { "\($0)".contains("http.metrics") }
+    }
+}

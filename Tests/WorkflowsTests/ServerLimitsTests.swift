@@ -13,9 +13,11 @@ import Workflows
 /// a socket whose token is revoked.
 @Suite("HTTP server limits")
 struct ServerLimitsTests {
-    static func withServer(_ body: (CRMStore, Int) async throws -> Void) async throws {
+    static func withServer(metrics: APIServer.Configuration.MetricsAccess = .loopback,
+                           _ body: (CRMStore, Int) async throws -> Void) async throws {
         try await TestDatabase.withStore(.sqlite) { store async throws in
             var configuration = APIServer.Configuration(host: "127.0.0.1", port: 0)
+            configuration.metricsAccess = metrics
             configuration.headerTimeout = .milliseconds(500)
             configuration.maxSocketsPerUser = 2
             configuration.socketRecheck = .milliseconds(200)
@@ -24,7 +26,7 @@ struct ServerLimitsTests {
             logger.logLevel = .critical
             let (ports, reported) = AsyncStream.makeStream(of: Int.self)
             let server = try APIServer(configuration: configuration, store: store, hub: hub, health: { HealthReport(pbx: [:], database: "ok") },
-                                       logger: logger, onRunning: { reported.yield($0) })
+                                       metrics: { $0 += Array("calldesk_up 1\n".utf8) }, logger: logger, onRunning: { reported.yield($0) })
             let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
@@ -39,6 +41,19 @@ struct ServerLimitsTests {
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }
+        }
+    }
+
+    @Test("/metrics under http.metrics: token takes a supervisor's or admin's token, not an agent's or none")
+    func metricsByToken() async throws {
+        try await Self.withServer(metrics: .token) { store, port in
+            let agent = try await store.addUser(name: "坐席", role: .agent).token
+            let supervisor = try await store.addUser(name: "主管", role: .supervisor).token
+            let api = APIClient(port: port)
+            #expect(try await api.send("/metrics").status == 401)
+            #expect(try await api.send("/metrics", token: agent).status == 401)
+            let read = try await api.send("/metrics", token: supervisor)
+            #expect(read.status == 200 && read.body.contains("calldesk_up 1"))
         }
     }
 

@@ -1,6 +1,7 @@
 import AMI
 import Configuration
 import Foundation
+import HTTPAPI
 import Logging
 import Secrets
 import SystemPackage
@@ -17,6 +18,10 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     public var pbxes: [PBXSettings]
     public var httpHost: String
     public var httpPort: Int
+    /// Serve plain HTTP on a non-loopback address (behind a reverse proxy that terminates TLS).
+    public var allowPlainHTTP: Bool
+    /// Who may read `/metrics`.
+    public var metricsAccess: APIServer.Configuration.MetricsAccess
     public var logLevel: Logger.Level
     /// How long a stop may take to write what the call logs hold before it gives up on them.
     public var stopTimeoutSeconds: Int
@@ -75,6 +80,19 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
         outsideLinePrefix = try Self.digits(config, "phone.outside_line_prefix", default: nil, lengths: 1...2)
         httpHost = config.string(forKey: "http.host", default: "127.0.0.1")
         httpPort = try Self.port(config, "http.port", default: 8080)
+        let plain = config.string(forKey: "http.allow_plain_http", default: "false")
+        guard let allowPlain = Bool(plain) else { throw ConfigError(key: "http.allow_plain_http", value: plain, allowed: "true or false") }
+        allowPlainHTTP = allowPlain
+        // Tokens never cross a network in clear: off loopback, only behind a proxy that terminates TLS.
+        let loopback = httpHost.hasPrefix("127.") || httpHost == "::1" || httpHost == "localhost"
+        guard loopback || allowPlainHTTP else {
+            throw ConfigError(key: "http.host", value: httpHost, allowed: "a loopback address such as 127.0.0.1; to serve other machines, put a reverse proxy that terminates TLS in front (Config/nginx-calldesk.conf) and set http.allow_plain_http: true")
+        }
+        let metrics = config.string(forKey: "http.metrics", default: "loopback")
+        guard let metricsAccess = APIServer.Configuration.MetricsAccess(rawValue: metrics) else {
+            throw ConfigError(key: "http.metrics", value: metrics, allowed: "loopback, token or open")
+        }
+        self.metricsAccess = metricsAccess
         let level = config.string(forKey: "log.level", default: "info")
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ConfigError(key: "log.level", value: level, allowed: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))

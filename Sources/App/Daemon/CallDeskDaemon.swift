@@ -31,7 +31,7 @@ public struct CallDeskDaemon: Sendable {
                   callLog: CallLogConfiguration(callbackDelay: .seconds(config.callbackDueMinutes * 60),
                                                 defaultCallbackTeam: config.callbackTeam, recordingDirectory: config.recordingDirectory,
                                                 journalDirectory: config.journalDirectory),
-                  http: .init(host: config.httpHost, port: config.httpPort, timeZone: config.timeZone),
+                  http: Self.http(config),
                   onHTTPRunning: onHTTPRunning)
     }
 
@@ -69,6 +69,13 @@ public struct CallDeskDaemon: Sendable {
             },
             metrics: { registry.emit(into: &$0) },
             logger: logger ?? Logger(label: "calldesk.http"), onRunning: onHTTPRunning)
+    }
+
+    /// The HTTP server's settings from the configuration.
+    static func http(_ config: CallDeskConfig) -> APIServer.Configuration {
+        var http = APIServer.Configuration(host: config.httpHost, port: config.httpPort, timeZone: config.timeZone)
+        http.metricsAccess = config.metricsAccess
+        return http
     }
 
     /// Prometheus for swift-metrics, with a pop's latency in buckets fine enough for its millisecond goal.

@@ -41,6 +41,14 @@ public struct APIServer: Service {
         public var memberInterface = "PJSIP/{extension}"
         /// Where call recordings are served from; `nil`: none are.
         public var recordingDirectory: String?
+        /// Who may read `/metrics`.
+        public var metricsAccess: MetricsAccess = .loopback
+
+        /// Who may read `/metrics`: anyone, clients on this machine (a Prometheus beside CallDesk), or
+        /// holders of a supervisor's or admin's token.
+        public enum MetricsAccess: String, Sendable, CaseIterable {
+            case open, loopback, token
+        }
 
         public init(host: String = "127.0.0.1", port: Int = 8080, timeZone: TimeZone = .current, maskedRoles: Set<UserRole> = [.agent],
                     loginTokenLifetime: Duration = .seconds(12 * 3600), passwordParameters: PasswordHash.Parameters = .init()) {
@@ -73,7 +81,9 @@ public struct APIServer: Service {
             return try Response.json(report, status: report.database == "ok" ? .ok : .serviceUnavailable)
         }
         if let metrics {
-            router.get("metrics") { _, _ in
+            let access = configuration.metricsAccess
+            router.get("metrics") { request, context in
+                try await Self.checkMetricsAccess(access, request, context, store: store)
                 var text: [UInt8] = []
                 metrics(&text)
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -125,6 +135,24 @@ public struct APIServer: Service {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "CallDesk"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+
+    private static func checkMetricsAccess(_ access: Configuration.MetricsAccess, _ request: Request, _ context: APIRequestContext,
+                                           store: CRMStore) async throws {
+        switch access {
+        case .open:
+            return
+        case .loopback:
+            let address = context.remoteAddressText
+            guard address.hasPrefix("127.") || address == "::1" else {
+                throw APIError(.forbidden, code: "forbidden", message: "/metrics is served to this machine only (http.metrics: loopback)")
+            }
+        case .token:
+            guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
+                  let user = try await store.user(forToken: String(header.dropFirst(7))), user.role != .agent else {
+                throw APIError.unauthorized
+            }
+        }
     }
 
     public func run() async throws {
