@@ -22,6 +22,7 @@ public struct DaemonFixture: Sendable {
     /// Starts the simulator and the daemon on `store`, waits until the AMI link is up, runs `body`,
     /// then stops both (the daemon gracefully: the call log writes what it holds).
     public static func run<T: Sendable>(store: CRMStore, simulator: SimulatorConfiguration, callLog: CallLogConfiguration = CallLogConfiguration(),
+                                        monitor: MonitorConfiguration = MonitorConfiguration(),
                                         reconnectDelay: Duration = .milliseconds(50), logger: Logger,
                                         _ body: @Sendable (DaemonFixture) async throws -> T) async throws -> T {
         let pbx = SimulatedPBX(configuration: simulator, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
@@ -30,7 +31,7 @@ public struct DaemonFixture: Sendable {
                                           reconnectBaseDelay: reconnectDelay, reconnectMaxDelay: reconnectDelay * 4)
         let result: T
         do {
-            result = try await CallDeskDaemon.run(store: store, pbxes: [link], callLog: callLog, logger: logger) { daemon, port in
+            result = try await CallDeskDaemon.run(store: store, pbxes: [link], callLog: callLog, monitor: monitor, logger: logger) { daemon, port in
                 let fixture = DaemonFixture(pbx: pbx, server: server, daemon: daemon, httpPort: port)
                 let deadline = ContinuousClock.now + .seconds(10)
                 while await !fixture.ami.isConnected {

@@ -37,6 +37,7 @@ struct DaemonHarness: Sendable {
 
     static func run(_ engine: TestEngine, simulator: SimulatorConfiguration,
                     callLog: CallLogConfiguration = CallLogConfiguration(),
+                    monitor: MonitorConfiguration = MonitorConfiguration(),
                     reconnectDelay: Duration = .milliseconds(50),
                     prepare: @Sendable (CRMStore) async throws -> Void = { _ in },
                     afterShutdown: @Sendable (CRMStore) async throws -> Void = { _ in },
@@ -52,7 +53,8 @@ struct DaemonHarness: Sendable {
                 vehicles: [NewVehicle(vin: "LSVAB4BR1EN000001", model: "Passat", plate: "沪A12345", policyExpiry: "2027-01-15")]))
             try await prepare(store)
 
-            try await DaemonFixture.run(store: store, simulator: simulator, callLog: callLog, reconnectDelay: reconnectDelay, logger: logger) { fixture in
+            try await DaemonFixture.run(store: store, simulator: simulator, callLog: callLog, monitor: monitor, reconnectDelay: reconnectDelay,
+                                        logger: logger) { fixture in
                 let harness = DaemonHarness(store: store, pbx: fixture.pbx, server: fixture.server, ami: fixture.ami, hub: fixture.hub,
                                             httpPort: fixture.httpPort, alice: alice, bob: bob, supervisor: supervisor, admin: admin, adminToken: adminToken,
                                             knownCustomer: customer)

@@ -4,6 +4,7 @@ import PBXSimulator
 import Synchronization
 import Testing
 import TestSupport
+import Workflows
 
 /// The live queue and agent monitor against the simulated PBX: state from `QueueStatus` and events,
 /// today's figures from the call log, pushed on `/v1/live` and read at `/v1/monitor`, and the
@@ -95,6 +96,29 @@ struct LiveMonitorTests {
             try await daemon.waitUntil("bob out of hotline") { try await state(bob).0 == "logged_out" }
             let moves = try await daemon.store.auditTrail(entity: "user", id: bob).map(\.action)
             #expect(moves.suffix(2) == ["queue_add", "queue_remove"])
+        }
+    }
+
+    @Test("for a team that follows the console, an agent's console adds her phone to the queue; closed past the grace, it leaves",
+          arguments: [TestEngine.sqlite])
+    func loginFollowsConsole(_ engine: TestEngine) async throws {
+        var monitor = MonitorConfiguration()
+        monitor.consoleLoginTeams = ["hotline"]
+        monitor.consoleGrace = .milliseconds(800)
+        try await DaemonHarness.run(engine, simulator: Self.simulator, monitor: monitor) { daemon in
+            let api = APIClient(port: daemon.httpPort)
+            let bob = daemon.bob.user.id
+            @Sendable func state() async throws -> String? {
+                let agents = try await api.send("/v1/monitor", token: daemon.supervisor.token).json()["agents"] as? [[String: Any]] ?? []
+                return agents.first { $0["userId"] as? Int == bob }?["state"] as? String
+            }
+            #expect(try await state() == nil, "bob's phone is in no queue before his console opens")
+            try await daemon.withPops(token: daemon.bob.token, path: "/v1/live") { _ in
+                try await daemon.waitUntil("bob's phone in hotline") { try await state() == "available" }
+            }
+            try await daemon.waitUntil("bob's phone out of hotline after the grace") { try await state() == "logged_out" }
+            let moves = try await daemon.store.auditTrail(entity: "user", id: bob).map(\.action)
+            #expect(moves == ["create", "console_login", "console_logout"] || moves.suffix(2) == ["console_login", "console_logout"])
         }
     }
 }

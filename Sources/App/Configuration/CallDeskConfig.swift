@@ -2,6 +2,7 @@ import AMI
 import Configuration
 import Foundation
 import HTTPAPI
+import Workflows
 import Logging
 import Secrets
 import SystemPackage
@@ -22,6 +23,10 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     public var allowPlainHTTP: Bool
     /// Who may read `/metrics`.
     public var metricsAccess: APIServer.Configuration.MetricsAccess
+    /// The live monitor: console login teams, its grace, the member interface.
+    public var monitor = MonitorConfiguration()
+    /// One-click dial: the agent's leg and the customers' context.
+    public var dial = ClickToDial.Configuration()
     public var logLevel: Logger.Level
     /// How long a stop may take to write what the call logs hold before it gives up on them.
     public var stopTimeoutSeconds: Int
@@ -93,6 +98,21 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
             throw ConfigError(key: "http.metrics", value: metrics, allowed: "loopback, token or open")
         }
         self.metricsAccess = metricsAccess
+        monitor.consoleLoginTeams = Set(config.stringArray(forKey: "monitor.console_login_teams", default: []))
+        let grace = config.string(forKey: "monitor.console_grace_seconds") ?? "120"
+        guard let graceSeconds = Int(grace), (0...86_400).contains(graceSeconds) else {
+            throw ConfigError(key: "monitor.console_grace_seconds", value: grace, allowed: "seconds from 0 to 86400")
+        }
+        monitor.consoleGrace = .seconds(graceSeconds)
+        monitor.memberInterface = config.string(forKey: "monitor.member_interface", default: monitor.memberInterface)
+        guard monitor.memberInterface.contains("{extension}") else {
+            throw ConfigError(key: "monitor.member_interface", value: monitor.memberInterface, allowed: "an interface with {extension}, e.g. PJSIP/{extension}")
+        }
+        dial.agentChannel = config.string(forKey: "dial.agent_channel", default: dial.agentChannel)
+        dial.customerContext = config.string(forKey: "dial.customer_context", default: dial.customerContext)
+        guard dial.agentChannel.contains("{extension}") else {
+            throw ConfigError(key: "dial.agent_channel", value: dial.agentChannel, allowed: "a channel with {extension}, e.g. Local/{extension}@calldesk-agents")
+        }
         let level = config.string(forKey: "log.level", default: "info")
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ConfigError(key: "log.level", value: level, allowed: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))

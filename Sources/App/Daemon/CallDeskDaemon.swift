@@ -19,11 +19,13 @@ public struct CallDeskDaemon: Sendable {
     public let imports: ImportQueue
     /// The live queue and agent monitor of each PBX.
     public let monitors: [QueueMonitorService]
+    /// Agent login following the console.
+    public let presence: ConsolePresence
     public let api: APIServer
     /// The daemon's own figures, as `/metrics` shows them.
     public let metrics: PrometheusCollectorRegistry
 
-    public var services: [any Service] { amiClients + callLogs + monitors + [imports, api] }
+    public var services: [any Service] { amiClients + callLogs + monitors + [presence, imports, api] }
 
     public init(config: CallDeskConfig, store: CRMStore,
                 onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
@@ -31,7 +33,7 @@ public struct CallDeskDaemon: Sendable {
                   callLog: CallLogConfiguration(callbackDelay: .seconds(config.callbackDueMinutes * 60),
                                                 defaultCallbackTeam: config.callbackTeam, recordingDirectory: config.recordingDirectory,
                                                 journalDirectory: config.journalDirectory),
-                  http: Self.http(config),
+                  http: Self.http(config), dial: config.dial,
                   onHTTPRunning: onHTTPRunning)
     }
 
@@ -58,10 +60,13 @@ public struct CallDeskDaemon: Sendable {
             QueueMonitorService(ami: $0, store: store, hub: hub, configuration: monitorConfiguration, logger: logger ?? Logger(label: "calldesk.monitor"))
         }
         self.monitors = monitors
+        let presence = ConsolePresence(store: store, monitors: monitors, configuration: monitorConfiguration,
+                                       logger: logger ?? Logger(label: "calldesk.presence"))
+        self.presence = presence
         self.imports = imports
         api = try APIServer(
             configuration: http, store: store, hub: hub, imports: imports, monitors: monitors,
-            dialers: clients.map { ClickToDial(ami: $0, configuration: dial) },
+            dialers: clients.map { ClickToDial(ami: $0, configuration: dial) }, presence: presence,
             health: {
                 var links: [String: String] = [:]
                 for client in clients { links[client.pbx] = await client.isConnected ? "connected" : "disconnected" }
@@ -75,6 +80,7 @@ public struct CallDeskDaemon: Sendable {
     static func http(_ config: CallDeskConfig) -> APIServer.Configuration {
         var http = APIServer.Configuration(host: config.httpHost, port: config.httpPort, timeZone: config.timeZone)
         http.metricsAccess = config.metricsAccess
+        http.monitor = config.monitor
         return http
     }
 
@@ -106,9 +112,12 @@ public struct CallDeskDaemon: Sendable {
     /// Runs the daemon's services while `body` runs, handing it the HTTP port once the API listens;
     /// then shuts them down gracefully (the call logs write what they hold) and returns `body`'s result.
     public static func run<T: Sendable>(store: CRMStore, pbxes: [AMIClientConfiguration], callLog: CallLogConfiguration = CallLogConfiguration(),
+                                        monitor: MonitorConfiguration = MonitorConfiguration(),
                                         stopTimeout: Duration = .seconds(30), logger: Logger, _ body: @Sendable (CallDeskDaemon, _ httpPort: Int) async throws -> T) async throws -> T {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let daemon = try CallDeskDaemon(store: store, pbxes: pbxes, callLog: callLog, http: .init(host: "127.0.0.1", port: 0), logger: logger) {
+        var http = APIServer.Configuration(host: "127.0.0.1", port: 0)
+        http.monitor = monitor
+        let daemon = try CallDeskDaemon(store: store, pbxes: pbxes, callLog: callLog, http: http, logger: logger) {
             portContinuation.yield($0)
             portContinuation.finish()
         }

@@ -38,7 +38,7 @@ extension CallDeskAPI {
         let target = try await reachableUser(try id(body.userId), by: user)
         guard let ext = target.extension else { throw CRMError.conflict("\(target.name) has no extension to add to a queue") }
         let monitor = try monitor(of: queue)
-        let interface = placement(of: target)?.interface ?? settings.memberInterface.replacingOccurrences(of: "{extension}", with: ext)
+        let interface = placement(of: target)?.interface ?? settings.monitor.memberInterface.replacingOccurrences(of: "{extension}", with: ext)
         try await onPBX { try await monitor.add(queue: queue, interface: interface, memberName: target.name) }
         try await store.auditAction(actor: user.id, action: "queue_add", entity: "user", entityID: target.id,
                                     details: ["queue": queue, "interface": interface, "pbx": monitor.pbx])

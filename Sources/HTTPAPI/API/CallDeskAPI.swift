@@ -20,8 +20,6 @@ struct CallDeskAPI: APIProtocol {
         var passwordParameters = PasswordHash.Parameters()
         /// Pause codes and service-level rules.
         var monitor = MonitorConfiguration()
-        /// The member interface a queue gets for an agent's phone (`{extension}` is replaced).
-        var memberInterface = "PJSIP/{extension}"
         /// Where call recordings are read from (the PBX's recordings directory, shared with this server).
         var recordingDirectory: String?
     }

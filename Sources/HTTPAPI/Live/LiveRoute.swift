@@ -12,6 +12,8 @@ struct LiveRoute {
     let sockets: LiveSockets
     let pauseCodes: [MonitorConfiguration.PauseCode]
     let timeZone: TimeZone
+    /// Agent login follows the console (for the teams configured so).
+    let presence: ConsolePresence?
 
     /// The first frame: who is connected, and the pause codes they may choose from.
     struct Hello: Encodable {
@@ -32,6 +34,8 @@ struct LiveRoute {
             let user = try context.requireUser()
             let hello = try AgentEventsRoute.json(Hello(user: .init(id: user.id, name: user.name, role: user.role.rawValue, extension: user.extension),
                                                         pauseCodes: pauseCodes, timeZone: timeZone.identifier))
+            presence?.opened(user)
+            defer { presence?.closed(user) }
             try await sockets.serve(try await topics(of: user), hello: hello, context: context, inbound: inbound, outbound: outbound) { message in
                 switch message {
                 case .screenPop(let pop): try AgentEventsRoute.json(pop)

@@ -37,8 +37,6 @@ public struct APIServer: Service {
         public var socketRecheck: Duration = .seconds(2)
         /// The live monitor's pause codes and service-level rules, as the pages show them.
         public var monitor = MonitorConfiguration()
-        /// The member interface a queue gets for an agent's phone (`{extension}` is replaced), e.g. `Local/{extension}@agents/n`.
-        public var memberInterface = "PJSIP/{extension}"
         /// Where call recordings are served from; `nil`: none are.
         public var recordingDirectory: String?
         /// Who may read `/metrics`.
@@ -69,7 +67,7 @@ public struct APIServer: Service {
     /// `health` is asked on each `/health` request; `metrics`, when given, writes the Prometheus text
     /// exposition served at `/metrics`; `onRunning` learns the bound port (useful with port 0).
     public init(configuration: Configuration, store: CRMStore, hub: LiveHub, imports: ImportQueue? = nil, monitors: [QueueMonitorService] = [],
-                dialers: [ClickToDial] = [],
+                dialers: [ClickToDial] = [], presence: ConsolePresence? = nil,
                 health: @escaping @Sendable () async -> HealthReport, metrics: (@Sendable (inout [UInt8]) -> Void)? = nil,
                 logger: Logger = Logger(label: "calldesk.http"), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         let document = try OpenAPIDocument.load()
@@ -98,7 +96,6 @@ public struct APIServer: Service {
                               settings: .init(timeZone: configuration.timeZone, maskedRoles: configuration.maskedRoles,
                                               loginTokenLifetime: configuration.loginTokenLifetime,
                                               passwordParameters: configuration.passwordParameters, monitor: configuration.monitor,
-                                              memberInterface: configuration.memberInterface,
                                               recordingDirectory: configuration.recordingDirectory),
                               throttle: LoginThrottle(), refusals: refusals, imports: imports, monitors: monitors, dialers: dialers, logger: logger)
         try PageRoutes(api: api, store: store).register(
@@ -114,7 +111,8 @@ public struct APIServer: Service {
         let sockets = router.group("v1").add(middleware: TokenAuthenticator(store: store, allowsQueryToken: true, refusals: refusals))
         let live = LiveSockets(store: store, hub: hub, limits: .init(maxPerUser: configuration.maxSocketsPerUser, recheck: configuration.socketRecheck))
         AgentEventsRoute(store: store, sockets: live).register(on: sockets)
-        LiveRoute(store: store, sockets: live, pauseCodes: configuration.monitor.pauseCodes, timeZone: configuration.timeZone).register(on: sockets)
+        LiveRoute(store: store, sockets: live, pauseCodes: configuration.monitor.pauseCodes, timeZone: configuration.timeZone, presence: presence)
+            .register(on: sockets)
         let headerTimeout = TimeAmount.nanoseconds(Int64(configuration.headerTimeout.components.seconds) * 1_000_000_000
             + configuration.headerTimeout.components.attoseconds / 1_000_000_000)
         let http1 = HTTP1Channel.Configuration(

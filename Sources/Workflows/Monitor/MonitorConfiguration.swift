@@ -43,6 +43,13 @@ public struct MonitorConfiguration: Sendable {
     public var figuresInterval: Duration = .seconds(5)
     /// How often wrap-ups are checked for their end.
     public var tickInterval: Duration = .seconds(1)
+    /// Teams whose agents' phones follow their console: opening it adds the phone to the team's
+    /// queue (named like the team), closing it (or leaving it closed past `consoleGrace`) removes it.
+    public var consoleLoginTeams: Set<String> = []
+    /// How long a console may stay closed (a reload, a flaky network) before its phone leaves the queue.
+    public var consoleGrace: Duration = .seconds(120)
+    /// The member interface a queue gets for an agent's phone (`{extension}` is replaced).
+    public var memberInterface = "PJSIP/{extension}"
 
     public init() {}
 
