@@ -13,7 +13,10 @@ struct RecordingPlaybackTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-recordings-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try await DaemonHarness.run(engine, simulator: APITests.simulator, callLog: CallLogConfiguration(recordingDirectory: directory.path)) { daemon in
+        // Talk long enough for MixMonitor's answer to come back during the call on a loaded machine.
+        var simulator = APITests.simulator
+        simulator.defaultAgent = .answers(after: 0.1, talk: 1.5)
+        try await DaemonHarness.run(engine, simulator: simulator, callLog: CallLogConfiguration(recordingDirectory: directory.path)) { daemon in
             daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
             let call = try #require(try await daemon.endedCalls(1).first)
             let file = URL(fileURLWithPath: try #require(call.recording))
