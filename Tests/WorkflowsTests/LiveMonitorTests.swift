@@ -81,6 +81,10 @@ struct LiveMonitorTests {
             try await daemon.waitUntil("alice paused") { try await state(alice) == ("paused", "lunch") }
             #expect(try await api.send("/v1/agents/\(alice)/pause", token: daemon.supervisor.token, method: .POST, body: #"{"paused": false}"#).status == 204)
             try await daemon.waitUntil("alice back") { try await state(alice).0 == "available" }
+            // CallDesk keeps its own record of pauses: today's pause time survives restarts of Asterisk and CallDesk.
+            try await daemon.waitUntil("the pause on record") {
+                try await daemon.store.pauseDay(since: Date().addingTimeInterval(-3600)).keys.contains(alice)
+            }
             let pauses = try await daemon.store.auditTrail(entity: "user", id: alice).filter { ["pause", "unpause"].contains($0.action) }
             #expect(pauses.map(\.action) == ["pause", "unpause"] && pauses.map(\.actorId) == [alice, daemon.supervisor.user.id])
 

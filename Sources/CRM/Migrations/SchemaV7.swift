@@ -1,7 +1,8 @@
 import SQLKit
 
 /// Requests that wait for a manager (closing a lead as lost, cancelling a call task), the imports
-/// started over the API with their progress and reject file, and when and why a lead was closed.
+/// started over the API with their progress and reject file, agents' pauses (for today's pause
+/// time), and when and why a lead was closed.
 /// The first schema's `approvals` table was never written to; it is replaced by this one.
 enum SchemaV7 {
     static let migration = Migration(version: 7, name: "approvals, imports, closed leads") { sql in
@@ -38,6 +39,15 @@ enum SchemaV7 {
             .column("finished_at", type: .timestamp)
             .column("heartbeat_at", type: .timestamp, .notNull)
             .run()
+
+        try await sql.create(table: "agent_pauses").id()
+            .column("user_id", type: .bigint, .notNull, .references("users", "id"))
+            .column("pbx", type: .text, .notNull)
+            .column("reason", type: .text)
+            .column("started_at", type: .timestamp, .notNull)
+            .column("ended_at", type: .timestamp)
+            .run()
+        try await sql.index("agent_pauses", "user_id", "started_at")
 
         try await sql.alter(table: "leads").column("closed_at", type: .timestamp).run()
         try await sql.alter(table: "leads").column("close_reason", type: .text).run()

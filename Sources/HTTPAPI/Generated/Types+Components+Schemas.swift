@@ -4522,6 +4522,10 @@ extension Components {
             internal var callsToday: Swift.Int
             /// - Remark: Generated from `#/components/schemas/AgentBoard/talkSecondsToday`.
             internal var talkSecondsToday: Swift.Int
+            /// Seconds paused today, from CallDesk's own record of pauses.
+            ///
+            /// - Remark: Generated from `#/components/schemas/AgentBoard/pauseSecondsToday`.
+            internal var pauseSecondsToday: Swift.Int
             /// Creates a new `AgentBoard`.
             ///
             /// - Parameters:
@@ -4540,6 +4544,7 @@ extension Components {
             ///   - queue:
             ///   - callsToday:
             ///   - talkSecondsToday:
+            ///   - pauseSecondsToday: Seconds paused today, from CallDesk's own record of pauses.
             internal init(
                 event: Swift.String,
                 pbx: Swift.String,
@@ -4555,7 +4560,8 @@ extension Components {
                 caller: Swift.String? = nil,
                 queue: Swift.String? = nil,
                 callsToday: Swift.Int,
-                talkSecondsToday: Swift.Int
+                talkSecondsToday: Swift.Int,
+                pauseSecondsToday: Swift.Int
             ) {
                 self.event = event
                 self.pbx = pbx
@@ -4572,6 +4578,7 @@ extension Components {
                 self.queue = queue
                 self.callsToday = callsToday
                 self.talkSecondsToday = talkSecondsToday
+                self.pauseSecondsToday = pauseSecondsToday
             }
             internal enum CodingKeys: String, CodingKey {
                 case event
@@ -4589,6 +4596,7 @@ extension Components {
                 case queue
                 case callsToday
                 case talkSecondsToday
+                case pauseSecondsToday
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -4652,6 +4660,10 @@ extension Components {
                     Swift.Int.self,
                     forKey: .talkSecondsToday
                 )
+                self.pauseSecondsToday = try container.decode(
+                    Swift.Int.self,
+                    forKey: .pauseSecondsToday
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "event",
                     "pbx",
@@ -4667,7 +4679,8 @@ extension Components {
                     "caller",
                     "queue",
                     "callsToday",
-                    "talkSecondsToday"
+                    "talkSecondsToday",
+                    "pauseSecondsToday"
                 ])
             }
         }

@@ -25,6 +25,6 @@ extension Components.Schemas.AgentBoard {
         self.init(event: board.event, pbx: board.pbx, interface: board.interface, userId: board.userId.map(Int64.init), name: board.name,
                   _extension: board.extension, queues: board.queues, state: state, since: board.since, reason: board.reason,
                   overLimit: board.overLimit, caller: board.caller, queue: board.queue, callsToday: board.callsToday,
-                  talkSecondsToday: board.talkSecondsToday)
+                  talkSecondsToday: board.talkSecondsToday, pauseSecondsToday: board.pauseSecondsToday)
     }
 }

@@ -21,4 +21,5 @@ public struct AgentBoard: Sendable, Hashable, Codable {
     public let queue: String?
     public let callsToday: Int
     public let talkSecondsToday: Int
+    public let pauseSecondsToday: Int
 }

@@ -12,6 +12,9 @@ struct MonitorBoards: Sendable {
     var monitor = QueueMonitor()
     private var figures: [String: QueueFigures] = [:]
     private var agentCounts: [Int: (calls: Int, talkTime: Int)] = [:]
+    private var pauseSeconds: [Int: Int] = [:]
+    /// Whether each agent (by interface) was paused when last published: its pauses are recorded on change.
+    private var wasPaused: [String: Bool] = [:]
     private var abandoned: [String: [QueueBoard.Abandoned]] = [:]
     /// Callers' names by number (`nil`: looked up, not a customer); absent: not looked up yet.
     private var names: [String: String?] = [:]
@@ -40,8 +43,8 @@ struct MonitorBoards: Sendable {
         return Set(monitor.queues.values.filter { $0.callers.contains { $0.number == number } }.map { .queue($0.name) })
     }
 
-    mutating func take(queues: [String: QueueFigures], agents: [Int: (calls: Int, talkTime: Int)], abandoned calls: [AbandonedCall])
-        -> Set<QueueMonitor.Change> {
+    mutating func take(queues: [String: QueueFigures], agents: [Int: (calls: Int, talkTime: Int)], pauses: [Int: Int],
+                       abandoned calls: [AbandonedCall]) -> Set<QueueMonitor.Change> {
         let fresh = Dictionary(grouping: calls, by: \.queue).mapValues { calls in
             calls.map { QueueBoard.Abandoned(callId: $0.id, caller: $0.caller, at: $0.ringAt, waited: $0.holdTime, taskId: $0.taskId,
                                              calledBack: $0.taskStatus == .done) }
@@ -50,13 +53,16 @@ struct MonitorBoards: Sendable {
         if queues != figures || fresh != abandoned {
             changes.formUnion(Set(queues.keys).union(figures.keys).union(monitor.queues.keys).map(QueueMonitor.Change.queue))
         }
-        let before = agentCounts
+        let before = agentCounts, pausedBefore = pauseSeconds
+        pauseSeconds = pauses
         figures = queues
         abandoned = fresh
         agentCounts = agents
         for interface in monitor.agentInterfaces {
             guard let user = user(of: interface) else { continue }
-            if before[user]?.calls != agents[user]?.calls || before[user]?.talkTime != agents[user]?.talkTime { changes.insert(.agent(interface)) }
+            if before[user]?.calls != agents[user]?.calls || before[user]?.talkTime != agents[user]?.talkTime || pausedBefore[user] != pauses[user] {
+                changes.insert(.agent(interface))
+            }
         }
         return changes.filter { if case .queue(let name) = $0 { monitor.queues[name] != nil || figures[name] != nil } else { true } }
     }
@@ -109,7 +115,22 @@ struct MonitorBoards: Sendable {
                           name: user.flatMap { directory.ref(userID: $0)?.memberName } ?? agent?.name,
                           extension: DeviceName.extension(of: interface), queues: agent?.queues ?? [], state: activity.name, since: since,
                           reason: reason, overLimit: isOverLimit(activity, at: now), caller: caller, queue: queue,
-                          callsToday: counts?.calls ?? 0, talkSecondsToday: counts?.talkTime ?? 0)
+                          callsToday: counts?.calls ?? 0, talkSecondsToday: counts?.talkTime ?? 0,
+                          pauseSecondsToday: user.flatMap { pauseSeconds[$0] } ?? 0)
+    }
+
+    /// Agents whose pause began or ended with these changes: (user, paused, reason, since).
+    mutating func pauseTransitions(_ changes: Set<QueueMonitor.Change>, at now: Date) -> [(user: Int, paused: Bool, reason: String?, at: Date)] {
+        var transitions: [(user: Int, paused: Bool, reason: String?, at: Date)] = []
+        for case .agent(let interface) in changes {
+            let activity = monitor.agent(interface, at: now)?.activity
+            var paused = false, reason: String?, since = now
+            if case .paused(let r, let s) = activity { (paused, reason, since) = (true, r, s) }
+            guard (wasPaused[interface] ?? false) != paused, let user = user(of: interface) else { continue }
+            wasPaused[interface] = paused
+            transitions.append((user, paused, reason, paused ? since : now))
+        }
+        return transitions
     }
 
     private func isOverLimit(_ activity: AgentActivity, at now: Date) -> Bool {

@@ -28,7 +28,7 @@ public final class QueueMonitorService: Service, Sendable {
         case connected
         case status([AMIMessage])
         case tick(Date)
-        case figures(queues: [String: QueueFigures], agents: [Int: (calls: Int, talkTime: Int)], abandoned: [AbandonedCall])
+        case figures(queues: [String: QueueFigures], agents: [Int: (calls: Int, talkTime: Int)], pauses: [Int: Int], abandoned: [AbandonedCall])
         case named(number: String, name: String?)
         case directory(AgentDirectory)
     }
@@ -83,6 +83,15 @@ public final class QueueMonitorService: Service, Sendable {
                 let changes = apply(input, to: &state, feed: feed, work: &work)
                 for number in state.unnamed() { lookUp(number, feed: feed, work: &work) }
                 publish(changes, of: state)
+                for pause in state.pauseTransitions(changes, at: Date()) {
+                    work.addTask { [store, pbx, logger] in
+                        do {
+                            try await store.recordPause(userID: pause.user, pbx: pbx, paused: pause.paused, reason: pause.reason, at: pause.at)
+                        } catch {
+                            logger.warning("a pause could not be recorded; today's pause time misses it", metadata: ["user": "\(pause.user)", "error": "\(error)"])
+                        }
+                    }
+                }
             }
             work.cancelAll()
         }
@@ -143,8 +152,8 @@ public final class QueueMonitorService: Service, Sendable {
             return Set(state.monitor.load(status: items, at: now))
         case .tick(let time):
             return Set(state.monitor.tick(at: time)).union(state.overLimitChanges(at: time))
-        case .figures(let queues, let agents, let abandoned):
-            return state.take(queues: queues, agents: agents, abandoned: abandoned)
+        case .figures(let queues, let agents, let pauses, let abandoned):
+            return state.take(queues: queues, agents: agents, pauses: pauses, abandoned: abandoned)
         case .named(let number, let name):
             return state.name(number, name)
         case .directory(let directory):
@@ -161,7 +170,7 @@ public final class QueueMonitorService: Service, Sendable {
         do {
             let rows = try await store.queueDay(since: today)
             feed.yield(.figures(queues: QueueFigures.byQueue(rows, configuration: configuration), agents: try await store.agentDay(since: today),
-                                abandoned: try await store.abandonedCalls(since: today)))
+                                pauses: try await store.pauseDay(since: today), abandoned: try await store.abandonedCalls(since: today)))
         } catch {
             logger.warning("today's queue figures could not be read; showing the last ones", metadata: ["error": "\(CRMDatabase.explain(error))"])
         }

@@ -13,7 +13,7 @@ const CD = (() => {
           abandonedToday: "今日放弃来电", calledBack: "已回拨", notCalledBack: "未回拨", connecting: "连接中…", offline: "连接已断开，正在重连…",
           interested: "有意向", follow: "需跟进", notInterested: "无意向", noAnswer: "未接通", wrongNumber: "号码错误", keys: "快捷键",
           follow_up: "跟进", callback: "回拨", complaint: "投诉",
-          slFormula: "阈值内接通 ÷ (接通 + 超过阈值后放弃)；短于短放弃时间的放弃不计", threshold: "阈值", shortAbandon: "短放弃" },
+          pauseTime: "暂停时长", slFormula: "阈值内接通 ÷ (接通 + 超过阈值后放弃)；短于短放弃时间的放弃不计", threshold: "阈值", shortAbandon: "短放弃" },
     en: { login: "Sign in", name: "User name", password: "Password", wrong: "Wrong name or password", tooMany: "Too many tries; wait a moment", logout: "Sign out",
           console: "Agent console", wallboard: "Wallboard", lang: "中文", waiting: "Waiting", longest: "Longest wait", answered: "Answered", abandoned: "Abandoned",
           sl: "Service level", asa: "Avg answer", aht: "Avg talk", agents: "Agents", state: "State", since: "For", queue: "Queue", calls: "Calls", talk: "Talk",
@@ -25,7 +25,7 @@ const CD = (() => {
           abandonedToday: "Abandoned today", calledBack: "called back", notCalledBack: "not called back", connecting: "Connecting…", offline: "Disconnected; reconnecting…",
           interested: "Interested", follow: "Follow up", notInterested: "Not interested", noAnswer: "No answer", wrongNumber: "Wrong number", keys: "Keys",
           follow_up: "Follow-up", callback: "Callback", complaint: "Complaint",
-          slFormula: "answered within the threshold ÷ (answered + abandoned after the threshold); abandoned within the short-abandon time left out",
+          pauseTime: "Paused", slFormula: "answered within the threshold ÷ (answered + abandoned after the threshold); abandoned within the short-abandon time left out",
           threshold: "threshold", shortAbandon: "short abandon" },
   };
   let lang = localStorage.getItem("calldesk.lang") === "en" ? "en" : "zh";

@@ -42,7 +42,7 @@
           a.caller ? el("div", { class: "muted" }, a.caller) : null),
         el("td", { class: a.overLimit ? "error" : "" }, a.since ? CD.duration(CD.since(a.since)) : ""),
         el("td", {}, a.queue || a.queues.join(", ")),
-        el("td", {}, a.callsToday), el("td", {}, CD.duration(a.talkSecondsToday)),
+        el("td", {}, a.callsToday), el("td", {}, CD.duration(a.talkSecondsToday)), el("td", {}, CD.duration(a.pauseSecondsToday || 0)),
         el("td", {}, a.userId ? el("button", { type: "button", onclick: () => togglePause(a) }, t(a.state === "paused" ? "resume" : "pause")) : null));
     }));
   }
