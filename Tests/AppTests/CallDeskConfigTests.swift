@@ -141,4 +141,17 @@ struct HTTPExposureConfigTests {
         #expect(proxied.allowPlainHTTP && proxied.httpHost == "10.0.0.2" && proxied.metricsAccess == .loopback)
         await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_HTTP_METRICS": "everyone"]) } throws: { "\($0)".contains("http.metrics") }
     }
+
+    @Test("pause codes, service-level rules and console login come from the configuration; a malformed code is refused")
+    func monitorSettings() async throws {
+        let config = try await CallDeskConfig.load(file: nil, environment: [
+            "CALLDESK_MONITOR_PAUSE_CODES": "lunch:午餐:3600,coaching:辅导", "CALLDESK_MONITOR_SERVICE_LEVEL_SECONDS": "15",
+            "CALLDESK_MONITOR_CONSOLE_LOGIN_TEAMS": "hotline",
+        ])
+        #expect(config.monitor.pauseCodes.map(\.code) == ["lunch", "coaching"] && config.monitor.pauseCodes.first?.limitSeconds == 3600)
+        #expect(config.monitor.serviceLevel.threshold == .seconds(15) && config.monitor.consoleLoginTeams == ["hotline"])
+        await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_MONITOR_PAUSE_CODES": "午餐"]) } throws: {
+            "\($0)".contains("monitor.pause_codes")
+        }
+    }
 }
