@@ -57,6 +57,7 @@
       const list = document.getElementById("found");
       if (!q) { list.replaceChildren(); return; }
       const page = await api("/v1/customers?limit=10&q=" + encodeURIComponent(q));
+      if (!page.items.length) { list.replaceChildren(el("li", { class: "muted" }, t("none"))); return; }
       list.replaceChildren(...page.items.map((c) => el("li", { "data-testid": "found" }, el("b", {}, c.name), " ", c.grade || "", " ",
         el("span", { class: "muted" }, (c.phones[0] || {}).number || ""), " ",
         el("button", { type: "button", class: "primary", onclick: () => dial(c.id) }, t("dial")))));
