@@ -57,3 +57,12 @@ public struct CustomerCard: Sendable, Hashable, Codable {
         case ownerID = "ownerId"
     }
 }
+
+extension CustomerCard {
+    /// The same card with every phone number passed through `show` (agents see them masked).
+    public func withPhones(_ show: (String) -> String) -> CustomerCard {
+        CustomerCard(id: id, name: name, kind: kind, grade: grade, ownerID: ownerID, ownerName: ownerName,
+                     phones: phones.map { PhoneNumber(e164: show($0.e164), kind: $0.kind) }, vehicles: vehicles, policies: policies,
+                     lastInteractions: lastInteractions, openTasks: openTasks, openComplaints: openComplaints)
+    }
+}

@@ -36,9 +36,10 @@ struct AgentEventsRoute {
             let context = wsContext.requestContext
             let agent = try await target(context)
             let hello = try Self.json(Hello(agent: .init(id: agent.id, name: agent.name, extension: agent.extension)))
+            let mask = sockets.mask(for: try context.requireUser())
             try await sockets.serve([.agent(agent.id)], hello: hello, context: context, inbound: inbound, outbound: outbound) { message in
                 switch message {
-                case .screenPop(let pop): try Self.json(pop)
+                case .screenPop(let pop): try Self.json(pop.seen(through: mask))
                 case .resync(let dropped): try Self.json(Resync(dropped: dropped))
                 case .agentBoard, .queueBoard: nil  // boards go to /v1/live
                 }

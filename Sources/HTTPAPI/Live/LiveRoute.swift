@@ -36,10 +36,11 @@ struct LiveRoute {
                                                         pauseCodes: pauseCodes, timeZone: timeZone.identifier))
             presence?.opened(user)
             defer { presence?.closed(user) }
+            let mask = sockets.mask(for: user)
             try await sockets.serve(try await topics(of: user), hello: hello, context: context, inbound: inbound, outbound: outbound) { message in
                 switch message {
-                case .screenPop(let pop): try AgentEventsRoute.json(pop)
-                case .agentBoard(let board): try AgentEventsRoute.json(board)
+                case .screenPop(let pop): try AgentEventsRoute.json(pop.seen(through: mask))
+                case .agentBoard(let board): try AgentEventsRoute.json(mask.hides ? board.withNumbers(mask.show) : board)
                 case .queueBoard(let board): try AgentEventsRoute.json(board)
                 case .resync(let dropped): try AgentEventsRoute.json(AgentEventsRoute.Resync(dropped: dropped))
                 }

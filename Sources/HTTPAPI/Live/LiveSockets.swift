@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import Synchronization
+import Vocabulary
 import Workflows
 
 /// What every live WebSocket shares: a cap on the sockets one user holds (of every kind together),
@@ -19,13 +20,19 @@ struct LiveSockets: Sendable {
     let store: CRMStore
     let hub: LiveHub
     let limits: Limits
+    /// Roles that see phone numbers masked, on the sockets as in the API.
+    let maskedRoles: Set<UserRole>
     private let open = SocketCount()
 
-    init(store: CRMStore, hub: LiveHub, limits: Limits) {
+    init(store: CRMStore, hub: LiveHub, limits: Limits, maskedRoles: Set<UserRole>) {
         self.store = store
         self.hub = hub
         self.limits = limits
+        self.maskedRoles = maskedRoles
     }
+
+    /// How `user` sees phone numbers.
+    func mask(for user: User) -> PhoneMask { PhoneMask(role: user.role, maskedRoles: maskedRoles) }
 
     /// Refuses an upgrade (429) when `user` already holds as many sockets as allowed.
     func checkRoom(for user: User) throws {

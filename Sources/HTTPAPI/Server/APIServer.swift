@@ -109,7 +109,8 @@ public struct APIServer: Service {
         try api.registerHandlers(on: v1, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
         // The event socket: a browser's WebSocket cannot send headers, so it alone takes ?token=.
         let sockets = router.group("v1").add(middleware: TokenAuthenticator(store: store, allowsQueryToken: true, refusals: refusals))
-        let live = LiveSockets(store: store, hub: hub, limits: .init(maxPerUser: configuration.maxSocketsPerUser, recheck: configuration.socketRecheck))
+        let live = LiveSockets(store: store, hub: hub, limits: .init(maxPerUser: configuration.maxSocketsPerUser, recheck: configuration.socketRecheck),
+                               maskedRoles: configuration.maskedRoles)
         AgentEventsRoute(store: store, sockets: live).register(on: sockets)
         LiveRoute(store: store, sockets: live, pauseCodes: configuration.monitor.pauseCodes, timeZone: configuration.timeZone, presence: presence)
             .register(on: sockets)

@@ -1,4 +1,5 @@
 import Vocabulary
+import Workflows
 
 /// Phone numbers as one role may see them: whole, or with four digits hidden (`+86138****8000`), so
 /// an agent dials by click and takes no customer list home. Short internal numbers (extensions) stay.
@@ -17,4 +18,12 @@ struct PhoneMask: Sendable, Hashable {
     }
 
     func show(_ number: String?) -> String? { number.map(show) }
+}
+
+extension ScreenPop {
+    /// The pop as `mask`'s role sees it: a customer's numbers masked; a new caller's number whole, since
+    /// it is in no customer list yet and the agent files the new lead with it.
+    func seen(through mask: PhoneMask) -> ScreenPop {
+        mask.hides && !customers.isEmpty ? withNumbers(mask.show) : self
+    }
 }

@@ -23,3 +23,12 @@ public struct AgentBoard: Sendable, Hashable, Codable {
     public let talkSecondsToday: Int
     public let pauseSecondsToday: Int
 }
+
+extension AgentBoard {
+    /// The same board with the caller's number passed through `show`.
+    public func withNumbers(_ show: (String) -> String) -> AgentBoard {
+        AgentBoard(event: event, pbx: pbx, interface: interface, userId: userId, name: name, extension: `extension`, queues: queues, state: state,
+                   since: since, reason: reason, overLimit: overLimit, caller: caller.map(show), queue: queue, callsToday: callsToday,
+                   talkSecondsToday: talkSecondsToday, pauseSecondsToday: pauseSecondsToday)
+    }
+}

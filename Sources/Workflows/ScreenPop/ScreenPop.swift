@@ -54,3 +54,12 @@ public struct ScreenPop: Sendable, Hashable, Codable {
         case callID = "callId"
     }
 }
+
+extension ScreenPop {
+    /// The same pop with the caller's number and the cards' numbers passed through `show` (agents see them masked).
+    public func withNumbers(_ show: (String) -> String) -> ScreenPop {
+        ScreenPop(event: event, pbx: pbx, callID: callID, number: number.map(show), e164: e164.map(show), callerName: callerName,
+                  queue: queue, ringingSince: ringingSince, waitSeconds: waitSeconds, customers: customers.map { $0.withPhones(show) },
+                  answeredBy: answeredBy)
+    }
+}
