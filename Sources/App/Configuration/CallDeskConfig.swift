@@ -27,6 +27,8 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     public var monitor = MonitorConfiguration()
     /// One-click dial: the agent's leg and the customers' context.
     public var dial = ClickToDial.Configuration()
+    /// When follow-up calls may fall: working hours, holidays and make-up working days (调休).
+    public var workCalendar = WorkCalendar()
     public var logLevel: Logger.Level
     /// How long a stop may take to write what the call logs hold before it gives up on them.
     public var stopTimeoutSeconds: Int
@@ -118,6 +120,11 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
         monitor.memberInterface = config.string(forKey: "monitor.member_interface", default: monitor.memberInterface)
         guard monitor.memberInterface.contains("{extension}") else {
             throw ConfigError(key: "monitor.member_interface", value: monitor.memberInterface, allowed: "an interface with {extension}, e.g. PJSIP/{extension}")
+        }
+        workCalendar = WorkCalendar(timeZone: timeZone, holidays: Set(config.stringArray(forKey: "followup.holidays", default: [])),
+                                    makeUpWorkdays: Set(config.stringArray(forKey: "followup.make_up_workdays", default: [])))
+        for day in workCalendar.holidays.union(workCalendar.makeUpWorkdays) where (try? Date(day + "T00:00:00Z", strategy: .iso8601)) == nil || day.count != 10 {
+            throw ConfigError(key: "followup.holidays", value: day, allowed: "dates like 2026-10-01")
         }
         dial.agentChannel = config.string(forKey: "dial.agent_channel", default: dial.agentChannel)
         dial.customerContext = config.string(forKey: "dial.customer_context", default: dial.customerContext)

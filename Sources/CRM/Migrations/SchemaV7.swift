@@ -49,6 +49,11 @@ enum SchemaV7 {
             .run()
         try await sql.index("agent_pauses", "user_id", "started_at")
 
+        // Planned follow-ups carry their lead and period: a second pass, or a second daemon, adds none twice.
+        try await sql.alter(table: "tasks").column("plan_key", type: .text).run()
+        try await sql.create(index: "uq_tasks_plan_key").unique().on("tasks").column("plan_key").run()
+        try await sql.alter(table: "tasks").column("lead_id", type: .bigint).run()
+
         try await sql.alter(table: "leads").column("closed_at", type: .timestamp).run()
         try await sql.alter(table: "leads").column("close_reason", type: .text).run()
     }

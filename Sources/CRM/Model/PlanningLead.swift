@@ -1,0 +1,13 @@
+import Foundation
+
+/// An open lead as follow-up planning reads it.
+public struct PlanningLead: Sendable, Hashable, Decodable {
+    public let id: Int
+    public let customerId: Int
+    public let ownerId: Int
+    public let grade: LeadGrade
+    public let gradedAt: Date
+    public let lastProgressAt: Date
+    /// Whether the lead's customer has an open follow-up task already.
+    public let hasOpenFollowUp: Bool
+}

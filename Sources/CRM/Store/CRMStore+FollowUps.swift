@@ -1,0 +1,64 @@
+import Foundation
+import SQLKit
+import Vocabulary
+
+extension CRMStore {
+    /// Open leads of the graded kinds, with whether each customer already has an open follow-up.
+    public func leadsToPlan(grades: [LeadGrade]) async throws -> [PlanningLead] {
+        guard !grades.isEmpty else { return [] }
+        struct Row: Decodable { let id: Int; let customerId: Int; let ownerId: Int; let grade: LeadGrade; let gradedAt: Date; let lastProgressAt: Date; let openTasks: Int }
+        let rows = try await database.withConnection { sql in
+            try await sql.raw("""
+                SELECT l.id AS id, l.customer_id AS customer_id, l.owner_id AS owner_id, l.grade AS grade, l.graded_at AS graded_at,
+                       l.last_progress_at AS last_progress_at,
+                       (SELECT COUNT(*) FROM tasks t WHERE t.customer_id = l.customer_id AND t.kind = \(bind: TaskKind.followUp.rawValue)
+                          AND t.status = \(bind: TaskStatus.open.rawValue)) AS open_tasks
+                FROM leads l JOIN customers c ON c.id = l.customer_id
+                WHERE l.closed_at IS NULL AND c.merged_into IS NULL AND l.grade IN (\(binds: grades.map(\.rawValue)))
+                """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+        return rows.map { PlanningLead(id: $0.id, customerId: $0.customerId, ownerId: $0.ownerId, grade: $0.grade, gradedAt: $0.gradedAt,
+                                       lastProgressAt: $0.lastProgressAt, hasOpenFollowUp: $0.openTasks > 0) }
+    }
+
+    /// Open tasks per owner and day (by `day`), from `start` on: what planning spreads around.
+    public func openTaskLoad(from start: Date, day: (Date) -> String) async throws -> [Int: [String: Int]] {
+        struct Row: Decodable { let ownerId: Int; let dueAt: Date }
+        let rows = try await database.withConnection { sql in
+            try await sql.select().columns("owner_id", "due_at").from("tasks").where("status", .equal, TaskStatus.open.rawValue)
+                .where("due_at", .greaterThanOrEqual, start).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+        var load: [Int: [String: Int]] = [:]
+        for row in rows { load[row.ownerId, default: [:]][day(row.dueAt), default: 0] += 1 }
+        return load
+    }
+
+    /// One planned follow-up call to insert: its lead, customer, owner, due time and unique key.
+    public struct PlannedFollowUp: Sendable {
+        public let leadID: Int, customerID: Int, ownerID: Int, dueAt: Date, key: String
+        public init(leadID: Int, customerID: Int, ownerID: Int, dueAt: Date, key: String) {
+            (self.leadID, self.customerID, self.ownerID, self.dueAt, self.key) = (leadID, customerID, ownerID, dueAt, key)
+        }
+    }
+
+    /// Inserts planned follow-ups; one already planned (same key) is skipped. Returns how many were new.
+    @discardableResult
+    public func insertPlanned(_ tasks: [PlannedFollowUp], note: String = "跟进 follow-up") async throws -> Int {
+        guard !tasks.isEmpty else { return 0 }
+        let now = Date()
+        return try await database.withTransaction { sql in
+            var created = 0
+            for chunk in stride(from: 0, to: tasks.count, by: 500).map({ Array(tasks[$0..<min($0 + 500, tasks.count)]) }) {
+                var insert = sql.insert(into: "tasks")
+                    .columns("customer_id", "lead_id", "kind", "status", "owner_id", "due_at", "note", "plan_key", "created_at", "updated_at")
+                for task in chunk {
+                    insert = insert.values(SQLBind(task.customerID), SQLBind(task.leadID), SQLBind(TaskKind.followUp.rawValue),
+                                           SQLBind(TaskStatus.open.rawValue), SQLBind(task.ownerID), SQLBind(task.dueAt), SQLBind(note),
+                                           SQLBind(task.key), SQLBind(now), SQLBind(now))
+                }
+                created += try await insert.ignoringConflicts(with: ["plan_key"]).returning("id").all().count
+            }
+            return created
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import CRM
+import Foundation
+
+/// Plans follow-up calls by lead grade, as a pure function of the leads and the clock: A every
+/// week, B every month, C none (the marketing pool). A task falls in working hours on a working day,
+/// spread over the days so no rep gets more than their daily capacity. Each planned task carries a
+/// key (lead, grade, period) so a second pass, or a second daemon, plans nothing twice.
+public struct FollowUpPlanner: Sendable {
+    /// How often each grade is called; a grade without a cadence gets no personal task.
+    public var cadence: [LeadGrade: Duration] = [.a: .seconds(7 * 86_400), .b: .seconds(30 * 86_400)]
+    /// Follow-up calls one rep takes a day at most.
+    public var dailyCapacity = 25
+    /// How many working days ahead a task may be pushed to stay within capacity.
+    public var spreadDays = 5
+    public var calendar: WorkCalendar
+
+    public init(calendar: WorkCalendar) {
+        self.calendar = calendar
+    }
+
+    /// A lead as the planner sees it.
+    public struct Lead: Sendable, Hashable {
+        public let id: Int
+        public let customerID: Int
+        public let ownerID: Int
+        public let grade: LeadGrade
+        /// When the lead got its grade: the periods count from here.
+        public let gradedAt: Date
+        /// The last real progress (a logged call, a visit, a change of stage or grade).
+        public let lastProgressAt: Date
+        /// Whether it already has an open follow-up task.
+        public let hasOpenFollowUp: Bool
+
+        public init(id: Int, customerID: Int, ownerID: Int, grade: LeadGrade, gradedAt: Date, lastProgressAt: Date, hasOpenFollowUp: Bool) {
+            self.id = id
+            self.customerID = customerID
+            self.ownerID = ownerID
+            self.grade = grade
+            self.gradedAt = gradedAt
+            self.lastProgressAt = lastProgressAt
+            self.hasOpenFollowUp = hasOpenFollowUp
+        }
+    }
+
+    /// A follow-up call to create.
+    public struct PlannedTask: Sendable, Hashable {
+        public let leadID: Int
+        public let customerID: Int
+        public let ownerID: Int
+        public let dueAt: Date
+        /// `lead:grade:period`: unique, so planning is idempotent.
+        public let key: String
+    }
+
+    /// The tasks due by `now` plus one cadence that are not planned yet. `booked` is how many tasks
+    /// each rep already has per working day (`YYYY-MM-DD`).
+    public func plan(_ leads: [Lead], now: Date, booked: [Int: [String: Int]] = [:]) -> [PlannedTask] {
+        var load = booked
+        var planned: [PlannedTask] = []
+        for lead in leads.sorted(by: { ($0.lastProgressAt, $0.id) < ($1.lastProgressAt, $1.id) }) where !lead.hasOpenFollowUp {
+            guard let every = cadence[lead.grade] else { continue }
+            let seconds = TimeInterval(every.components.seconds)
+            // The next call is one cadence after the last progress; a lead left longer is due now.
+            let wanted = max(lead.lastProgressAt.addingTimeInterval(seconds), now)
+            let period = Int(max(0, wanted.timeIntervalSince(lead.gradedAt)) / seconds)
+            let days = calendar.workingDays(from: wanted, count: spreadDays)
+            var owner = load[lead.ownerID] ?? [:]
+            let day = days.first { (owner[calendar.day(of: $0)] ?? 0) < dailyCapacity } ?? days.last ?? calendar.nextWorkingTime(from: wanted)
+            let key = calendar.day(of: day)
+            let booked = owner[key] ?? 0
+            owner[key] = booked + 1
+            load[lead.ownerID] = owner
+            // Spread within the day too: a slot every 15 minutes from the opening.
+            let minutes = (booked * 15) % max(15, (calendar.closes - calendar.opens) * 60)
+            let due = max(calendar.nextWorkingTime(from: wanted),
+                          calendar.at(hour: calendar.opens + minutes / 60, minute: minutes % 60, on: day))
+            planned.append(PlannedTask(leadID: lead.id, customerID: lead.customerID, ownerID: lead.ownerID, dueAt: due,
+                                       key: "\(lead.id):\(lead.grade.rawValue):\(period)"))
+        }
+        return planned
+    }
+}
