@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calldesk-bench",
         abstract: "Measure CallDesk: phone lookup, import, AMI decoding.",
-        subcommands: [All.self, LookupBench.self, LookupHTTPBench.self, ImportBench.self, AMIDecodeBench.self, AMILoopbackBench.self, PopBench.self, StormBench.self, ScaleBench.self]
+        subcommands: [All.self, LookupBench.self, LookupHTTPBench.self, ImportBench.self, AMIDecodeBench.self, AMILoopbackBench.self, PopBench.self, StormBench.self, ScaleBench.self, ScheduleBench.self]
     )
 
     /// `CALLDESK_BENCH_NIO_EXECUTOR=1` runs every task on NIO's event loops instead of Swift's

@@ -4,7 +4,8 @@ import Foundation
 /// Plans follow-up calls by lead grade, as a pure function of the leads and the clock: A every
 /// week, B every month, C none (the marketing pool). A task falls in working hours on a working day,
 /// spread over the days so no rep gets more than their daily capacity. Each planned task carries a
-/// key (lead, grade, period) so a second pass, or a second daemon, plans nothing twice.
+/// key (lead, grade, last progress) so a second pass, or a second daemon, plans nothing twice, and
+/// every new progress (a logged call) opens the way for the next call.
 public struct FollowUpPlanner: Sendable {
     /// How often each grade is called; a grade without a cadence gets no personal task.
     public var cadence: [LeadGrade: Duration] = [.a: .seconds(7 * 86_400), .b: .seconds(30 * 86_400)]
@@ -24,7 +25,7 @@ public struct FollowUpPlanner: Sendable {
         public let customerID: Int
         public let ownerID: Int
         public let grade: LeadGrade
-        /// When the lead got its grade: the periods count from here.
+        /// When the lead got its grade.
         public let gradedAt: Date
         /// The last real progress (a logged call, a visit, a change of stage or grade).
         public let lastProgressAt: Date
@@ -48,7 +49,7 @@ public struct FollowUpPlanner: Sendable {
         public let customerID: Int
         public let ownerID: Int
         public let dueAt: Date
-        /// `lead:grade:period`: unique, so planning is idempotent.
+        /// `lead:grade:last progress`: unique, so planning is idempotent.
         public let key: String
     }
 
@@ -56,26 +57,26 @@ public struct FollowUpPlanner: Sendable {
     /// each rep already has per working day (`YYYY-MM-DD`).
     public func plan(_ leads: [Lead], now: Date, booked: [Int: [String: Int]] = [:]) -> [PlannedTask] {
         var load = booked
+        var days = WorkDays(calendar)
         var planned: [PlannedTask] = []
+        let hours = max(15, (calendar.closes - calendar.opens) * 60)
         for lead in leads.sorted(by: { ($0.lastProgressAt, $0.id) < ($1.lastProgressAt, $1.id) }) where !lead.hasOpenFollowUp {
             guard let every = cadence[lead.grade] else { continue }
             let seconds = TimeInterval(every.components.seconds)
             // The next call is one cadence after the last progress; a lead left longer is due now.
             let wanted = max(lead.lastProgressAt.addingTimeInterval(seconds), now)
-            let period = Int(max(0, wanted.timeIntervalSince(lead.gradedAt)) / seconds)
-            let days = calendar.workingDays(from: wanted, count: spreadDays)
+            let candidates = days.workingDays(from: wanted, count: spreadDays)
             var owner = load[lead.ownerID] ?? [:]
-            let day = days.first { (owner[calendar.day(of: $0)] ?? 0) < dailyCapacity } ?? days.last ?? calendar.nextWorkingTime(from: wanted)
-            let key = calendar.day(of: day)
-            let booked = owner[key] ?? 0
-            owner[key] = booked + 1
+            let day = candidates.first { (owner[days.key($0)] ?? 0) < dailyCapacity } ?? candidates[candidates.count - 1]
+            let dayKey = days.key(day)
+            let taken = owner[dayKey] ?? 0
+            owner[dayKey] = taken + 1
             load[lead.ownerID] = owner
             // Spread within the day too: a slot every 15 minutes from the opening.
-            let minutes = (booked * 15) % max(15, (calendar.closes - calendar.opens) * 60)
-            let due = max(calendar.nextWorkingTime(from: wanted),
-                          calendar.at(hour: calendar.opens + minutes / 60, minute: minutes % 60, on: day))
+            let minutes = (taken * 15) % hours
+            let due = max(days.nextWorkingTime(from: wanted), days.time(day, second: calendar.opens * 3600 + minutes * 60))
             planned.append(PlannedTask(leadID: lead.id, customerID: lead.customerID, ownerID: lead.ownerID, dueAt: due,
-                                       key: "\(lead.id):\(lead.grade.rawValue):\(period)"))
+                                       key: "\(lead.id):\(lead.grade.rawValue):\(Int(lead.lastProgressAt.timeIntervalSince1970))"))
         }
         return planned
     }

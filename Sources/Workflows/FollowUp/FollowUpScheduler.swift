@@ -5,7 +5,7 @@ import ServiceLifecycle
 
 /// Follow-up scheduling as a service: a pass on a timer plans the calls every lead is due by its
 /// grade (`FollowUpPlanner`) and inserts the new ones. A pass is idempotent (each task's key is its
-/// lead, grade and period), so two passes, or two daemons on one database, never double a task, and
+/// lead, grade and last progress), so two passes, or two daemons on one database, never double a task, and
 /// a daemon down for a week catches up in one pass. The clock is given, so tests run months in milliseconds.
 public struct FollowUpScheduler: Service, Sendable {
     /// What one pass did.
