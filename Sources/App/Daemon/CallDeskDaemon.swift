@@ -21,13 +21,13 @@ public struct CallDeskDaemon: Sendable {
     public let monitors: [QueueMonitorService]
     /// Agent login following the console.
     public let presence: ConsolePresence
-    /// Follow-up calls planned by lead grade.
-    public let followUps: FollowUpScheduler
+    /// Follow-up calls planned by lead grade; `nil` where the daemon plans none (tests and benchmarks plan by hand).
+    public let followUps: FollowUpScheduler?
     public let api: APIServer
     /// The daemon's own figures, as `/metrics` shows them.
     public let metrics: PrometheusCollectorRegistry
 
-    public var services: [any Service] { amiClients + callLogs + monitors + [followUps, presence, imports, api] }
+    public var services: [any Service] { amiClients + callLogs + monitors + (followUps.map { [$0] } ?? []) + [presence, imports, api] }
 
     public init(config: CallDeskConfig, store: CRMStore,
                 onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
@@ -40,8 +40,10 @@ public struct CallDeskDaemon: Sendable {
     }
 
     /// The parts for the given PBX links; `logger` (when given) replaces each part's own label.
+    /// `workCalendar`: when follow-up calls may fall; `nil` plans none (the tests and benchmarks plan by hand).
     public init(store: CRMStore, pbxes: [AMIClientConfiguration], callLog: CallLogConfiguration, http: APIServer.Configuration,
-                dial: ClickToDial.Configuration = ClickToDial.Configuration(), workCalendar: WorkCalendar? = nil, logger: Logger? = nil, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
+                dial: ClickToDial.Configuration = ClickToDial.Configuration(),
+                workCalendar: WorkCalendar? = nil, logger: Logger? = nil, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         var http = http
         if http.recordingDirectory == nil { http.recordingDirectory = callLog.recordingDirectory }
         let registry = PrometheusCollectorRegistry()
@@ -65,8 +67,9 @@ public struct CallDeskDaemon: Sendable {
         let presence = ConsolePresence(store: store, monitors: monitors, configuration: monitorConfiguration,
                                        logger: logger ?? Logger(label: "calldesk.presence"))
         self.presence = presence
-        followUps = FollowUpScheduler(store: store, planner: FollowUpPlanner(calendar: workCalendar ?? WorkCalendar(timeZone: http.timeZone)),
-                                      logger: logger ?? Logger(label: "calldesk.followup"))
+        followUps = workCalendar.map {
+            FollowUpScheduler(store: store, planner: FollowUpPlanner(calendar: $0), logger: logger ?? Logger(label: "calldesk.followup"))
+        }
         self.imports = imports
         api = try APIServer(
             configuration: http, store: store, hub: hub, imports: imports, monitors: monitors,
