@@ -207,7 +207,7 @@ extension CallLogResilienceTests {
                                               reconnectBaseDelay: .milliseconds(50))
             @Sendable func call() async throws -> StoredCall? { try await store.calls(CallFilter(), visibleTo: supervisor.user).first }
             @Sendable func waitFor(_ what: String, _ condition: (StoredCall?) -> Bool) async throws {
-                let deadline = ContinuousClock.now + .seconds(20)
+                let deadline = ContinuousClock.now + .seconds(45)  // two daemons and a restart, on a loaded CI machine
                 while try await !condition(call()) {
                     guard ContinuousClock.now < deadline else { throw HarnessError(message: "timed out waiting for: \(what)") }
                     try await Task.sleep(for: .milliseconds(20))
