@@ -64,7 +64,8 @@ struct RecordingTests {
                 // The first call's MixMonitor answer is now held back for 5 s; a second caller rings the free agent.
                 daemon.pbx.placeInboundCall(callerNumber: "13900139000", callerName: "", patience: 60)
                 var pop = try await reader.next()
-                while pop.event != .ringing || pop.number == DaemonHarness.knownNumber { pop = try await reader.next() }
+                // The second caller is the unknown one (an agent sees the known caller's number masked).
+                while pop.event != .ringing || !pop.newCaller { pop = try await reader.next() }
                 return (pop, ContinuousClock.now)
             }
             let rangAt = try #require(rang.withLock { $0["\(pop.callID)/Agent1002"] })
