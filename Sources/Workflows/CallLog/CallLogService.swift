@@ -20,6 +20,8 @@ public final class CallLogService: Service {
     private let configuration: CallLogConfiguration
     private let logger: Logger
     private let metrics: CallLogMetrics
+    /// Subscribed at creation, before the client can log in, so no event is missed however late `run` starts.
+    private let events: AsyncStream<AMIStreamElement>
 
     /// `metrics` receives the call log's figures (`calldesk_calls_*`, `calldesk_screen_pop*`, by `pbx`).
     public init(ami: AMIClient, store: CRMStore, hub: LiveHub, configuration: CallLogConfiguration = CallLogConfiguration(),
@@ -28,6 +30,7 @@ public final class CallLogService: Service {
         self.pbx = ami.pbx
         self.metrics = CallLogMetrics(pbx: ami.pbx, factory: metrics)
         self.ami = ami
+        self.events = ami.events(batched: true)
         self.store = store
         self.hub = hub
         self.configuration = configuration
@@ -37,7 +40,6 @@ public final class CallLogService: Service {
     }
 
     public func run() async throws {
-        let events = ami.events(batched: true)
         let journal = try configuration.journalDirectory.map { directory throws(JournalError) in try CallLogJournal(directory: directory, pbx: pbx) }
         let filer = CallbackFiler(store: store, configuration: configuration, logger: logger)
         let writer = CallLogWriter(store: store, journal: journal, logger: logger, metrics: metrics) { recorded, entry in
@@ -52,7 +54,7 @@ public final class CallLogService: Service {
             await withDiscardingTaskGroup { work in
                 work.addTask { [logger] in
                     await cancelWhenGracefulShutdown {
-                        for await element in events { Self.forward(element, to: feed, logger: logger) }
+                        for await element in self.events { Self.forward(element, to: feed, logger: logger) }
                     }
                     feed.yield(.stopping)
                     feed.finish()

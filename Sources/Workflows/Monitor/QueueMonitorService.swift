@@ -21,6 +21,8 @@ public final class QueueMonitorService: Service, Sendable {
     private let hub: LiveHub
     private let configuration: MonitorConfiguration
     private let logger: Logger
+    /// Subscribed at creation, before the client can log in, so no event is missed however late `run` starts.
+    private let events: AsyncStream<AMIStreamElement>
     private let boards = Mutex<(queues: [String: QueueBoard], agents: [String: AgentBoard])>(([:], [:]))
 
     private enum Input: Sendable {
@@ -37,6 +39,7 @@ public final class QueueMonitorService: Service, Sendable {
                 logger: Logger = Logger(label: "calldesk.monitor")) {
         self.pbx = ami.pbx
         self.ami = ami
+        self.events = ami.events(batched: true)
         self.store = store
         self.hub = hub
         self.configuration = configuration
@@ -51,14 +54,13 @@ public final class QueueMonitorService: Service, Sendable {
     }
 
     public func run() async throws {
-        let events = ami.events(batched: true)
         let roster = try await AgentRoster(store: store)
         let (inputs, feed) = AsyncStream.makeStream(of: Input.self)
         var state = MonitorBoards(pbx: pbx, configuration: configuration, directory: roster.current)
         await withDiscardingTaskGroup { work in
             work.addTask {
                 await cancelWhenGracefulShutdown {
-                    for await element in events {
+                    for await element in self.events {
                         switch element {
                         case .event(let event): feed.yield(.events([event.message]))
                         case .events(let events): feed.yield(.events(events.map(\.message)))
