@@ -142,6 +142,19 @@ struct HTTPExposureConfigTests {
         await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_HTTP_METRICS": "everyone"]) } throws: { "\($0)".contains("http.metrics") }
     }
 
+    @Test("TLS needs both a certificate and a key, and a file that cannot be read is named at load")
+    func tlsSettings() async throws {
+        await #expect {
+            try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_HTTP_HOST": "0.0.0.0", "CALLDESK_HTTP_TLS_CERTIFICATE": "/etc/calldesk/cert.pem"])
+        } throws: { "\($0)".contains("http.tls_key") }
+        await #expect {
+            try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_HTTP_TLS_CERTIFICATE": "/nonexistent/cert.pem",
+                                                                  "CALLDESK_HTTP_TLS_KEY": "/nonexistent/key.pem"])
+        } throws: { "\($0)".contains("/nonexistent/cert.pem") && "\($0)".contains("no readable certificate") }
+        let plain = try await CallDeskConfig.load(file: nil, environment: [:])
+        #expect(plain.tls == nil)
+    }
+
     @Test("pause codes, service-level rules and console login come from the configuration; a malformed code is refused")
     func monitorSettings() async throws {
         let config = try await CallDeskConfig.load(file: nil, environment: [

@@ -14,6 +14,7 @@ import Workflows
 @Suite("HTTP server limits")
 struct ServerLimitsTests {
     static func withServer(metrics: APIServer.Configuration.MetricsAccess = .loopback,
+                           configure: (inout APIServer.Configuration) -> Void = { _ in },
                            _ body: (CRMStore, Int) async throws -> Void) async throws {
         try await TestDatabase.withStore(.sqlite) { store async throws in
             var configuration = APIServer.Configuration(host: "127.0.0.1", port: 0)
@@ -21,6 +22,7 @@ struct ServerLimitsTests {
             configuration.headerTimeout = .milliseconds(500)
             configuration.maxSocketsPerUser = 2
             configuration.socketRecheck = .milliseconds(200)
+            configure(&configuration)
             let hub = LiveHub()
             var logger = Logger(label: "calldesk.test.http")
             logger.logLevel = .critical

@@ -21,6 +21,8 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     public var httpPort: Int
     /// Serve plain HTTP on a non-loopback address (behind a reverse proxy that terminates TLS).
     public var allowPlainHTTP: Bool
+    /// The certificate and key CallDesk serves HTTPS with (`http.tls_certificate`, `http.tls_key`); `nil`: plain HTTP.
+    public var tls: TLSFiles?
     /// Who may read `/metrics`.
     public var metricsAccess: APIServer.Configuration.MetricsAccess
     /// The live monitor: console login teams, its grace, the member interface.
@@ -90,10 +92,21 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
         let plain = config.string(forKey: "http.allow_plain_http", default: "false")
         guard let allowPlain = Bool(plain) else { throw ConfigError(key: "http.allow_plain_http", value: plain, allowed: "true or false") }
         allowPlainHTTP = allowPlain
-        // Tokens never cross a network in clear: off loopback, only behind a proxy that terminates TLS.
+        let certificate = config.string(forKey: "http.tls_certificate").flatMap { $0.isEmpty ? nil : $0 }
+        let key = config.string(forKey: "http.tls_key").flatMap { $0.isEmpty ? nil : $0 }
+        switch (certificate, key) {
+        case (let certificate?, let key?):
+            let files = TLSFiles(certificateChain: certificate, privateKey: key)
+            try files.check()
+            tls = files
+        case (nil, nil): tls = nil
+        case (nil, _?): throw ConfigError(key: "http.tls_certificate", value: "", allowed: "the certificate's PEM file, which http.tls_key needs")
+        case (_?, nil): throw ConfigError(key: "http.tls_key", value: "", allowed: "the private key's PEM file, which http.tls_certificate needs")
+        }
+        // Tokens never cross a network in clear: off loopback, only over TLS, CallDesk's own or a proxy's.
         let loopback = httpHost.hasPrefix("127.") || httpHost == "::1" || httpHost == "localhost"
-        guard loopback || allowPlainHTTP else {
-            throw ConfigError(key: "http.host", value: httpHost, allowed: "a loopback address such as 127.0.0.1; to serve other machines, put a reverse proxy that terminates TLS in front (Config/nginx-calldesk.conf) and set http.allow_plain_http: true")
+        guard loopback || tls != nil || allowPlainHTTP else {
+            throw ConfigError(key: "http.host", value: httpHost, allowed: "a loopback address such as 127.0.0.1; to serve other machines, set http.tls_certificate and http.tls_key, or put a reverse proxy that terminates TLS in front (Config/nginx-calldesk.conf) and set http.allow_plain_http: true")
         }
         let metrics = config.string(forKey: "http.metrics", default: "loopback")
         guard let metricsAccess = APIServer.Configuration.MetricsAccess(rawValue: metrics) else {

@@ -88,6 +88,9 @@ public struct CallDeskDaemon: Sendable {
         var http = APIServer.Configuration(host: config.httpHost, port: config.httpPort, timeZone: config.timeZone)
         http.metricsAccess = config.metricsAccess
         http.monitor = config.monitor
+        http.tls = config.tls
+        // Off loopback the browsers come over HTTPS, CallDesk's own or a proxy's.
+        http.secureCookie = config.tls != nil || config.allowPlainHTTP
         return http
     }
 

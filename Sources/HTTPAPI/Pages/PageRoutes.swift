@@ -17,10 +17,13 @@ struct PageRoutes {
     let api: CallDeskAPI
     let store: CRMStore
     let assets: [String: Asset]
+    /// The session cookie's attributes: `Secure` added when browsers come over HTTPS.
+    let cookieAttributes: String
 
-    init(api: CallDeskAPI, store: CRMStore) throws {
+    init(api: CallDeskAPI, store: CRMStore, secureCookie: Bool) throws {
         self.api = api
         self.store = store
+        cookieAttributes = "Path=/; HttpOnly; SameSite=Strict" + (secureCookie ? "; Secure" : "")
         guard let folder = Bundle.module.url(forResource: "Assets", withExtension: nil) else { throw PagesMissing() }
         var assets: [String: Asset] = [:]
         for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
@@ -66,7 +69,7 @@ struct PageRoutes {
         let seconds = max(60, Int(login.expiresAt.timeIntervalSinceNow))
         let user = ["user": ["id": "\(login.user.id)", "name": login.user.name, "role": login.user.role.rawValue]]
         var response = try Response.json(user, status: .ok)
-        response.headers[.setCookie] = "\(TokenAuthenticator.cookie)=\(login.token); Path=/; Max-Age=\(seconds); HttpOnly; SameSite=Strict"
+        response.headers[.setCookie] = "\(TokenAuthenticator.cookie)=\(login.token); Max-Age=\(seconds); \(cookieAttributes)"
         return response
     }
 
@@ -75,7 +78,7 @@ struct PageRoutes {
             try await store.revokeToken(value: token, actor: user.id)
         }
         var response = Response(status: .noContent)
-        response.headers[.setCookie] = "\(TokenAuthenticator.cookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+        response.headers[.setCookie] = "\(TokenAuthenticator.cookie)=; Max-Age=0; \(cookieAttributes)"
         return response
     }
 }

@@ -2,6 +2,7 @@ import CRM
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -41,6 +42,10 @@ public struct APIServer: Service {
         public var recordingDirectory: String?
         /// Who may read `/metrics`.
         public var metricsAccess: MetricsAccess = .loopback
+        /// Serve HTTPS with these files; `nil`: plain HTTP (loopback, or behind a proxy that terminates TLS).
+        public var tls: TLSFiles?
+        /// Mark the session cookie `Secure` (browsers reach CallDesk over HTTPS, its own or a proxy's).
+        public var secureCookie = false
 
         /// Who may read `/metrics`: anyone, clients on this machine (a Prometheus beside CallDesk), or
         /// holders of a supervisor's or admin's token.
@@ -98,7 +103,7 @@ public struct APIServer: Service {
                                               passwordParameters: configuration.passwordParameters, monitor: configuration.monitor,
                                               recordingDirectory: configuration.recordingDirectory),
                               throttle: LoginThrottle(), refusals: refusals, imports: imports, monitors: monitors, dialers: dialers, logger: logger)
-        try PageRoutes(api: api, store: store).register(
+        try PageRoutes(api: api, store: store, secureCookie: configuration.secureCookie || configuration.tls != nil).register(
             on: router, sessionMiddleware: TokenAuthenticator(store: store, openPaths: ["/session"], refusals: refusals, cache: tokens))
         let v1 = router.group("v1")
             .add(middleware: BodyLimitMiddleware(limit: Self.bodyLimit, uploads: ["/v1/imports": CallDeskAPI.importLimit]))
@@ -123,10 +128,13 @@ public struct APIServer: Service {
                                             maxHeaderFieldCount: 200))
         let webSocketResponder = router.buildResponder()
         let maxHeaderBytes = configuration.maxHeaderBytes
+        let tls = try configuration.tls?.serverConfiguration()
         let server = HTTPServerBuilder { responder in
-            GuardedChildChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
-                                                                   configuration: .init(http1: http1)),
-                                headerTimeout: headerTimeout, maxHeaderBytes: maxHeaderBytes)
+            let guarded = GuardedChildChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
+                                                                                 configuration: .init(http1: http1)),
+                                              headerTimeout: headerTimeout, maxHeaderBytes: maxHeaderBytes)
+            guard let tls else { return guarded }
+            return try TLSChannel(guarded, tlsConfiguration: tls)
         }
         application = Application(
             router: router,
