@@ -52,6 +52,35 @@ struct QueueMonitorTests {
         #expect(monitor.queues["hotline"]?.callers.isEmpty == true)
     }
 
+    @Test("Asterisk's QueueSummary agrees with a QueueStatus listing; a missed event is flagged on the second check in a row, and a reload clears it")
+    func summaryReconciles() throws {
+        let capture = try messages("set-b/ami-05b-status-busy.server.txt").filter { $0.eventName != nil }
+        let status = capture.filter { $0["ActionID"] == "queuestatus-busy" }
+        let summary = capture.filter { $0["ActionID"] == "queuesummary-busy" }
+        #expect(summary.filter { $0.eventName == "QueueSummary" }.map { $0["Queue"] } == ["hotline", "nobody"])
+        var monitor = QueueMonitor()
+        _ = monitor.load(status: status, at: start)
+        #expect(monitor.reconcile(summary: summary).isEmpty && monitor.reconcile(summary: summary).isEmpty)
+
+        // The caller's leave is seen, but Asterisk still counts them (their leave was in flight): not yet stale.
+        let caller = try #require(monitor.queues["hotline"]?.callers.first)
+        _ = monitor.handle(AMIMessage(headers: [("Event", "QueueCallerLeave"), ("Queue", "hotline"), ("Uniqueid", caller.uniqueID),
+                                                ("Count", "0"), ("Position", "1")]), at: start)
+        #expect(monitor.reconcile(summary: summary).isEmpty)
+        // Still differing on the next check: the state missed something, so the queue is named for a reload.
+        #expect(monitor.reconcile(summary: summary) == ["hotline"])
+        _ = monitor.load(status: status, at: start)
+        #expect(monitor.reconcile(summary: summary).isEmpty)
+
+        // A queue Asterisk lists that events never showed, and one it no longer has, are named too.
+        var partial = QueueMonitor()
+        _ = partial.load(status: status.filter { $0["Queue"] != "nobody" }, at: start)
+        _ = partial.reconcile(summary: summary)
+        #expect(partial.reconcile(summary: summary) == ["nobody"])
+        _ = monitor.reconcile(summary: summary.filter { $0["Queue"] != "nobody" })
+        #expect(monitor.reconcile(summary: summary.filter { $0["Queue"] != "nobody" }) == ["nobody"])
+    }
+
     @Test("a caller joins, both agents ring (ringall), one answers and the other stops ringing; after the call both are free")
     func answeredCall() throws {
         let joined = try monitor("set-a/ami-02-inbound-answered.server.txt") { $0.eventName == "AgentCalled" && $0["Interface"] == "Local/1001@agents/n" }

@@ -126,3 +126,26 @@ struct LiveMonitorTests {
         }
     }
 }
+
+extension LiveMonitorTests {
+    @Test("queue events the PBX hides (an eventfilter) are caught by the QueueSummary check: a member added unseen shows after a reload",
+          arguments: [TestEngine.sqlite])
+    func summaryCatchesHiddenEvents(_ engine: TestEngine) async throws {
+        var simulator = Self.simulator
+        simulator.hiddenEvents = ["QueueMemberAdded"]
+        var monitor = MonitorConfiguration()
+        monitor.reconcileInterval = .milliseconds(200)
+        try await DaemonHarness.run(engine, simulator: simulator, monitor: monitor) { daemon in
+            let api = APIClient(port: daemon.httpPort)
+            let bob = daemon.bob.user.id
+            @Sendable func state() async throws -> String? {
+                let agents = try await api.send("/v1/monitor", token: daemon.supervisor.token).json()["agents"] as? [[String: Any]] ?? []
+                return agents.first { $0["userId"] as? Int == bob }?["state"] as? String
+            }
+            #expect(try await state() == nil)
+            #expect(try await api.send("/v1/queues/hotline/members", token: daemon.supervisor.token, method: .POST,
+                                       body: #"{"userId": \#(bob)}"#).status == 204)
+            try await daemon.waitUntil("bob in hotline, though no QueueMemberAdded came") { try await state() == "available" }
+        }
+    }
+}

@@ -31,6 +31,8 @@ public struct QueueMonitor: Sendable {
     private var wrapUps: [String: (since: Date, until: Date)] = [:]
     /// The state of each agent's own phone by extension (`DeviceStateChange` of `PJSIP/1001`): direct calls.
     private var devices: [String: (state: String, since: Date)] = [:]
+    /// Queues whose last `QueueSummary` disagreed with the state events built (see `reconcile(summary:)`).
+    var summarySuspects: Set<String> = []
 
     public init() {}
 
@@ -61,6 +63,7 @@ public struct QueueMonitor: Sendable {
         }
         for name in fresh.keys { fresh[name]?.callers.sort { $0.position < $1.position } }
         queues = fresh
+        summarySuspects = []
         let members = Set(fresh.values.flatMap { $0.members.keys })
         ringing = ringing.filter { members.contains($0.key) }
         talking = talking.filter { members.contains($0.key) }

@@ -85,6 +85,22 @@ extension SimulatedPBX {
         return items
     }
 
+    /// `QueueSummary` list items, one per queue, with Asterisk's counts: members logged in (not
+    /// unavailable) and free (not paused, not in a call, not ringing), callers, average hold and talk, longest hold.
+    func queueSummaryItems(actionID: String, queue only: String?) -> [AMIMessage] {
+        let now = Date()
+        return allQueues.filter { only == nil || only == $0.name }.map { queue in
+            let served = max(queue.completed, 1)
+            let longest = queue.callers.map { now.timeIntervalSince($0.joinedAt) / max(configuration.timeScale, 1e-6) }.max() ?? 0
+            return AMIMessage(headers: [
+                ("Event", "QueueSummary"), ("Queue", queue.name), ("LoggedIn", String(queue.members.count)),
+                ("Available", String(queue.members.filter { !$0.paused && $0.status == 1 }.count)), ("Callers", String(queue.callers.count)),
+                ("HoldTime", String(queue.totalHoldTime / served)), ("TalkTime", String(queue.totalTalkTime / served)),
+                ("LongestHoldTime", String(Int(longest))), ("ActionID", actionID),
+            ])
+        }
+    }
+
     /// `CoreShowChannels` list items, one per live channel.
     func coreShowChannelItems(actionID: String) -> [AMIMessage] {
         let now = Date()

@@ -73,6 +73,7 @@ public final class SimulatedPBX: @unchecked Sendable {
     }
 
     func emit(_ event: String, privilege: String = "call,all", _ fields: [(String, String)]) {
+        guard !configuration.hiddenEvents.contains(event) else { return }
         let message = AMIMessage(headers: [("Event", event), ("Privilege", privilege), ("Timestamp", Self.timestamp())] + fields)
         for listener in listeners.values { listener(message) }
     }

@@ -79,6 +79,8 @@ public struct SimulatorConfiguration: Sendable {
     /// Seconds (real time) by which the answers to the first MixMonitor actions are held back, in
     /// order; later ones answer at once. A slow PBX or a storage stall looks like this.
     public var mixMonitorReplyDelays: [Double] = []
+    /// Events no AMI session receives, as manager.conf's `eventfilter=!Event: QueueMemberAdded` would hide them.
+    public var hiddenEvents: Set<String> = []
 
     public init(users: [String: User], queues: [Queue], agents: [String: AgentBehaviour] = [:],
                 defaultAgent: AgentBehaviour = .answers(after: 0, talk: 3), customers: [String: Outcome] = [:],

@@ -175,6 +175,9 @@ final class SimAMISession: ChannelInboundHandler, @unchecked Sendable {
         case "queuestatus":
             list(context, action, message: "Queue status will follow",
                  items: pbx.queueStatusItems(actionID: action.actionID ?? "", queue: action["Queue"]), complete: "QueueStatusComplete")
+        case "queuesummary":
+            list(context, action, message: "Queue summary will follow",
+                 items: pbx.queueSummaryItems(actionID: action.actionID ?? "", queue: action["Queue"]), complete: "QueueSummaryComplete")
         case "coreshowchannels":
             list(context, action, message: "Channels will follow", items: pbx.coreShowChannelItems(actionID: action.actionID ?? ""),
                  complete: "CoreShowChannelsComplete")
@@ -238,7 +241,7 @@ final class SimAMISession: ChannelInboundHandler, @unchecked Sendable {
 
     static let allActions = [
         "BlindTransfer", "Challenge", "Command", "CoreSettings", "CoreShowChannels", "Events", "Filter", "Getvar", "Hangup", "ListCommands", "Login",
-        "Logoff", "MixMonitor", "Originate", "Ping", "QueueAdd", "QueuePause", "QueueRemove", "QueueStatus", "Redirect", "Setvar",
+        "Logoff", "MixMonitor", "Originate", "Ping", "QueueAdd", "QueuePause", "QueueRemove", "QueueStatus", "QueueSummary", "Redirect", "Setvar",
         "StopMixMonitor",
     ]
 

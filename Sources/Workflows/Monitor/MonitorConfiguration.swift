@@ -41,6 +41,8 @@ public struct MonitorConfiguration: Sendable {
     public var timeZone: TimeZone = .current
     /// How often today's figures are re-read from the call log.
     public var figuresInterval: Duration = .seconds(5)
+    /// How often the queues built from events are checked against Asterisk's `QueueSummary`.
+    public var reconcileInterval: Duration = .seconds(30)
     /// How often wrap-ups are checked for their end.
     public var tickInterval: Duration = .seconds(1)
     /// Teams whose agents' phones follow their console: opening it adds the phone to the team's

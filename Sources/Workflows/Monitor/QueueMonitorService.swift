@@ -9,7 +9,8 @@ import Telephony
 
 /// The live queue and agent monitor of one PBX: the thin shell around `QueueMonitor`.
 ///
-/// At start and after every reconnect it reads `QueueStatus`, then keeps the state by events. Each
+/// At start and after every reconnect it reads `QueueStatus`, then keeps the state by events, checked
+/// against Asterisk's `QueueSummary` counts every `reconcileInterval` (reloaded when they disagree). Each
 /// change is published through the `LiveHub` as a board (kept, so a page that connects gets the
 /// current state first): queues to their queue's topic, agents to their own, their team's and
 /// everyone's. Today's figures are re-read from the call log on a timer, callers' names looked up
@@ -29,6 +30,7 @@ public final class QueueMonitorService: Service, Sendable {
         case events([AMIMessage])
         case connected
         case status([AMIMessage])
+        case summary([AMIMessage])
         case tick(Date)
         case figures(queues: [String: QueueFigures], agents: [Int: (calls: Int, talkTime: Int)], pauses: [Int: Int], abandoned: [AbandonedCall])
         case named(number: String, name: String?)
@@ -73,6 +75,12 @@ public final class QueueMonitorService: Service, Sendable {
             }
             work.addTask { [configuration] in
                 while (try? await Task.sleep(for: configuration.tickInterval)) != nil { feed.yield(.tick(Date())) }
+            }
+            work.addTask { [configuration, ami] in
+                while (try? await Task.sleep(for: configuration.reconcileInterval)) != nil {
+                    guard await ami.isConnected, let summary = try? await ami.send(AMIAction("QueueSummary")) else { continue }
+                    feed.yield(.summary(summary.items))
+                }
             }
             work.addTask { [configuration, logger, store] in
                 repeat { await Self.readFigures(store: store, configuration: configuration, logger: logger, into: feed) }
@@ -142,16 +150,18 @@ public final class QueueMonitorService: Service, Sendable {
         case .events(let events):
             return Set(events.flatMap { state.monitor.handle($0, at: now) })
         case .connected:
-            work.addTask { [ami, logger] in
-                do {
-                    feed.yield(.status(try await ami.send(AMIAction("QueueStatus")).items))
-                } catch {
-                    logger.error("queue status could not be read; the monitor follows events until the next connect", metadata: ["error": "\(error)"])
-                }
-            }
+            readStatus(feed: feed, work: &work)
             return []
         case .status(let items):
             return Set(state.monitor.load(status: items, at: now))
+        case .summary(let items):
+            let stale = state.monitor.reconcile(summary: items)
+            if !stale.isEmpty {
+                logger.warning("queue state differs from Asterisk's QueueSummary twice in a row (missed events: check manager.conf's eventfilter and read classes); reloading QueueStatus",
+                               metadata: ["queues": "\(stale.sorted())"])
+                readStatus(feed: feed, work: &work)
+            }
+            return []
         case .tick(let time):
             return Set(state.monitor.tick(at: time)).union(state.overLimitChanges(at: time))
         case .figures(let queues, let agents, let pauses, let abandoned):
@@ -161,6 +171,17 @@ public final class QueueMonitorService: Service, Sendable {
         case .directory(let directory):
             state.directory = directory
             return Set(state.monitor.agentInterfaces.map(QueueMonitor.Change.agent))
+        }
+    }
+
+    /// Reads `QueueStatus` in a child task; the listing comes back as `.status`.
+    private func readStatus(feed: AsyncStream<Input>.Continuation, work: inout DiscardingTaskGroup) {
+        work.addTask { [ami, logger] in
+            do {
+                feed.yield(.status(try await ami.send(AMIAction("QueueStatus")).items))
+            } catch {
+                logger.error("queue status could not be read; the monitor follows events until the next connect", metadata: ["error": "\(error)"])
+            }
         }
     }
 
