@@ -166,5 +166,10 @@ struct HTTPExposureConfigTests {
         await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_MONITOR_PAUSE_CODES": "午餐"]) } throws: {
             "\($0)".contains("monitor.pause_codes")
         }
+        let teams = try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_MONITOR_QUEUE_TEAMS": "vip:hotline,renewal-b:renewal"])
+        #expect(teams.monitor.queueTeams.queues(of: "hotline") == ["hotline", "vip"] && teams.monitor.queueTeams.team(of: "renewal-b") == "renewal")
+        await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_MONITOR_QUEUE_TEAMS": "vip"]) } throws: {
+            "\($0)".contains("monitor.queue_teams")
+        }
     }
 }

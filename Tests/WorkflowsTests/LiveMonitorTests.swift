@@ -103,26 +103,36 @@ struct LiveMonitorTests {
         }
     }
 
-    @Test("for a team that follows the console, an agent's console adds her phone to the queue; closed past the grace, it leaves",
+    @Test("for a team that follows the console, an agent's console adds her phone to each of the team's queues; closed past the grace, it leaves them",
           arguments: [TestEngine.sqlite])
     func loginFollowsConsole(_ engine: TestEngine) async throws {
         var monitor = MonitorConfiguration()
         monitor.consoleLoginTeams = ["hotline"]
         monitor.consoleGrace = .milliseconds(800)
-        try await DaemonHarness.run(engine, simulator: Self.simulator, monitor: monitor) { daemon in
+        monitor.queueTeams = QueueTeams(["vip": "hotline"])
+        var simulator = Self.simulator
+        simulator.queues.append(.init(name: "vip", members: []))
+        try await DaemonHarness.run(engine, simulator: simulator, monitor: monitor) { daemon in
             let api = APIClient(port: daemon.httpPort)
             let bob = daemon.bob.user.id
-            @Sendable func state() async throws -> String? {
+            @Sendable func queues() async throws -> Set<String>? {
                 let agents = try await api.send("/v1/monitor", token: daemon.supervisor.token).json()["agents"] as? [[String: Any]] ?? []
-                return agents.first { $0["userId"] as? Int == bob }?["state"] as? String
+                return (agents.first { $0["userId"] as? Int == bob }?["queues"] as? [String]).map(Set.init)
             }
-            #expect(try await state() == nil, "bob's phone is in no queue before his console opens")
+            #expect(try await queues() == nil, "bob's phone is in no queue before his console opens")
             try await daemon.withPops(token: daemon.bob.token, path: "/v1/live") { _ in
-                try await daemon.waitUntil("bob's phone in hotline") { try await state() == "available" }
+                try await daemon.waitUntil("bob's phone in hotline and vip") { try await queues() == ["hotline", "vip"] }
             }
-            try await daemon.waitUntil("bob's phone out of hotline after the grace") { try await state() == "logged_out" }
-            let moves = try await daemon.store.auditTrail(entity: "user", id: bob).map(\.action)
-            #expect(moves == ["create", "console_login", "console_logout"] || moves.suffix(2) == ["console_login", "console_logout"])
+            try await daemon.waitUntil("bob's phone out of both after the grace") { try await queues()?.isEmpty ?? true }
+            let moves = try await daemon.store.auditTrail(entity: "user", id: bob).filter { $0.action.hasPrefix("console_") }
+            #expect(moves.map(\.action) == ["console_login", "console_logout"])
+            #expect(moves.first?.details?.contains("hotline,vip") == true)
+            // The team's supervisor sees and manages the vip queue too; the renewal team's queue stays out of reach.
+            let board = try await api.send("/v1/monitor", token: daemon.supervisor.token).json()
+            #expect(Set((board["queues"] as? [[String: Any]] ?? []).compactMap { $0["queue"] as? String }) == ["hotline", "vip"])
+            let body = #"{"userId": \#(bob)}"#
+            #expect(try await api.send("/v1/queues/vip/members", token: daemon.supervisor.token, method: .POST, body: body).status == 204)
+            #expect(try await api.send("/v1/queues/renewal/members", token: daemon.supervisor.token, method: .POST, body: body).status == 403)
         }
     }
 }

@@ -114,6 +114,7 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
         }
         self.metricsAccess = metricsAccess
         monitor.consoleLoginTeams = Set(config.stringArray(forKey: "monitor.console_login_teams", default: []))
+        monitor.queueTeams = try Self.queueTeams(config.stringArray(forKey: "monitor.queue_teams", default: []))
         let codes = config.stringArray(forKey: "monitor.pause_codes", default: [])
         if !codes.isEmpty { monitor.pauseCodes = try codes.map(Self.pauseCode) }
         let threshold = config.string(forKey: "monitor.service_level_seconds") ?? "20"
@@ -217,6 +218,19 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     }
 
     /// `code:label` or `code:label:limit seconds`, e.g. `lunch:午餐:3600`.
+    /// `queue:team` pairs: each queue belongs to one team.
+    private static func queueTeams(_ pairs: [String]) throws -> QueueTeams {
+        var assigned: [String: String] = [:]
+        for pair in pairs {
+            let parts = pair.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, assigned[parts[0]] == nil else {
+                throw ConfigError(key: "monitor.queue_teams", value: pair, allowed: "queue:team, each queue once, e.g. vip:hotline")
+            }
+            assigned[parts[0]] = parts[1]
+        }
+        return QueueTeams(assigned)
+    }
+
     private static func pauseCode(_ text: String) throws -> MonitorConfiguration.PauseCode {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard (2...3).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 40,

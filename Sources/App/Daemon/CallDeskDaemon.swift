@@ -32,7 +32,7 @@ public struct CallDeskDaemon: Sendable {
     public init(config: CallDeskConfig, store: CRMStore,
                 onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         try self.init(store: store, pbxes: config.pbxes.map { $0.amiClientConfiguration() },
-                  callLog: CallLogConfiguration(callbackDelay: .seconds(config.callbackDueMinutes * 60),
+                  callLog: CallLogConfiguration(callbackDelay: .seconds(config.callbackDueMinutes * 60), queueTeams: config.monitor.queueTeams,
                                                 defaultCallbackTeam: config.callbackTeam, recordingDirectory: config.recordingDirectory,
                                                 journalDirectory: config.journalDirectory),
                   http: Self.http(config), dial: config.dial, workCalendar: config.workCalendar,

@@ -61,7 +61,7 @@ extension CallDeskAPI {
 
     // MARK: Reach
 
-    /// The boards `user` may see: an admin all, a supervisor their team's queue and agents, an agent their own state.
+    /// The boards `user` may see: an admin all, a supervisor their team's queues and agents, an agent their own state.
     func visibleBoards(for user: User) async throws -> (queues: [QueueBoard], agents: [AgentBoard]) {
         let all = monitors.map(\.current)
         let queues = all.flatMap(\.queues), agents = all.flatMap(\.agents)
@@ -71,7 +71,8 @@ extension CallDeskAPI {
         case .team(let team):
             let name = try await store.teams(visibleTo: user).first { $0.id == team }?.name
             let members = Set(try await store.users(visibleTo: user, limit: 500).map(\.id))
-            return (queues.filter { $0.queue == name }, agents.filter { $0.userId.map(members.contains) ?? false })
+            let theirs = Set(name.map(settings.monitor.queueTeams.queues(of:)) ?? [])
+            return (queues.filter { theirs.contains($0.queue) }, agents.filter { $0.userId.map(members.contains) ?? false })
         case .own:
             return ([], agents.filter { $0.userId == user.id })
         }
@@ -83,13 +84,14 @@ extension CallDeskAPI {
         return target
     }
 
-    /// A queue `actor` may change: an admin any, a supervisor the one named like their team.
+    /// A queue `actor` may change: an admin any, a supervisor their team's (`QueueTeams`).
     private func manageableQueue(_ queue: String, by actor: User) async throws -> String {
         switch actor.access.reach {
         case .everything: return queue
         case .team(let team):
-            guard try await store.teams(visibleTo: actor).first(where: { $0.id == team })?.name == queue else {
-                throw APIError(.forbidden, code: "forbidden", message: "supervisors change their own team's queue only")
+            guard let name = try await store.teams(visibleTo: actor).first(where: { $0.id == team })?.name,
+                  settings.monitor.queueTeams.team(of: queue) == name else {
+                throw APIError(.forbidden, code: "forbidden", message: "supervisors change their own team's queues only")
             }
             return queue
         case .own: throw APIError(.forbidden, code: "forbidden", message: "queue membership is changed by supervisors and admins")

@@ -6,12 +6,14 @@ import Workflows
 
 /// `GET /v1/live` as a WebSocket: everything a page shows live, as far as its user may see it. An
 /// agent gets their screen-pops and their own state; a supervisor also their team's agents and
-/// queue; an admin everything. A page that connects gets the current boards first, then changes.
+/// queues; an admin everything. A page that connects gets the current boards first, then changes.
 struct LiveRoute {
     let store: CRMStore
     let sockets: LiveSockets
     let pauseCodes: [MonitorConfiguration.PauseCode]
     let timeZone: TimeZone
+    /// Which queues are a supervisor's team's.
+    let queueTeams: QueueTeams
     /// Agent login follows the console (for the teams configured so).
     let presence: ConsolePresence?
 
@@ -55,7 +57,7 @@ struct LiveRoute {
             return [.agent(user.id), .everyone]
         case .team(let team):
             let name = try await store.teams(visibleTo: user).first { $0.id == team }?.name
-            return Set([.agent(user.id), .team(team)] + (name.map { [LiveTopic.queue($0)] } ?? []))
+            return Set([.agent(user.id), .team(team)] + (name.map { queueTeams.queues(of: $0).map(LiveTopic.queue) } ?? []))
         case .own:
             return [.agent(user.id)]
         }

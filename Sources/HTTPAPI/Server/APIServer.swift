@@ -117,7 +117,8 @@ public struct APIServer: Service {
         let live = LiveSockets(store: store, hub: hub, limits: .init(maxPerUser: configuration.maxSocketsPerUser, recheck: configuration.socketRecheck),
                                maskedRoles: configuration.maskedRoles)
         AgentEventsRoute(store: store, sockets: live).register(on: sockets)
-        LiveRoute(store: store, sockets: live, pauseCodes: configuration.monitor.pauseCodes, timeZone: configuration.timeZone, presence: presence)
+        LiveRoute(store: store, sockets: live, pauseCodes: configuration.monitor.pauseCodes, timeZone: configuration.timeZone,
+                  queueTeams: configuration.monitor.queueTeams, presence: presence)
             .register(on: sockets)
         let headerTimeout = TimeAmount.nanoseconds(Int64(configuration.headerTimeout.components.seconds) * 1_000_000_000
             + configuration.headerTimeout.components.attoseconds / 1_000_000_000)

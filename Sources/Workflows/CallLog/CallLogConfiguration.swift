@@ -7,8 +7,8 @@ public struct CallLogConfiguration: Sendable {
     public var tracker: CallTrackerConfiguration
     /// A missed inbound call's callback task is due this long after the call ended.
     public var callbackDelay: Duration
-    /// Which team gets callbacks for unknown callers, by queue; unlisted queues use a team named like the queue.
-    public var callbackTeams: [String: String]
+    /// Which team gets callbacks for unknown callers: the team a queue belongs to.
+    public var queueTeams: QueueTeams
     /// Team for unknown callers who never reached a queue.
     public var defaultCallbackTeam: String
     /// Start MixMonitor on answer, writing here (a directory on the PBX); `nil` records nothing.
@@ -27,13 +27,13 @@ public struct CallLogConfiguration: Sendable {
     public var journalDirectory: String?
 
     public init(tracker: CallTrackerConfiguration = CallTrackerConfiguration(), callbackDelay: Duration = .seconds(30 * 60),
-                callbackTeams: [String: String] = [:], defaultCallbackTeam: String = "hotline",
+                queueTeams: QueueTeams = QueueTeams(), defaultCallbackTeam: String = "hotline",
                 recordingDirectory: String? = nil, recordingFormat: String = "wav", agentRefreshInterval: Duration = .seconds(60),
                 journalDirectory: String? = nil) {
         self.journalDirectory = journalDirectory
         self.tracker = tracker
         self.callbackDelay = callbackDelay
-        self.callbackTeams = callbackTeams
+        self.queueTeams = queueTeams
         self.defaultCallbackTeam = defaultCallbackTeam
         self.recordingDirectory = recordingDirectory
         self.recordingFormat = recordingFormat
@@ -47,6 +47,6 @@ public struct CallLogConfiguration: Sendable {
 
     func callbackTeam(queue: String?) -> String {
         guard let queue else { return defaultCallbackTeam }
-        return callbackTeams[queue] ?? queue
+        return queueTeams.team(of: queue)
     }
 }

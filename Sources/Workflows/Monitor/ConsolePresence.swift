@@ -65,37 +65,63 @@ public final class ConsolePresence: Service, Sendable {
         }
     }
 
-    /// The team's queue and the phone's interface, when the agent's team follows the console.
-    private func placement(of user: User) async -> (queue: String, interface: String)? {
+    /// The team's queues and the phone's interface, when the agent's team follows the console.
+    private func placement(of user: User) async -> (queues: [String], interface: String)? {
         guard user.role == .agent, let ext = user.extension, let team = user.teamID,
               let name = try? await store.teams(visibleTo: user).first(where: { $0.id == team })?.name,
               configuration.consoleLoginTeams.contains(name) else { return nil }
-        return (name, configuration.memberInterface.replacingOccurrences(of: "{extension}", with: ext))
+        return (configuration.queueTeams.queues(of: name), configuration.memberInterface.replacingOccurrences(of: "{extension}", with: ext))
+    }
+
+    /// The monitor of the PBX that has `queue` (the first PBX when none lists it yet).
+    private func monitor(of queue: String) -> QueueMonitorService? {
+        monitors.first { $0.current.queues.contains { $0.queue == queue } } ?? monitors.first
     }
 
     private func login(_ user: User) async {
-        guard let (queue, interface) = await placement(of: user), let monitor = monitors.first else { return }
-        guard !monitor.current.agents.contains(where: { $0.userId == user.id && $0.queues.contains(queue) }) else { return }
-        do {
-            try await monitor.add(queue: queue, interface: interface, memberName: user.name)
-            try await store.auditAction(actor: user.id, action: "console_login", entity: "user", entityID: user.id,
-                                        details: ["queue": queue, "interface": interface, "pbx": monitor.pbx])
-            logger.info("console opened: phone added to its queue", metadata: ["user": "\(user.id)", "queue": "\(queue)"])
-        } catch {
-            logger.warning("console opened but the phone could not join its queue", metadata: ["user": "\(user.id)", "queue": "\(queue)", "error": "\(error)"])
+        guard let (queues, interface) = await placement(of: user) else { return }
+        var joined: [String] = []
+        for queue in queues {
+            guard let monitor = monitor(of: queue),
+                  !monitor.current.agents.contains(where: { $0.userId == user.id && $0.queues.contains(queue) }) else { continue }
+            do {
+                try await monitor.add(queue: queue, interface: interface, memberName: user.name)
+                joined.append(queue)
+            } catch {
+                logger.warning("console opened but the phone could not join a queue", metadata: ["user": "\(user.id)", "queue": "\(queue)", "error": "\(error)"])
+            }
         }
+        await audit("console_login", user, queues: joined, interface: interface)
     }
 
     private func logout(_ user: User) async {
-        guard let (queue, _) = await placement(of: user), let monitor = monitors.first,
-              let member = monitor.current.agents.first(where: { $0.userId == user.id && $0.queues.contains(queue) }) else { return }
+        guard let (queues, _) = await placement(of: user) else { return }
+        var left: [String] = []
+        var interface = ""
+        for queue in queues {
+            guard let monitor = monitor(of: queue),
+                  let member = monitor.current.agents.first(where: { $0.userId == user.id && $0.queues.contains(queue) }) else { continue }
+            do {
+                try await monitor.remove(queue: queue, interface: member.interface)
+                left.append(queue)
+                interface = member.interface
+            } catch {
+                logger.warning("the phone could not leave a queue", metadata: ["user": "\(user.id)", "queue": "\(queue)", "error": "\(error)"])
+            }
+        }
+        await audit("console_logout", user, queues: left, interface: interface)
+    }
+
+    /// One audit entry for the queues a console opening or closing moved the phone in or out of (none: nothing to record).
+    private func audit(_ action: String, _ user: User, queues: [String], interface: String) async {
+        guard !queues.isEmpty else { return }
         do {
-            try await monitor.remove(queue: queue, interface: member.interface)
-            try await store.auditAction(actor: user.id, action: "console_logout", entity: "user", entityID: user.id,
-                                        details: ["queue": queue, "interface": member.interface, "pbx": monitor.pbx])
-            logger.info("console closed past its grace: phone removed from its queue", metadata: ["user": "\(user.id)", "queue": "\(queue)"])
+            try await store.auditAction(actor: user.id, action: action, entity: "user", entityID: user.id,
+                                        details: ["queues": queues.joined(separator: ","), "interface": interface])
+            logger.info(action == "console_login" ? "console opened: phone added to its queues" : "console closed past its grace: phone removed from its queues",
+                        metadata: ["user": "\(user.id)", "queues": "\(queues)"])
         } catch {
-            logger.warning("the phone could not leave its queue", metadata: ["user": "\(user.id)", "queue": "\(queue)", "error": "\(error)"])
+            logger.warning("a queue move could not be audited", metadata: ["user": "\(user.id)", "action": "\(action)", "error": "\(error)"])
         }
     }
 }

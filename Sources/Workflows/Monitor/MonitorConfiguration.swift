@@ -45,8 +45,10 @@ public struct MonitorConfiguration: Sendable {
     public var reconcileInterval: Duration = .seconds(30)
     /// How often wrap-ups are checked for their end.
     public var tickInterval: Duration = .seconds(1)
-    /// Teams whose agents' phones follow their console: opening it adds the phone to the team's
-    /// queue (named like the team), closing it (or leaving it closed past `consoleGrace`) removes it.
+    /// Which team each queue belongs to (a supervisor's wallboard shows their team's queues).
+    public var queueTeams = QueueTeams()
+    /// Teams whose agents' phones follow their console: opening it adds the phone to each of the team's
+    /// queues (`queueTeams`), closing it (or leaving it closed past `consoleGrace`) removes it.
     public var consoleLoginTeams: Set<String> = []
     /// How long a console may stay closed (a reload, a flaky network) before its phone leaves the queue.
     public var consoleGrace: Duration = .seconds(120)
