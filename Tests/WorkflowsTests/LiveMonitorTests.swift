@@ -159,3 +159,26 @@ extension LiveMonitorTests {
         }
     }
 }
+
+extension LiveMonitorTests {
+    @Test("a pause that ends shows in today's pause time at once, not at the next figures read", arguments: [TestEngine.sqlite])
+    func pauseTimeAtOnce(_ engine: TestEngine) async throws {
+        var monitor = MonitorConfiguration()
+        monitor.figuresInterval = .seconds(600)
+        try await DaemonHarness.run(engine, simulator: Self.simulator, monitor: monitor) { daemon in
+            let api = APIClient(port: daemon.httpPort)
+            let alice = daemon.alice.user.id
+            @Sendable func agent() async throws -> [String: Any]? {
+                let agents = try await api.send("/v1/monitor", token: daemon.supervisor.token).json()["agents"] as? [[String: Any]] ?? []
+                return agents.first { $0["userId"] as? Int == alice }
+            }
+            try await daemon.waitUntil("alice in the monitor") { try await agent()?["state"] as? String == "available" }
+            #expect(try await api.send("/v1/agents/\(alice)/pause", token: daemon.alice.token, method: .POST,
+                                       body: #"{"paused": true, "reason": "break"}"#).status == 204)
+            try await daemon.waitUntil("alice paused") { try await agent()?["state"] as? String == "paused" }
+            try await Task.sleep(for: .milliseconds(2200))
+            #expect(try await api.send("/v1/agents/\(alice)/pause", token: daemon.alice.token, method: .POST, body: #"{"paused": false}"#).status == 204)
+            try await daemon.waitUntil("two seconds of pause today") { (try await agent()?["pauseSecondsToday"] as? Int ?? 0) >= 2 }
+        }
+    }
+}

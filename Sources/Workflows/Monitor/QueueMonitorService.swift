@@ -94,9 +94,11 @@ public final class QueueMonitorService: Service, Sendable {
                 for number in state.unnamed() { lookUp(number, feed: feed, work: &work) }
                 publish(changes, of: state)
                 for pause in state.pauseTransitions(changes, at: Date()) {
-                    work.addTask { [store, pbx, logger] in
+                    work.addTask { [store, pbx, logger, configuration] in
                         do {
                             try await store.recordPause(userID: pause.user, pbx: pbx, paused: pause.paused, reason: pause.reason, at: pause.at)
+                            // Today's pause time shows the pause at once, not at the next figures read.
+                            if !pause.paused { await Self.readFigures(store: store, configuration: configuration, logger: logger, into: feed) }
                         } catch {
                             logger.warning("a pause could not be recorded; today's pause time misses it", metadata: ["user": "\(pause.user)", "error": "\(error)"])
                         }
