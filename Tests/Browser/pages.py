@@ -43,6 +43,15 @@ def wait_for(driver, what, condition, timeout=20):
         raise AssertionError(f"{what}: not seen within {timeout} s; the page says: {driver.find_element(By.TAG_NAME, 'body').text[:1500]}")
 
 
+def wait_step(name, timeout=60):
+    """Waits for the test to say it has done its part (a file in STEPS_DIR)."""
+    deadline = time.time() + timeout
+    while not (STEPS / name).exists():
+        if time.time() > deadline:
+            raise AssertionError(f"the test never said {name}")
+        time.sleep(0.1)
+
+
 def text(driver, selector):
     found = driver.find_elements(By.CSS_SELECTOR, selector)
     return found[0].text if found else ""
@@ -87,6 +96,11 @@ def agent_console():
         wait_for(driver, "the result saved", lambda d: text(d, "#result-status") == "已保存")
         driver.save_screenshot(str(SHOTS / "console-saved.png"))
         wait_for(driver, "the task gone from today's list", lambda d: os.environ["CUSTOMER"] not in text(d, "#tasks"))
+        # Her own calls, newest first: this one's file never reached the recordings directory, and the page says so.
+        wait_for(driver, "her two calls", lambda d: len(d.find_elements(By.CSS_SELECTOR, "#calls [data-testid=play]")) == 2)
+        driver.find_element(By.CSS_SELECTOR, "#calls [data-testid=play]").click()
+        wait_for(driver, "the missing recording explained", lambda d: "录音文件不在录音目录中" in text(d, "[data-testid=player-error]"))
+        driver.save_screenshot(str(SHOTS / "console-recording-missing.png"))
         step("console-done")
         # English at the user's choice.
         driver.find_element(By.ID, "lang").click()
@@ -142,6 +156,14 @@ def wallboard():
         assert "阈值内接通 ÷ (接通 + 超过阈值后放弃)" in text(driver, ".formula"), "the wallboard shows the formula"
         wait_for(driver, "the agent's call counted", lambda d: "通话中" in text(d, "#agents") or "空闲" in text(d, "#agents"))
         driver.save_screenshot(str(SHOTS / "wallboard-answered.png"))
+        # Coaching: the supervisor plays the answered call's recording from today's calls.
+        wait_step("recording-written")
+        wait_for(driver, "the recorded call in today's calls", lambda d: d.find_elements(By.CSS_SELECTOR, "#calls [data-testid=play]"), timeout=30)
+        driver.find_element(By.CSS_SELECTOR, "#calls [data-testid=play]").click()
+        wait_for(driver, "the recording loaded", lambda d: d.execute_script(
+            "const a = document.querySelector('#calls audio'); return a && a.readyState >= 1 && a.duration > 1.5"))
+        assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid=player-error]"), "the recording should play"
+        driver.save_screenshot(str(SHOTS / "wallboard-recording.png"))
         driver.set_window_size(1280, 800)
         driver.save_screenshot(str(SHOTS / "wallboard-laptop.png"))
     finally:

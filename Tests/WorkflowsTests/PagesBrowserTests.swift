@@ -3,6 +3,7 @@ import Foundation
 import PBXSimulator
 import Testing
 import TestSupport
+import Workflows
 
 /// The pages in a real browser: headless Chromium (Debian's `chromium` and `chromium-driver`) driven
 /// by `Tests/Browser/pages.py` (selenium), against the daemon and the simulated PBX. The script says
@@ -25,14 +26,16 @@ struct PagesBrowserTests {
         for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
             try #require(FileManager.default.isExecutableFile(atPath: tool), "\(tool) is missing: apt-get install chromium chromium-driver (scripts/test does)")
         }
-        try await DaemonHarness.run(.sqlite, simulator: Self.simulator) { daemon in
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-pages-\(UUID().uuidString)")
+        let recordings = work.appendingPathComponent("recordings")
+        try FileManager.default.createDirectory(at: recordings, withIntermediateDirectories: true)
+        try await DaemonHarness.run(.sqlite, simulator: Self.simulator, callLog: CallLogConfiguration(recordingDirectory: recordings.path)) { daemon in
             let password = "browser-pass-1"
             for user in [daemon.alice.user, daemon.bob.user, daemon.supervisor.user] {
                 try await daemon.store.setPassword(userID: user.id, to: password, actor: nil)
             }
             try await daemon.store.addTask(customerID: daemon.knownCustomer, kind: .followUp, ownerID: daemon.alice.user.id,
                                            dueAt: Date().addingTimeInterval(-3600), note: "回访试驾")
-            let work = FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-pages-\(UUID().uuidString)")
             let steps = work.appendingPathComponent("steps"), shots = work.appendingPathComponent("screenshots")
             for folder in [steps, shots] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
             print("page screenshots: \(shots.path)")
@@ -67,6 +70,13 @@ struct PagesBrowserTests {
             daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "LI LEI", patience: 90)
             try await reached("wallboard-seen-waiting")
             _ = try await api.send("/v1/agents/\(daemon.alice.user.id)/pause", token: daemon.alice.token, method: .POST, body: #"{"paused": false}"#)
+            // The wallboard's call was recorded: its file is put where the PBX would have written it (the console's stays missing).
+            try await daemon.waitUntil("the first call's recording on record", timeout: .seconds(30)) {
+                try await daemon.calls().first?.recording != nil
+            }
+            let recorded = try #require(try await daemon.calls().first?.recording)
+            try Self.silentWAV(seconds: 2).write(to: URL(fileURLWithPath: recorded))
+            FileManager.default.createFile(atPath: steps.appendingPathComponent("recording-written").path, contents: nil)
             // The console: a call pops, is answered, ends, and is logged from the keyboard.
             try await reached("console-ready")
             daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "LI LEI", patience: 60)
@@ -74,7 +84,8 @@ struct PagesBrowserTests {
             try output.close()
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             #expect(process.terminationStatus == 0 && text.contains("PAGES OK"), "the pages failed:\n\(text.suffix(4000))\nscreenshots: \(shots.path)")
-            for shot in ["wallboard-waiting", "wallboard-answered", "console-ringing", "console-saved", "console-other-agent"] {
+            for shot in ["wallboard-waiting", "wallboard-answered", "wallboard-recording", "console-ringing", "console-saved", "console-recording-missing",
+                         "console-other-agent"] {
                 #expect(FileManager.default.fileExists(atPath: shots.appendingPathComponent("\(shot).png").path), "no screenshot \(shot)")
             }
             // What the page wrote is in the log: the outcome with its grade, the task it cleared, the next follow-up.
@@ -82,5 +93,19 @@ struct PagesBrowserTests {
             #expect(tasks.contains { $0.note == "回访试驾" && $0.status == .done })
             #expect(tasks.contains { $0.status == .open && $0.kind == .followUp && $0.dueAt > Date().addingTimeInterval(6 * 86_400) })
         }
+    }
+
+    /// A WAV file of silence (8 kHz, 16-bit, mono), as MixMonitor writes them.
+    static func silentWAV(seconds: Int) -> Data {
+        let samples = 8000 * seconds, bytes = samples * 2
+        var data = Data("RIFF".utf8)
+        func le<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        le(UInt32(36 + bytes))
+        data.append(contentsOf: Array("WAVEfmt ".utf8))
+        le(UInt32(16)); le(UInt16(1)); le(UInt16(1)); le(UInt32(8000)); le(UInt32(16000)); le(UInt16(2)); le(UInt16(16))
+        data.append(contentsOf: Array("data".utf8))
+        le(UInt32(bytes))
+        data.append(Data(count: bytes))
+        return data
     }
 }

@@ -13,6 +13,9 @@ const CD = (() => {
           abandonedToday: "今日放弃来电", calledBack: "已回拨", notCalledBack: "未回拨", connecting: "连接中…", offline: "连接已断开，正在重连…",
           interested: "有意向", follow: "需跟进", notInterested: "无意向", noAnswer: "未接通", wrongNumber: "号码错误", keys: "快捷键",
           follow_up: "跟进", callback: "回拨", complaint: "投诉",
+          recentCalls: "我的最近通话", todayCalls: "今日通话", play: "播放", recordingMissing: "录音文件不在录音目录中（可能已移动或删除），请联系管理员",
+          recordingFailed: "录音无法播放", live: "通话中", no_answer: "未接听", busy: "忙线", rejected: "拒接", invalid_number: "空号",
+          network_failure: "网络故障", voicemail: "语音信箱", failed: "失败",
           pauseTime: "暂停时长", slFormula: "阈值内接通 ÷ (接通 + 超过阈值后放弃)；短于短放弃时间的放弃不计", threshold: "阈值", shortAbandon: "短放弃" },
     en: { login: "Sign in", name: "User name", password: "Password", wrong: "Wrong name or password", tooMany: "Too many tries; wait a moment", logout: "Sign out",
           console: "Agent console", wallboard: "Wallboard", lang: "中文", waiting: "Waiting", longest: "Longest wait", answered: "Answered", abandoned: "Abandoned",
@@ -25,6 +28,9 @@ const CD = (() => {
           abandonedToday: "Abandoned today", calledBack: "called back", notCalledBack: "not called back", connecting: "Connecting…", offline: "Disconnected; reconnecting…",
           interested: "Interested", follow: "Follow up", notInterested: "Not interested", noAnswer: "No answer", wrongNumber: "Wrong number", keys: "Keys",
           follow_up: "Follow-up", callback: "Callback", complaint: "Complaint",
+          recentCalls: "My recent calls", todayCalls: "Today's calls", play: "Play", recordingMissing: "The recording's file is not in the recordings directory (moved or deleted); ask an admin",
+          recordingFailed: "The recording cannot be played", live: "Live", no_answer: "No answer", busy: "Busy", rejected: "Rejected", invalid_number: "Invalid number",
+          network_failure: "Network failure", voicemail: "Voicemail", failed: "Failed",
           pauseTime: "Paused", slFormula: "answered within the threshold ÷ (answered + abandoned after the threshold); abandoned within the short-abandon time left out",
           threshold: "threshold", shortAbandon: "short abandon" },
   };
@@ -72,6 +78,30 @@ const CD = (() => {
   const duration = (seconds) => { seconds = Math.max(0, Math.floor(seconds)); const m = Math.floor(seconds / 60), s = seconds % 60;
     return m >= 60 ? `${Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}:${String(s).padStart(2, "0")}` : `${m}:${String(s).padStart(2, "0")}`; };
   const since = (iso) => iso ? (Date.now() - new Date(iso).getTime()) / 1000 : 0;
+  // Rows of a call log, newest first, each recorded call with a player; `nameOf` names an agent by id.
+  function callRows(calls, nameOf = () => "") {
+    return calls.map((c) => el("li", { "data-testid": "call", "data-call": c.id },
+      `${time(c.ringAt)} ${c.direction === "inbound" ? "↙" : c.direction === "outbound" ? "↗" : "↔"} `,
+      el("b", {}, (c.direction === "inbound" ? c.caller : c.callee) || ""), " ",
+      el("span", { class: "muted" }, [nameOf(c.agentId), c.queue, t(c.result || c.status), c.talkTime ? duration(c.talkTime) : ""].filter(Boolean).join(" · ")), " ",
+      c.recording ? el("button", { type: "button", "data-testid": "play", onclick: (event) => play(c, event.target.closest("li")) }, "▶ " + t("play")) : null));
+  }
+  // Plays a call's recording in its row (by range, through the access policy); a file that cannot be played says why.
+  function play(call, row) {
+    row.querySelectorAll("audio, .player-error").forEach((node) => node.remove());
+    const audio = el("audio", { controls: "", preload: "metadata", src: `/v1/calls/${call.id}/recording`, "data-testid": "player" });
+    audio.addEventListener("error", async () => {
+      let message = t("recordingFailed");
+      try {
+        const answer = await fetch(audio.src, { headers: { Range: "bytes=0-0" }, credentials: "same-origin" });
+        const data = answer.ok ? null : await answer.json();
+        if (data) message = data.error === "recording_missing" ? t("recordingMissing") : data.message || message;
+      } catch (_) { /* the generic message stays */ }
+      audio.replaceWith(el("div", { class: "error player-error", "data-testid": "player-error" }, message));
+    });
+    row.append(audio);
+    audio.play().catch(() => { /* a page without a gesture yet: the controls are there */ });
+  }
   async function header(title) {
     const me = await api("/v1/me");
     document.getElementById("who").textContent = me.name;
@@ -80,5 +110,5 @@ const CD = (() => {
     translate();
     return me;
   }
-  return { t, el, api, live, time, day, duration, since, header, translate, setLang, get lang() { return lang; } };
+  return { t, el, api, live, time, day, duration, since, header, translate, setLang, callRows, get lang() { return lang; } };
 })();

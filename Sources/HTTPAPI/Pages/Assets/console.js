@@ -44,6 +44,12 @@
       : [el("li", { class: "muted" }, t("none"))]));
   }
 
+  async function loadCalls() {
+    const page = await api("/v1/calls?limit=8");
+    document.getElementById("calls").replaceChildren(...(page.items.length ? CD.callRows(page.items, (id) => (id === me.id ? me.name : ""))
+      : [el("li", { class: "muted" }, t("none"))]));
+  }
+
   async function dial(customerId, taskId) {
     try { await api("/v1/dial", { method: "POST", body: taskId ? { customerId, taskId } : { customerId } }); document.getElementById("link").textContent = t("dialing"); }
     catch (error) { document.getElementById("link").textContent = error.message; }
@@ -92,7 +98,7 @@
       status.className = "ok"; status.textContent = t("saved");
       document.getElementById("result").reset();
       setTimeout(() => { document.getElementById("result").hidden = true; status.textContent = ""; }, 800);
-      loadTasks();
+      loadTasks(); loadCalls();
     } catch (error) { status.className = "error"; status.textContent = error.message; }
   });
 
@@ -117,16 +123,16 @@
       if (message.event === "ended" && answeredAt) {
         endedCall = pop; const form = document.getElementById("result"); form.hidden = false; document.getElementById("outcome").focus();
       }
-      pop = null; answeredAt = null; renderPop(); loadTasks();
+      pop = null; answeredAt = null; renderPop(); loadTasks(); setTimeout(loadCalls, 1500);
     }
   }, (status) => { document.getElementById("link").textContent = status === "open" ? "" : t(status === "connecting" ? "connecting" : "offline"); });
 
-  document.addEventListener("calldesk:lang", () => { renderPop(); renderState(); loadTasks(); document.getElementById("result-status").textContent = ""; });
+  document.addEventListener("calldesk:lang", () => { renderPop(); renderState(); loadTasks(); loadCalls(); document.getElementById("result-status").textContent = ""; });
 
   setInterval(() => {
     const timer = document.getElementById("timer");
     if (timer && answeredAt) timer.textContent = CD.duration((Date.now() - answeredAt) / 1000);
     renderState();
   }, 1000);
-  loadTasks();
+  loadTasks(); loadCalls();
 })();

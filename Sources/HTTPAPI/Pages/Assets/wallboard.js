@@ -47,6 +47,15 @@
     }));
   }
 
+  // Today's calls of the supervisor's team, to listen to for coaching; a list with a player open is left alone.
+  async function loadCalls() {
+    const list = document.getElementById("calls");
+    if (list.querySelector("audio, .player-error")) return;
+    const page = await api("/v1/calls?limit=12&from=" + CD.day(new Date().toISOString()));
+    const names = new Map([...agents.values()].filter((a) => a.userId).map((a) => [a.userId, a.name]));
+    list.replaceChildren(...(page.items.length ? CD.callRows(page.items, (id) => names.get(id) || "") : [el("li", { class: "muted" }, t("none"))]));
+  }
+
   async function togglePause(agent) {
     const paused = agent.state === "paused";
     try { await api(`/v1/agents/${agent.userId}/pause`, { method: "POST", body: paused ? { paused: false } : { paused: true, reason: (pauseCodes[0] || {}).code } }); }
@@ -59,5 +68,8 @@
     else if (message.event === "agent") { agents.set(message.pbx + "/" + message.interface, message); renderAgents(); }
   }, (status) => { document.getElementById("link").textContent = status === "open" ? "" : t(status === "connecting" ? "connecting" : "offline"); });
 
+  loadCalls();
+  setInterval(() => loadCalls().catch(() => {}), 5000);
+  document.addEventListener("calldesk:lang", () => { const list = document.getElementById("calls"); list.replaceChildren(); loadCalls(); });
   setInterval(() => { document.getElementById("clock").textContent = CD.time(new Date().toISOString()); renderQueues(); renderAgents(); }, 1000);
 })();
