@@ -168,6 +168,12 @@ struct HTTPExposureConfigTests {
         }
         let teams = try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_MONITOR_QUEUE_TEAMS": "vip:hotline,renewal-b:renewal"])
         #expect(teams.monitor.queueTeams.queues(of: "hotline") == ["hotline", "vip"] && teams.monitor.queueTeams.team(of: "renewal-b") == "renewal")
+        let levels = try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_MONITOR_QUEUE_SERVICE_LEVELS": "vip:10:3"])
+        #expect(levels.monitor.serviceLevel(of: "vip") == .init(threshold: .seconds(10), shortAbandon: .seconds(3)))
+        #expect(levels.monitor.serviceLevel(of: "hotline") == .init(threshold: .seconds(20), shortAbandon: .seconds(5)))
+        await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_MONITOR_QUEUE_SERVICE_LEVELS": "vip:fast"]) } throws: {
+            "\($0)".contains("monitor.queue_service_levels")
+        }
         await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_MONITOR_QUEUE_TEAMS": "vip"]) } throws: {
             "\($0)".contains("monitor.queue_teams")
         }

@@ -113,28 +113,7 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
             throw ConfigError(key: "http.metrics", value: metrics, allowed: "loopback, token or open")
         }
         self.metricsAccess = metricsAccess
-        monitor.consoleLoginTeams = Set(config.stringArray(forKey: "monitor.console_login_teams", default: []))
-        monitor.queueTeams = try Self.queueTeams(config.stringArray(forKey: "monitor.queue_teams", default: []))
-        let codes = config.stringArray(forKey: "monitor.pause_codes", default: [])
-        if !codes.isEmpty { monitor.pauseCodes = try codes.map(Self.pauseCode) }
-        let threshold = config.string(forKey: "monitor.service_level_seconds") ?? "20"
-        let shortAbandon = config.string(forKey: "monitor.short_abandon_seconds") ?? "5"
-        guard let thresholdSeconds = Int(threshold), (1...600).contains(thresholdSeconds) else {
-            throw ConfigError(key: "monitor.service_level_seconds", value: threshold, allowed: "seconds from 1 to 600")
-        }
-        guard let shortSeconds = Int(shortAbandon), (0...120).contains(shortSeconds) else {
-            throw ConfigError(key: "monitor.short_abandon_seconds", value: shortAbandon, allowed: "seconds from 0 to 120")
-        }
-        monitor.serviceLevel = .init(threshold: .seconds(thresholdSeconds), shortAbandon: .seconds(shortSeconds))
-        let grace = config.string(forKey: "monitor.console_grace_seconds") ?? "120"
-        guard let graceSeconds = Int(grace), (0...86_400).contains(graceSeconds) else {
-            throw ConfigError(key: "monitor.console_grace_seconds", value: grace, allowed: "seconds from 0 to 86400")
-        }
-        monitor.consoleGrace = .seconds(graceSeconds)
-        monitor.memberInterface = config.string(forKey: "monitor.member_interface", default: monitor.memberInterface)
-        guard monitor.memberInterface.contains("{extension}") else {
-            throw ConfigError(key: "monitor.member_interface", value: monitor.memberInterface, allowed: "an interface with {extension}, e.g. PJSIP/{extension}")
-        }
+        monitor = try Self.monitorSettings(config)
         workCalendar = WorkCalendar(timeZone: timeZone, holidays: Set(config.stringArray(forKey: "followup.holidays", default: [])),
                                     makeUpWorkdays: Set(config.stringArray(forKey: "followup.make_up_workdays", default: [])))
         for day in workCalendar.holidays.union(workCalendar.makeUpWorkdays) where (try? Date(day + "T00:00:00Z", strategy: .iso8601)) == nil || day.count != 10 {
@@ -218,29 +197,6 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     }
 
     /// `code:label` or `code:label:limit seconds`, e.g. `lunch:午餐:3600`.
-    /// `queue:team` pairs: each queue belongs to one team.
-    private static func queueTeams(_ pairs: [String]) throws -> QueueTeams {
-        var assigned: [String: String] = [:]
-        for pair in pairs {
-            let parts = pair.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, assigned[parts[0]] == nil else {
-                throw ConfigError(key: "monitor.queue_teams", value: pair, allowed: "queue:team, each queue once, e.g. vip:hotline")
-            }
-            assigned[parts[0]] = parts[1]
-        }
-        return QueueTeams(assigned)
-    }
-
-    private static func pauseCode(_ text: String) throws -> MonitorConfiguration.PauseCode {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard (2...3).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 40,
-              parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !parts[1].isEmpty,
-              parts.count == 2 || Int(parts[2]).map({ $0 > 0 }) == true else {
-            throw ConfigError(key: "monitor.pause_codes", value: text, allowed: "code:label or code:label:limit_seconds, e.g. lunch:午餐:3600")
-        }
-        return .init(code: parts[0], label: parts[1], limitSeconds: parts.count == 3 ? Int(parts[2]) : nil)
-    }
-
     private static func port(_ config: ConfigReader, _ key: ConfigKey, default value: Int) throws -> Int {
         guard let text = config.string(forKey: key) else { return value }
         guard let port = Int(text), (1...65535).contains(port) else {
