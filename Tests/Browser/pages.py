@@ -154,6 +154,7 @@ def wallboard():
         wait_for(driver, "the service level changed", lambda d: text(d, "[data-testid=answered] b") == "1"
                  and text(d, "[data-testid=service-level] b") == "100%", timeout=30)
         assert "阈值内接通 ÷ (接通 + 超过阈值后放弃)" in text(driver, ".formula"), "the wallboard shows the formula"
+        assert text(driver, "[data-testid=aht] b") != "—", "the average handle time shows once a call is answered"
         wait_for(driver, "the agent's call counted", lambda d: "通话中" in text(d, "#agents") or "空闲" in text(d, "#agents"))
         driver.save_screenshot(str(SHOTS / "wallboard-answered.png"))
         # Coaching: the supervisor plays the answered call's recording from today's calls.

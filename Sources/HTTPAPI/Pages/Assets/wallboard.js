@@ -23,7 +23,9 @@
             el("b", {}, sl === null ? "—" : Math.round(sl * 100) + "%"), t("sl")),
           el("div", { class: "tile", "data-testid": "answered" }, el("b", {}, f.answered || 0), t("answered")),
           el("div", { class: "tile" + ((f.abandoned || 0) > 0 ? " alert" : ""), "data-testid": "abandoned" }, el("b", {}, f.abandoned || 0), t("abandoned")),
-          el("div", { class: "tile" }, el("b", {}, typeof f.averageSpeedOfAnswer === "number" ? CD.duration(f.averageSpeedOfAnswer) : "—"), t("asa"))),
+          el("div", { class: "tile" }, el("b", {}, typeof f.averageSpeedOfAnswer === "number" ? CD.duration(f.averageSpeedOfAnswer) : "—"), t("asa")),
+          el("div", { class: "tile", "data-testid": "aht" }, el("b", {}, typeof f.averageHandleTime === "number" ? CD.duration(f.averageHandleTime) : "—"), t("aht")),
+          el("div", { class: "tile", "data-testid": "members" }, el("b", {}, q.members || 0), t("agents"))),
         q.callers.length ? el("div", {}, el("h2", { style: "margin-top:10px" }, t("callerLine")), el("ul", { class: "plain" }, q.callers.map((c) =>
           el("li", { "data-testid": "caller" }, `${c.position}. ${c.name || ""} ${c.number || ""} · `, el("b", {}, CD.duration(CD.since(c.waitingSince))))))) : null,
         (q.abandoned || []).length ? el("div", {}, el("h2", { style: "margin-top:10px" }, t("abandonedToday")), el("ul", { class: "plain" }, q.abandoned.slice(0, 5).map((a) =>
