@@ -24,7 +24,7 @@ public struct PopNarrator: Service {
                                 switch message {
                                 case .screenPop(let pop): logger.notice("\(PopNarrator.line(pop, agent: agent.name))")
                                 case .resync(let dropped): logger.warning("\(agent.name): \(dropped) pops were skipped (the terminal fell behind)")
-                                case .agentBoard, .queueBoard: continue
+                                case .agentBoard, .queueBoard, .notice: continue
                                 }
                             }
                         }

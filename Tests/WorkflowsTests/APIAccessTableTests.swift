@@ -30,9 +30,12 @@ struct APIAccessTableTests {
     func idRoutes(_ engine: TestEngine) async throws {
         try await RecordingPlaybackTests.withRecordedCall(engine) { daemon, call, _ in
             let api = APIClient(port: daemon.httpPort)
-            // Due after today, so the call outcome the table logs (which clears today's call tasks) leaves it open.
-            let task = try await daemon.store.addTask(customerID: daemon.knownCustomer, kind: .followUp, ownerID: daemon.alice.user.id,
+            // A complaint (a call task closes only by a logged call), due after today.
+            let task = try await daemon.store.addTask(customerID: daemon.knownCustomer, kind: .complaint, ownerID: daemon.alice.user.id,
                                                       dueAt: Date().addingTimeInterval(3 * 86_400), note: nil)
+            // A call task of hers to ask to cancel (a request: it stays open).
+            let callTask = try await daemon.store.addTask(customerID: daemon.knownCustomer, kind: .followUp, ownerID: daemon.alice.user.id,
+                                                          dueAt: Date().addingTimeInterval(3 * 86_400), note: nil)
             let second = try await daemon.store.createCustomer(NewCustomer(
                 name: "李雷（重复）", ownerID: daemon.alice.user.id,
                 phones: [("13800138009", try #require(daemon.store.normalizer.normalize("13800138009").phoneNumber))]))
@@ -44,7 +47,8 @@ struct APIAccessTableTests {
             // The record of alice's that each resource's {id} names; a new resource must be added here.
             let ids = ["customers": daemon.knownCustomer, "calls": call.id, "tasks": task, "users": daemon.alice.user.id,
                        "leads": parts.lead, "approvals": parts.approval, "teams": try #require(daemon.alice.user.teamID),
-                       "tokens": parts.token, "imports": parts.importID, "agents": daemon.alice.user.id]
+                       "tokens": parts.token, "imports": parts.importID, "agents": daemon.alice.user.id, "notifications": parts.notification]
+            let pathIDs = ["/tasks/{id}/cancel": callTask]
             // Who may write each resource: its owner, or for users and teams an admin, for approvals and imports a supervisor.
             let owners = ["users": daemon.adminToken, "teams": daemon.adminToken, "approvals": daemon.supervisor.token,
                           "imports": daemon.supervisor.token,
@@ -58,6 +62,8 @@ struct APIAccessTableTests {
                 "POST /customers/{id}/interactions": #"{"kind": "visit", "note": "看车"}"#,
                 "POST /customers/{id}/grade": #"{"grade": "B", "reason": "预算不足"}"#,
                 "POST /tasks/{id}/complete": #"{"result": "已报价"}"#,
+                "POST /tasks/{id}/cancel": #"{"reason": "duplicate", "note": "重复任务"}"#,
+                "POST /notifications/{id}/read": "",
                 "PATCH /users/{id}": #"{"seniority": 1}"#,
                 "POST /customers/{id}/erase": "",
                 "POST /customers/{id}/merge": #"{"dropId": \#(second)}"#,
@@ -81,7 +87,7 @@ struct APIAccessTableTests {
             #expect(withIDs.count >= 5)
             for route in withIDs {
                 let resource = String(route.path.split(separator: "/").first ?? "")
-                let id = try #require(ids[resource], "route \(route.path) has an id of a resource the access table does not know: add it")
+                let id = try #require(pathIDs[route.path] ?? ids[resource], "route \(route.path) has an id of a resource the access table does not know: add it")
                 var path = route.path
                 for (placeholder, value) in inner { path = path.replacingOccurrences(of: placeholder, with: "\(value)") }
                 for method in route.methods {
@@ -106,7 +112,7 @@ struct APIAccessTableTests {
     /// Records of alice's beside her customer: a contact, vehicle, policy, lead, a pending lost request on
     /// a second lead, a spare token (revoking her own would end the test), and an import her supervisor ran.
     static func aliceRecords(_ daemon: DaemonHarness) async throws
-        -> (contact: Int, vehicle: Int, policy: Int, lead: Int, approval: Int, token: Int, importID: Int) {
+        -> (contact: Int, vehicle: Int, policy: Int, lead: Int, approval: Int, token: Int, importID: Int, notification: Int) {
         let store = daemon.store, alice = daemon.alice.user, customer = daemon.knownCustomer
         let contact = try await store.addPart(.contact, to: customer, ["name": .text("韩梅梅")], by: alice)
         let vehicle = try await store.addPart(.vehicle, to: customer, ["model": .text("卡罗拉")], by: alice)
@@ -119,7 +125,14 @@ struct APIAccessTableTests {
         let token = try await store.issueToken(userID: alice.id, label: "spare", lifetime: nil).info.id
         let record = try await store.queueImport(fileName: "a.csv", by: daemon.supervisor.user)
         try await store.updateImport(record.id, status: .done, report: ImportReport())
-        return (contact, vehicle, policy, lead, approval.id, token, record.id)
+        // A notification of hers: a manager's answer to another lost request.
+        let third = try await store.createLead(customerID: customer, grade: .c, reason: nil, by: alice).id
+        guard case .awaitingApproval(let rejected) = try await store.closeLead(third, as: .lost, reason: "联系不上", by: alice) else {
+            throw UnexpectedAnswer(what: "an agent's lost close must wait for a manager")
+        }
+        _ = try await store.decide(approval: rejected.id, approve: false, note: "再跟进", by: daemon.supervisor.user)
+        let notification = try #require(try await store.notifications(for: alice).first).id
+        return (contact, vehicle, policy, lead, approval.id, token, record.id, notification)
     }
 
     @Test("lists, filters and searches give another agent nothing of the owner's", arguments: TestEngine.available)

@@ -208,9 +208,16 @@ extension CallLogResilienceTests {
             @Sendable func call() async throws -> StoredCall? { try await store.calls(CallFilter(), visibleTo: supervisor.user).first }
             @Sendable func waitFor(_ what: String, _ condition: (StoredCall?) -> Bool) async throws {
                 let deadline = ContinuousClock.now + .seconds(45)  // two daemons and a restart, on a loaded CI machine
-                while try await !condition(call()) {
-                    guard ContinuousClock.now < deadline else { throw HarnessError(message: "timed out waiting for: \(what)") }
-                    try await Task.sleep(for: .milliseconds(20))
+                var seen = try await call()
+                while !condition(seen) {
+                    guard ContinuousClock.now < deadline else {
+                        // What the log held last says which step never came (the answer, the second ring, the end).
+                        let last = seen.map { "status \($0.status), answered \($0.answerAt != nil), rung \($0.agentsRung), agents \($0.agentIDs), ended by \($0.endedBy.map { "\($0)" } ?? "-")" }
+                        throw HarnessError(message: "timed out waiting for: \(what); the log last held: \(last ?? "no call")")
+                    }
+                    // Not too often: SQLite has one connection, which the call log's writer needs too.
+                    try await Task.sleep(for: .milliseconds(100))
+                    seen = try await call()
                 }
             }
             do {

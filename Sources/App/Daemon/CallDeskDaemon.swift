@@ -23,11 +23,13 @@ public struct CallDeskDaemon: Sendable {
     public let presence: ConsolePresence
     /// Follow-up calls planned by lead grade; `nil` where the daemon plans none (tests and benchmarks plan by hand).
     public let followUps: FollowUpScheduler?
+    /// Notifications delivered to the consoles.
+    public let courier: NotificationCourier
     public let api: APIServer
     /// The daemon's own figures, as `/metrics` shows them.
     public let metrics: PrometheusCollectorRegistry
 
-    public var services: [any Service] { amiClients + callLogs + monitors + (followUps.map { [$0] } ?? []) + [presence, imports, api] }
+    public var services: [any Service] { amiClients + callLogs + monitors + (followUps.map { [$0] } ?? []) + [courier, presence, imports, api] }
 
     public init(config: CallDeskConfig, store: CRMStore,
                 onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
@@ -71,6 +73,7 @@ public struct CallDeskDaemon: Sendable {
             FollowUpScheduler(store: store, planner: FollowUpPlanner(calendar: $0), logger: logger ?? Logger(label: "calldesk.followup"))
         }
         self.imports = imports
+        courier = NotificationCourier(store: store, hub: hub, logger: logger ?? Logger(label: "calldesk.notifications"))
         api = try APIServer(
             configuration: http, store: store, hub: hub, imports: imports, monitors: monitors,
             dialers: clients.map { ClickToDial(ami: $0, configuration: dial) }, presence: presence,

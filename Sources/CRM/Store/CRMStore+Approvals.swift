@@ -20,6 +20,10 @@ extension CRMStore {
             .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
         try await audit(sql, actor: actor.id, action: "request", entity: "approval", entityID: id,
                         details: ["after.kind": kind.rawValue, "after.subject": "\(subject)", "reason": reason])
+        let what = kind == .leadLost ? "申请将线索 #\(subject) 关闭为战败" : "申请取消任务 #\(subject)"
+        for manager in try await supervisors(of: actor.id, in: sql) {
+            try await notify(manager, .approvalNeeded, entity: "approval", id: id, customerID: customerID, message: "\(actor.name) \(what)（\(reason)）", in: sql)
+        }
         return try await approval(id, in: sql)
     }
 
@@ -55,7 +59,14 @@ extension CRMStore {
                     try await sql.update("tasks").set("status", to: TaskStatus.cancelled.rawValue).set("result", to: request.reason)
                         .set("updated_at", to: Date()).where("id", .equal, request.subjectId).where("status", .equal, TaskStatus.open.rawValue).run()
                 }
+            } else if request.kind == .taskCancel {
+                // Rejected: the task stays due, today at the latest.
+                try await sql.update("tasks").set("due_at", to: Date()).set("updated_at", to: Date()).where("id", .equal, request.subjectId)
+                    .where("status", .equal, TaskStatus.open.rawValue).where("due_at", .greaterThan, Date()).run()
             }
+            let what = request.kind == .leadLost ? "线索 #\(request.subjectId) 战败申请" : "任务 #\(request.subjectId) 取消申请"
+            try await notify(request.requestedBy, .approvalDecided, entity: "approval", id: id, customerID: request.customerId,
+                             message: "\(what)\(approve ? "已批准" : "被驳回")" + (note.map { "：\($0)" } ?? ""), in: sql)
             try await audit(sql, actor: actor.id, action: approve ? "approve" : "reject", entity: "approval", entityID: id,
                             details: ["before.status": request.status.rawValue, "after.status": status.rawValue, "note": note ?? ""])
             return try await approval(id, in: sql)

@@ -139,8 +139,8 @@ extension CRMStore {
     /// Closes an open task with a result, by its owner or someone whose reach covers it. Audited.
     public func completeTask(_ taskID: Int, result: String, by actor: User) async throws {
         try await database.withTransaction { sql in
-            struct Row: Decodable { let status: TaskStatus; let ownerId: Int?; let customerId: Int? }
-            guard let task = try await sql.select().columns("status", "owner_id", "customer_id").from("tasks").where("id", .equal, taskID)
+            struct Row: Decodable { let kind: TaskKind; let status: TaskStatus; let ownerId: Int?; let customerId: Int? }
+            guard let task = try await sql.select().columns("kind", "status", "owner_id", "customer_id").from("tasks").where("id", .equal, taskID)
                 .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else {
                 throw CRMError.notFound(entity: "task", id: "\(taskID)")
             }
@@ -151,6 +151,9 @@ extension CRMStore {
                 throw CRMError.notFound(entity: "task", id: "\(taskID)")
             }
             guard task.status == .open else { throw CRMError.conflict("task \(taskID) is already \(task.status.rawValue)") }
+            guard !Self.callTaskKinds.contains(task.kind) else {
+                throw CRMError.conflict("task \(taskID) is a call task: it closes when a call to the customer is logged with its result (or ask to cancel it)")
+            }
             try await sql.update("tasks").set("status", to: TaskStatus.done.rawValue).set("result", to: result).set("updated_at", to: Date())
                 .where("id", .equal, taskID).run()
             try await audit(sql, actor: actor.id, action: "complete", entity: "task", entityID: taskID,

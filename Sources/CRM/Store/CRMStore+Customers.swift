@@ -177,22 +177,30 @@ extension CRMStore {
     /// Gives a customer (and its open leads and tasks) to another owner, keeping the old owner in the audit log.
     public func reassignOwner(customerID: Int, to newOwnerID: Int, actor: Int?, reason: String) async throws {
         try await database.withTransaction { sql in
-            guard let oldOwner = try await sql.select().column("owner_id").from("customers")
-                .where("id", .equal, customerID).first(decodingColumn: "owner_id", as: Int.self)
-            else { throw CRMError.notFound(entity: "customer", id: "\(customerID)") }
-            guard try await sql.select().column("id").from("users").where("id", .equal, newOwnerID).first() != nil else {
-                throw CRMError.notFound(entity: "user", id: "\(newOwnerID)")
-            }
-            guard oldOwner != newOwnerID else { return }
-            try await sql.update("customers").set("owner_id", to: newOwnerID).set("updated_at", to: Date())
-                .where("id", .equal, customerID).run()
-            try await sql.update("leads").set("owner_id", to: newOwnerID).where("customer_id", .equal, customerID).run()
-            try await sql.update("tasks").set("owner_id", to: newOwnerID)
-                .where("customer_id", .equal, customerID).where("status", .equal, TaskStatus.open.rawValue).run()
-            try await audit(sql, actor: actor, action: "owner_changed", entity: "customer", entityID: customerID,
-                            details: ["from": "\(oldOwner)", "to": "\(newOwnerID)", "reason": reason])
+            try await moveOwner(customerID: customerID, to: newOwnerID, actor: actor, reason: reason, in: sql)
         }
         logger.info("customer reassigned", metadata: ["customer": "\(customerID)", "owner": "\(newOwnerID)"])
+    }
+
+    /// Moves a customer with its leads and open tasks to another owner, in the caller's transaction,
+    /// audited as `owner_changed` with the reason; returns the previous owner.
+    @discardableResult
+    func moveOwner(customerID: Int, to newOwnerID: Int, actor: Int?, reason: String, in sql: any SQLDatabase) async throws -> Int {
+        guard let oldOwner = try await sql.select().column("owner_id").from("customers")
+            .where("id", .equal, customerID).first(decodingColumn: "owner_id", as: Int.self)
+        else { throw CRMError.notFound(entity: "customer", id: "\(customerID)") }
+        guard try await sql.select().column("id").from("users").where("id", .equal, newOwnerID).first() != nil else {
+            throw CRMError.notFound(entity: "user", id: "\(newOwnerID)")
+        }
+        guard oldOwner != newOwnerID else { return oldOwner }
+        try await sql.update("customers").set("owner_id", to: newOwnerID).set("updated_at", to: Date())
+            .where("id", .equal, customerID).run()
+        try await sql.update("leads").set("owner_id", to: newOwnerID).where("customer_id", .equal, customerID).run()
+        try await sql.update("tasks").set("owner_id", to: newOwnerID)
+            .where("customer_id", .equal, customerID).where("status", .equal, TaskStatus.open.rawValue).run()
+        try await audit(sql, actor: actor, action: "owner_changed", entity: "customer", entityID: customerID,
+                        details: ["from": "\(oldOwner)", "to": "\(newOwnerID)", "reason": reason])
+        return oldOwner
     }
 
     static func escapeLike(_ text: String) -> String {

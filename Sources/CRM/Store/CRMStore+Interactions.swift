@@ -90,7 +90,7 @@ extension CRMStore {
     }
 
     /// Sets one lead's grade (progress) and adds the change to its grade history.
-    func regrade(lead: Int, from previous: LeadGrade, to grade: LeadGrade, by userID: Int, reason: String, in sql: any SQLDatabase) async throws {
+    func regrade(lead: Int, from previous: LeadGrade, to grade: LeadGrade, by userID: Int?, reason: String, in sql: any SQLDatabase) async throws {
         let now = Date()
         try await sql.update("leads").set("grade", to: grade.rawValue).set("graded_at", to: now).set("last_progress_at", to: now)
             .where("id", .equal, lead).run()

@@ -3325,6 +3325,211 @@ extension Components {
             case approved = "approved"
             case rejected = "rejected"
         }
+        /// - Remark: Generated from `#/components/schemas/TaskCancelReason`.
+        internal enum TaskCancelReason: String, Codable, Hashable, Sendable, CaseIterable {
+            case numberUnreachable = "number_unreachable"
+            case doNotCall = "do_not_call"
+            case duplicate = "duplicate"
+            case noLongerNeeded = "no_longer_needed"
+        }
+        /// - Remark: Generated from `#/components/schemas/TaskCancellation`.
+        internal struct TaskCancellation: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/TaskCancellation/reason`.
+            internal var reason: Components.Schemas.TaskCancelReason
+            /// - Remark: Generated from `#/components/schemas/TaskCancellation/note`.
+            internal var note: Swift.String?
+            /// Creates a new `TaskCancellation`.
+            ///
+            /// - Parameters:
+            ///   - reason:
+            ///   - note:
+            internal init(
+                reason: Components.Schemas.TaskCancelReason,
+                note: Swift.String? = nil
+            ) {
+                self.reason = reason
+                self.note = note
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case reason
+                case note
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.reason = try container.decode(
+                    Components.Schemas.TaskCancelReason.self,
+                    forKey: .reason
+                )
+                self.note = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .note
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "reason",
+                    "note"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/NotificationKind`.
+        internal enum NotificationKind: String, Codable, Hashable, Sendable, CaseIterable {
+            case reassigned = "reassigned"
+            case approvalNeeded = "approval_needed"
+            case approvalDecided = "approval_decided"
+            case escalated = "escalated"
+        }
+        /// - Remark: Generated from `#/components/schemas/Notification`.
+        internal struct Notification: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Notification/id`.
+            internal var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Notification/kind`.
+            internal var kind: Components.Schemas.NotificationKind
+            /// The record it is about.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Notification/entity`.
+            internal enum EntityPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case lead = "lead"
+                case task = "task"
+                case customer = "customer"
+                case approval = "approval"
+            }
+            /// The record it is about.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Notification/entity`.
+            internal var entity: Components.Schemas.Notification.EntityPayload
+            /// - Remark: Generated from `#/components/schemas/Notification/entityId`.
+            internal var entityId: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/Notification/customerId`.
+            internal var customerId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/Notification/message`.
+            internal var message: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Notification/createdAt`.
+            internal var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Notification/read`.
+            internal var read: Swift.Bool
+            /// Creates a new `Notification`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - kind:
+            ///   - entity: The record it is about.
+            ///   - entityId:
+            ///   - customerId:
+            ///   - message:
+            ///   - createdAt:
+            ///   - read:
+            internal init(
+                id: Swift.Int64,
+                kind: Components.Schemas.NotificationKind,
+                entity: Components.Schemas.Notification.EntityPayload,
+                entityId: Swift.Int64,
+                customerId: Swift.Int64? = nil,
+                message: Swift.String,
+                createdAt: Foundation.Date,
+                read: Swift.Bool
+            ) {
+                self.id = id
+                self.kind = kind
+                self.entity = entity
+                self.entityId = entityId
+                self.customerId = customerId
+                self.message = message
+                self.createdAt = createdAt
+                self.read = read
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case kind
+                case entity
+                case entityId
+                case customerId
+                case message
+                case createdAt
+                case read
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .id
+                )
+                self.kind = try container.decode(
+                    Components.Schemas.NotificationKind.self,
+                    forKey: .kind
+                )
+                self.entity = try container.decode(
+                    Components.Schemas.Notification.EntityPayload.self,
+                    forKey: .entity
+                )
+                self.entityId = try container.decode(
+                    Swift.Int64.self,
+                    forKey: .entityId
+                )
+                self.customerId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .customerId
+                )
+                self.message = try container.decode(
+                    Swift.String.self,
+                    forKey: .message
+                )
+                self.createdAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .createdAt
+                )
+                self.read = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .read
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id",
+                    "kind",
+                    "entity",
+                    "entityId",
+                    "customerId",
+                    "message",
+                    "createdAt",
+                    "read"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/NotificationPage`.
+        internal struct NotificationPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/NotificationPage/items`.
+            internal var items: [Components.Schemas.Notification]
+            /// - Remark: Generated from `#/components/schemas/NotificationPage/nextCursor`.
+            internal var nextCursor: Swift.String?
+            /// Creates a new `NotificationPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            internal init(
+                items: [Components.Schemas.Notification],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.items = try container.decode(
+                    [Components.Schemas.Notification].self,
+                    forKey: .items
+                )
+                self.nextCursor = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .nextCursor
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "items",
+                    "nextCursor"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Approval`.
         internal struct Approval: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Approval/id`.

@@ -105,7 +105,7 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /tasks`.
     /// - Remark: Generated from `#/paths//tasks/get(listMyTasks)`.
     func listMyTasks(_ input: Operations.ListMyTasks.Input) async throws -> Operations.ListMyTasks.Output
-    /// Close an open task with its result.
+    /// Close an open task with its result. A call task (follow-up, callback) is not closed this way: it closes when a call to the customer is logged with its result (409 here).
     ///
     /// - Remark: HTTP `POST /tasks/{id}/complete`.
     /// - Remark: Generated from `#/paths//tasks/{id}/complete/post(completeTask)`.
@@ -205,6 +205,21 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /leads/{id}/close`.
     /// - Remark: Generated from `#/paths//leads/{id}/close/post(closeLead)`.
     func closeLead(_ input: Operations.CloseLead.Input) async throws -> Operations.CloseLead.Output
+    /// Cancel an open task with a reason code. An agent's cancel is a request for their manager (202, the approval); a supervisor's (for their team) or an admin's is final (204). Audited.
+    ///
+    /// - Remark: HTTP `POST /tasks/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//tasks/{id}/cancel/post(cancelTask)`.
+    func cancelTask(_ input: Operations.CancelTask.Input) async throws -> Operations.CancelTask.Output
+    /// The signed-in user's notifications, newest first: reassigned to you, approval needed, approval decided, escalated. They also arrive live on /v1/live.
+    ///
+    /// - Remark: HTTP `GET /notifications`.
+    /// - Remark: Generated from `#/paths//notifications/get(listNotifications)`.
+    func listNotifications(_ input: Operations.ListNotifications.Input) async throws -> Operations.ListNotifications.Output
+    /// Mark one of your notifications read.
+    ///
+    /// - Remark: HTTP `POST /notifications/{id}/read`.
+    /// - Remark: Generated from `#/paths//notifications/{id}/read/post(readNotification)`.
+    func readNotification(_ input: Operations.ReadNotification.Input) async throws -> Operations.ReadNotification.Output
     /// Requests that need a manager: an agent sees their own, a supervisor their team's, an admin all. Newest first.
     ///
     /// - Remark: HTTP `GET /approvals`.
@@ -564,7 +579,7 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Close an open task with its result.
+    /// Close an open task with its result. A call task (follow-up, callback) is not closed this way: it closes when a call to the customer is logged with its result (409 here).
     ///
     /// - Remark: HTTP `POST /tasks/{id}/complete`.
     /// - Remark: Generated from `#/paths//tasks/{id}/complete/post(completeTask)`.
@@ -848,6 +863,47 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// Cancel an open task with a reason code. An agent's cancel is a request for their manager (202, the approval); a supervisor's (for their team) or an admin's is final (204). Audited.
+    ///
+    /// - Remark: HTTP `POST /tasks/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//tasks/{id}/cancel/post(cancelTask)`.
+    internal func cancelTask(
+        path: Operations.CancelTask.Input.Path,
+        headers: Operations.CancelTask.Input.Headers = .init(),
+        body: Operations.CancelTask.Input.Body
+    ) async throws -> Operations.CancelTask.Output {
+        try await cancelTask(Operations.CancelTask.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The signed-in user's notifications, newest first: reassigned to you, approval needed, approval decided, escalated. They also arrive live on /v1/live.
+    ///
+    /// - Remark: HTTP `GET /notifications`.
+    /// - Remark: Generated from `#/paths//notifications/get(listNotifications)`.
+    internal func listNotifications(
+        query: Operations.ListNotifications.Input.Query = .init(),
+        headers: Operations.ListNotifications.Input.Headers = .init()
+    ) async throws -> Operations.ListNotifications.Output {
+        try await listNotifications(Operations.ListNotifications.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Mark one of your notifications read.
+    ///
+    /// - Remark: HTTP `POST /notifications/{id}/read`.
+    /// - Remark: Generated from `#/paths//notifications/{id}/read/post(readNotification)`.
+    internal func readNotification(
+        path: Operations.ReadNotification.Input.Path,
+        headers: Operations.ReadNotification.Input.Headers = .init()
+    ) async throws -> Operations.ReadNotification.Output {
+        try await readNotification(Operations.ReadNotification.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// Requests that need a manager: an agent sees their own, a supervisor their team's, an admin all. Newest first.

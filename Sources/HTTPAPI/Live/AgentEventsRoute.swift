@@ -41,7 +41,7 @@ struct AgentEventsRoute {
                 switch message {
                 case .screenPop(let pop): try Self.json(pop.seen(through: mask))
                 case .resync(let dropped): try Self.json(Resync(dropped: dropped))
-                case .agentBoard, .queueBoard: nil  // boards go to /v1/live
+                case .agentBoard, .queueBoard, .notice: nil  // boards and notifications go to /v1/live
                 }
             }
         }

@@ -44,6 +44,7 @@ struct LiveRoute {
                 case .screenPop(let pop): try AgentEventsRoute.json(pop.seen(through: mask))
                 case .agentBoard(let board): try AgentEventsRoute.json(mask.hides ? board.withNumbers(mask.show) : board)
                 case .queueBoard(let board): try AgentEventsRoute.json(board)
+                case .notice(let notice): try AgentEventsRoute.json(notice)
                 case .resync(let dropped): try AgentEventsRoute.json(AgentEventsRoute.Resync(dropped: dropped))
                 }
             }

@@ -60,3 +60,11 @@ extension Components.Schemas.Import {
                   rejected: record.rejected, percent: record.percent, error: record.error, createdAt: record.createdAt, finishedAt: record.finishedAt)
     }
 }
+
+extension Components.Schemas.Notification {
+    init(_ notification: NotificationRecord) throws {
+        self.init(id: Int64(notification.id), kind: try schemaValue(notification.kind), entity: try schemaValue(raw: notification.entity), entityId: Int64(notification.entityId),
+                  customerId: notification.customerId.map(Int64.init), message: notification.message, createdAt: notification.createdAt,
+                  read: notification.readAt != nil)
+    }
+}

@@ -2,9 +2,10 @@ import CRM
 import Foundation
 import Logging
 import ServiceLifecycle
+import Vocabulary
 
 /// Follow-up scheduling as a service: a pass on a timer plans the calls every lead is due by its
-/// grade (`FollowUpPlanner`) and inserts the new ones. A pass is idempotent (each task's key is its
+/// grade (`FollowUpPlanner`) and inserts the new ones, then makes the escalations due (`EscalationPolicy`). A pass is idempotent (each task's key is its
 /// lead, grade and last progress), so two passes, or two daemons on one database, never double a task, and
 /// a daemon down for a week catches up in one pass. The clock is given, so tests run months in milliseconds.
 public struct FollowUpScheduler: Service, Sendable {
@@ -13,17 +14,28 @@ public struct FollowUpScheduler: Service, Sendable {
         public let leads: Int
         public let planned: Int
         public let created: Int
-        public var description: String { "\(leads) open leads, \(planned) follow-ups due, \(created) new tasks" }
+        /// Escalations made, by rule.
+        public var escalated: [EscalationRule: Int] = [:]
+        /// Escalations that move a lead or task but found nobody to take it (they wait for the next pass).
+        public var waiting = 0
+        public var description: String {
+            let made = escalated.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+            return "\(leads) open leads, \(planned) follow-ups due, \(created) new tasks; escalated: \(made.isEmpty ? "none" : made)"
+                + (waiting > 0 ? "; \(waiting) waiting for someone to take them" : "")
+        }
     }
 
     let store: CRMStore
     let planner: FollowUpPlanner
+    let escalation: EscalationPolicy
     let interval: Duration
     let logger: Logger
 
-    public init(store: CRMStore, planner: FollowUpPlanner, interval: Duration = .seconds(600), logger: Logger = Logger(label: "calldesk.followup")) {
+    public init(store: CRMStore, planner: FollowUpPlanner, escalation: EscalationPolicy = EscalationPolicy(), interval: Duration = .seconds(600),
+                logger: Logger = Logger(label: "calldesk.followup")) {
         self.store = store
         self.planner = planner
+        self.escalation = escalation
         self.interval = interval
         self.logger = logger
     }
@@ -40,7 +52,29 @@ public struct FollowUpScheduler: Service, Sendable {
         let created = try await store.insertPlanned(planned.map {
             .init(leadID: $0.leadID, customerID: $0.customerID, ownerID: $0.ownerID, dueAt: $0.dueAt, key: $0.key)
         })
-        return PassReport(leads: leads.count, planned: planned.count, created: created)
+        var report = PassReport(leads: leads.count, planned: planned.count, created: created)
+        try await escalate(now: now, into: &report)
+        return report
+    }
+
+    /// Makes the escalations due as of `now`, each once (a catch-up after downtime makes each once too).
+    func escalate(now: Date, into report: inout PassReport) async throws {
+        let candidates = try await store.escalationCandidates(escalation.cutoffs(now: now, timeZone: planner.calendar.timeZone))
+        guard !candidates.isEmpty else { return }
+        var members = try await store.teamMembers()
+        for candidate in candidates {
+            let successor = escalation.successor(for: candidate, among: members)
+            if try await store.escalate(candidate, successor: successor, now: now) {
+                report.escalated[candidate.rule, default: 0] += 1
+                // What one move gives someone counts against them for the next choice of this pass.
+                if let successor, let index = members.firstIndex(where: { $0.id == successor }) {
+                    let member = members[index]
+                    members[index] = TeamMember(id: member.id, role: member.role, teamId: member.teamId, seniority: member.seniority, load: member.load + 1)
+                }
+            } else if [.staleA, .staleB, .overdueTaskReassigned].contains(candidate.rule) && successor == nil {
+                report.waiting += 1
+            }
+        }
     }
 
     public func run() async throws {

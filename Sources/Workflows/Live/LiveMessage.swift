@@ -6,6 +6,8 @@ public enum LiveMessage: Sendable, Hashable {
     case queueBoard(QueueBoard)
     /// An agent now, for the wallboard and their console: one state across queues.
     case agentBoard(AgentBoard)
+    /// Something a user is told: reassigned to them, an approval needed or decided, an escalation.
+    case notice(Notice)
     /// This subscriber was too slow and `dropped` messages were lost; what follows at once is the
     /// current state (every message still retained for its topics), so it can start afresh.
     case resync(dropped: Int)
