@@ -313,7 +313,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "calldesk", "CRM", "AMI", "PBXSimulator", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["App", "calldesk", "CRM", "AMI", "PBXSimulator", "Telephony", .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -142,6 +142,19 @@ struct HTTPExposureConfigTests {
         await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_HTTP_METRICS": "everyone"]) } throws: { "\($0)".contains("http.metrics") }
     }
 
+    @Test("escalation thresholds come from the configuration; a reassignment before the flag, or a nonsense number, is refused")
+    func escalationSettings() async throws {
+        let config = try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_ESCALATION_STALE_A_DAYS": "60", "CALLDESK_ESCALATION_OVERDUE_FLAG_HOURS": "8"])
+        #expect(config.escalation.staleA == .seconds(60 * 86_400) && config.escalation.overdueFlag == .seconds(8 * 3600)
+                && config.escalation.expiredA == .seconds(180 * 86_400))
+        await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_ESCALATION_OVERDUE_REASSIGN_HOURS": "12"]) } throws: {
+            "\($0)".contains("escalation.overdue_reassign_hours")
+        }
+        await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_ESCALATION_STALE_B_DAYS": "soon"]) } throws: {
+            "\($0)".contains("escalation.stale_b_days")
+        }
+    }
+
     @Test("TLS needs both a certificate and a key, and a file that cannot be read is named at load")
     func tlsSettings() async throws {
         await #expect {

@@ -31,6 +31,8 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     public var dial = ClickToDial.Configuration()
     /// When follow-up calls may fall: working hours, holidays and make-up working days (调休).
     public var workCalendar = WorkCalendar()
+    /// Escalation thresholds (`escalation.*`).
+    public var escalation = EscalationPolicy()
     public var logLevel: Logger.Level
     /// How long a stop may take to write what the call logs hold before it gives up on them.
     public var stopTimeoutSeconds: Int
@@ -119,6 +121,7 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
         for day in workCalendar.holidays.union(workCalendar.makeUpWorkdays) where (try? Date(day + "T00:00:00Z", strategy: .iso8601)) == nil || day.count != 10 {
             throw ConfigError(key: "followup.holidays", value: day, allowed: "dates like 2026-10-01")
         }
+        escalation = try Self.escalationSettings(config)
         dial.agentChannel = config.string(forKey: "dial.agent_channel", default: dial.agentChannel)
         dial.customerContext = config.string(forKey: "dial.customer_context", default: dial.customerContext)
         guard dial.agentChannel.contains("{extension}") else {

@@ -5,12 +5,12 @@ import Workflows
 
 /// `calldesk schedule run [--now …]`: one follow-up planning pass, as of a given time, for operators and for tests from outside.
 struct ScheduleCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "schedule", abstract: "Plan follow-up calls by lead grade.",
+    static let configuration = CommandConfiguration(commandName: "schedule", abstract: "Plan follow-up calls by lead grade and make the escalations due.",
                                                     subcommands: [Run.self])
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "run", abstract: "Run one planning pass and print what it created (idempotent: a second run creates nothing).")
+            commandName: "run", abstract: "Run one pass and print what it created, escalated and reassigned (idempotent: a second run does nothing).")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Plan as of this time (ISO 8601, e.g. 2027-03-01T09:00:00+08:00); default now") var now: String?
 
@@ -25,7 +25,7 @@ struct ScheduleCommand: AsyncParsableCommand {
             }
             let store = try await options.openStore(config)
             do {
-                let report = try await FollowUpScheduler(store: store, planner: FollowUpPlanner(calendar: config.workCalendar)).runPass(now: when)
+                let report = try await FollowUpScheduler(store: store, planner: FollowUpPlanner(calendar: config.workCalendar), escalation: config.escalation).runPass(now: when)
                 print("as of \(ISO8601DateFormatter().string(from: when)): \(report)")
                 await store.close()
             } catch {

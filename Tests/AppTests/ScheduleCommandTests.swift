@@ -1,0 +1,63 @@
+import CRM
+import Foundation
+import Logging
+import SQLKit
+import Telephony
+import Testing
+
+/// `calldesk schedule run --now …` from the outside: the built binary against an SQLite file.
+@Suite("calldesk schedule run")
+struct ScheduleCommandTests {
+    /// The `calldesk` binary beside the test bundle.
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("calldesk")
+    }
+
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("a pass as of three months on plans the follow-up and moves the stale A lead up the team, and says so; a second pass does nothing")
+    func passFromOutside() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the calldesk product first")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-schedule-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("crm.sqlite").path
+        var logger = Logger(label: "calldesk.test")
+        logger.logLevel = .critical
+        let normalizer = PhoneNormalizer(plan: .forCountryCode("86"))
+        let store = try await CRMStore.open(location: .sqlite(path: database), normalizer: normalizer, logger: logger)
+        let junior = try await store.addUser(name: "小王", role: .agent, extension: "1001", team: "sales", seniority: 1).user
+        let senior = try await store.addUser(name: "老张", role: .agent, extension: "1002", team: "sales", seniority: 3).user
+        _ = try await store.createCustomer(NewCustomer(name: "李雷", ownerID: junior.id,
+            phones: [("13800138000", try #require(normalizer.normalize("13800138000").phoneNumber))], grade: .a))
+        await store.close()
+        let config = folder.appendingPathComponent("calldesk.yaml")
+        try "database:\n  url: sqlite://\(database)\nlog:\n  level: error\n".write(to: config, atomically: true, encoding: .utf8)
+        let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(91 * 86_400))
+
+        let first = try run(["schedule", "run", "--config", config.path, "--now", later])
+        #expect(first.status == 0 && first.output.contains("1 new tasks") && first.output.contains("stale_a 1"), "\(first.output)")
+        let second = try run(["schedule", "run", "--config", config.path, "--now", later])
+        #expect(second.status == 0 && second.output.contains("0 new tasks") && second.output.contains("escalated: none"), "\(second.output)")
+        let bad = try run(["schedule", "run", "--config", config.path, "--now", "next tuesday"])
+        #expect(bad.status != 0 && bad.output.contains("ISO 8601"))
+
+        let reopened = try await CRMStore.open(location: .sqlite(path: database), normalizer: normalizer, logger: logger)
+        let owners = try await reopened.database.withConnection { sql in
+            try await sql.select().column("owner_id").from("leads").all(decodingColumn: "owner_id", as: Int.self)
+        }
+        await reopened.close()
+        #expect(owners == [senior.id])
+    }
+}
