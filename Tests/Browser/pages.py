@@ -101,6 +101,30 @@ def agent_console():
         driver.find_element(By.CSS_SELECTOR, "#calls [data-testid=play]").click()
         wait_for(driver, "the missing recording explained", lambda d: "录音文件不在录音目录中" in text(d, "[data-testid=player-error]"))
         driver.save_screenshot(str(SHOTS / "console-recording-missing.png"))
+        # A call task is not ticked off: she asks to cancel the other one; her supervisor refuses on the wallboard; she is told live.
+        row = wait_for(driver, "the second customer's task", lambda d: next((li for li in d.find_elements(By.CSS_SELECTOR, "#tasks li")
+                                                                              if os.environ["SECOND_CUSTOMER"] in li.text), None))
+        row.find_element(By.CSS_SELECTOR, "[data-testid=cancel-ask]").click()
+        driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+        row.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        wait_for(driver, "the request sent", lambda d: text(d, "[data-testid=cancel-status]") == "已提交，待主管审批")
+        supervisor = browser(1920, 1080)
+        try:
+            sign_in(supervisor, os.environ["SUPERVISOR"], os.environ["PASSWORD"])
+            wait_for(supervisor, "the request on the wallboard", lambda d: "客户要求勿扰" in text(d, "#approvals")
+                     and os.environ["AGENT"] in text(d, "#approvals"))
+            wait_for(supervisor, "the supervisor told", lambda d: text(d, "#bell") != "通知 0")
+            supervisor.save_screenshot(str(SHOTS / "wallboard-approvals.png"))
+            supervisor.find_element(By.CSS_SELECTOR, "#approvals [data-testid=reject]").click()
+            wait_for(supervisor, "the request gone", lambda d: "客户要求勿扰" not in text(d, "#approvals"))
+        finally:
+            supervisor.quit()
+        wait_for(driver, "her notification", lambda d: text(d, "#bell") == "通知 1")
+        driver.find_element(By.ID, "bell").click()
+        wait_for(driver, "the refusal in her notifications", lambda d: "被驳回" in text(d, "#notices"))
+        assert os.environ["SECOND_CUSTOMER"] in text(driver, "#tasks"), "a refused cancel leaves the task due"
+        driver.save_screenshot(str(SHOTS / "console-notice.png"))
+        driver.find_element(By.ID, "bell").click()
         step("console-done")
         # English at the user's choice.
         driver.find_element(By.ID, "lang").click()

@@ -36,6 +36,11 @@ struct PagesBrowserTests {
             }
             try await daemon.store.addTask(customerID: daemon.knownCustomer, kind: .followUp, ownerID: daemon.alice.user.id,
                                            dueAt: Date().addingTimeInterval(-3600), note: "回访试驾")
+            // A second customer's call task, which she asks to cancel and her supervisor refuses.
+            let second = try await daemon.store.createCustomer(NewCustomer(name: "韩梅梅", ownerID: daemon.alice.user.id,
+                phones: [("13900139000", try #require(daemon.store.normalizer.normalize("13900139000").phoneNumber))], grade: .b))
+            try await daemon.store.addTask(customerID: second, kind: .followUp, ownerID: daemon.alice.user.id,
+                                           dueAt: Date().addingTimeInterval(-1800), note: "确认预算")
             let steps = work.appendingPathComponent("steps"), shots = work.appendingPathComponent("screenshots")
             for folder in [steps, shots] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
             print("page screenshots: \(shots.path)")
@@ -50,7 +55,7 @@ struct PagesBrowserTests {
             process.environment = ProcessInfo.processInfo.environment.merging([
                 "BASE": "http://127.0.0.1:\(daemon.httpPort)", "STEPS_DIR": steps.path, "SHOTS_DIR": shots.path,
                 "AGENT": daemon.alice.user.name, "OTHER_AGENT": daemon.bob.user.name, "SUPERVISOR": daemon.supervisor.user.name,
-                "PASSWORD": password, "CUSTOMER": "李雷", "CUSTOMER_ID": "\(daemon.knownCustomer)",
+                "PASSWORD": password, "CUSTOMER": "李雷", "SECOND_CUSTOMER": "韩梅梅", "CUSTOMER_ID": "\(daemon.knownCustomer)",
                 "FOLLOW_UP": formatter.string(from: Date().addingTimeInterval(7 * 86_400)),
             ]) { _, new in new }
             let output = try FileHandle(forWritingTo: log)
@@ -84,7 +89,7 @@ struct PagesBrowserTests {
             try output.close()
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             #expect(process.terminationStatus == 0 && text.contains("PAGES OK"), "the pages failed:\n\(text.suffix(4000))\nscreenshots: \(shots.path)")
-            for shot in ["wallboard-waiting", "wallboard-answered", "wallboard-recording", "console-ringing", "console-saved", "console-recording-missing",
+            for shot in ["wallboard-waiting", "wallboard-answered", "wallboard-recording", "console-ringing", "console-saved", "console-recording-missing", "wallboard-approvals", "console-notice",
                          "console-other-agent"] {
                 #expect(FileManager.default.fileExists(atPath: shots.appendingPathComponent("\(shot).png").path), "no screenshot \(shot)")
             }

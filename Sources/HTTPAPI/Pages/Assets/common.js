@@ -16,6 +16,9 @@ const CD = (() => {
           recentCalls: "我的最近通话", todayCalls: "今日通话", play: "播放", recordingMissing: "录音文件不在录音目录中（可能已移动或删除），请联系管理员",
           recordingFailed: "录音无法播放", live: "通话中", no_answer: "未接听", busy: "忙线", rejected: "拒接", invalid_number: "空号",
           network_failure: "网络故障", voicemail: "语音信箱", failed: "失败",
+          notices: "通知", noNotices: "暂无通知", markRead: "已读", cancelAsk: "申请取消", cancelSend: "提交申请", cancelPending: "已提交，待主管审批",
+          number_unreachable: "号码无法接通", do_not_call: "客户要求勿扰", duplicate: "重复任务", no_longer_needed: "已无需跟进",
+          approvals: "待审批", approve: "批准", reject: "驳回", task_cancel: "取消任务", lead_lost: "战败关闭",
           pauseTime: "暂停时长", slFormula: "阈值内接通 ÷ (接通 + 超过阈值后放弃)；短于短放弃时间的放弃不计", threshold: "阈值", shortAbandon: "短放弃" },
     en: { login: "Sign in", name: "User name", password: "Password", wrong: "Wrong name or password", tooMany: "Too many tries; wait a moment", logout: "Sign out",
           console: "Agent console", wallboard: "Wallboard", lang: "中文", waiting: "Waiting", longest: "Longest wait", answered: "Answered", abandoned: "Abandoned",
@@ -31,6 +34,9 @@ const CD = (() => {
           recentCalls: "My recent calls", todayCalls: "Today's calls", play: "Play", recordingMissing: "The recording's file is not in the recordings directory (moved or deleted); ask an admin",
           recordingFailed: "The recording cannot be played", live: "Live", no_answer: "No answer", busy: "Busy", rejected: "Rejected", invalid_number: "Invalid number",
           network_failure: "Network failure", voicemail: "Voicemail", failed: "Failed",
+          notices: "Notifications", noNotices: "No notifications", markRead: "Read", cancelAsk: "Ask to cancel", cancelSend: "Send request", cancelPending: "Sent; waiting for a manager",
+          number_unreachable: "Number unreachable", do_not_call: "Asked not to be called", duplicate: "Duplicate task", no_longer_needed: "No longer needed",
+          approvals: "Waiting for approval", approve: "Approve", reject: "Reject", task_cancel: "Cancel task", lead_lost: "Close as lost",
           pauseTime: "Paused", slFormula: "answered within the threshold ÷ (answered + abandoned after the threshold); abandoned within the short-abandon time left out",
           threshold: "threshold", shortAbandon: "short abandon" },
   };
@@ -102,6 +108,24 @@ const CD = (() => {
     row.append(audio);
     audio.play().catch(() => { /* a page without a gesture yet: the controls are there */ });
   }
+  // The notifications: a count on the header's button, the list under it, each new one shown at once.
+  function notices() {
+    const button = document.getElementById("bell"), panel = document.getElementById("notices");
+    let items = [];
+    const render = () => {
+      const unread = items.filter((n) => !n.read).length;
+      button.textContent = `${t("notices")} ${unread}`;
+      button.classList.toggle("unread", unread > 0);
+      panel.replaceChildren(...(items.length ? items.slice(0, 20).map((n) => el("li", { "data-testid": "notice", class: n.read ? "muted" : "" },
+        el("span", { class: "muted" }, `${time(n.createdAt)} `), n.message, " ",
+        n.read ? null : el("button", { type: "button", onclick: async () => { await api(`/v1/notifications/${n.id}/read`, { method: "POST" }); n.read = true; render(); } }, t("markRead"))))
+        : [el("li", { class: "muted" }, t("noNotices"))]));
+    };
+    button.addEventListener("click", () => { panel.hidden = !panel.hidden; });
+    api("/v1/notifications?limit=20").then((page) => { items = page.items; render(); }).catch(() => {});
+    document.addEventListener("calldesk:lang", render);
+    return { arrived(notice) { items.unshift({ ...notice, read: false }); render(); } };
+  }
   async function header(title) {
     const me = await api("/v1/me");
     document.getElementById("who").textContent = me.name;
@@ -110,5 +134,5 @@ const CD = (() => {
     translate();
     return me;
   }
-  return { t, el, api, live, time, day, duration, since, header, translate, setLang, callRows, get lang() { return lang; } };
+  return { t, el, api, live, time, day, duration, since, header, translate, setLang, callRows, notices, get lang() { return lang; } };
 })();

@@ -4,6 +4,9 @@
 (async () => {
   const { t, el, api } = CD;
   const me = await CD.header("console");
+  const bell = CD.notices();
+  const callTasks = ["follow_up", "callback"];
+  const cancelReasons = ["number_unreachable", "do_not_call", "duplicate", "no_longer_needed"];
   let pop = null, answeredAt = null, endedCall = null, board = null, pauseCodes = [];
 
   function renderState() {
@@ -40,7 +43,8 @@
     list.replaceChildren(...(page.items.length ? page.items.map((task) => el("li", { "data-testid": "task" },
       el("b", {}, task.customerName || ""), " ", el("span", { class: task.overdue ? "overdue" : "muted" }, `${t(task.kind)} · ${task.overdue ? t("overdue") : t("due")} ${CD.day(task.dueAt)} ${CD.time(task.dueAt)}`),
       task.note ? el("div", { class: "muted" }, task.note) : null,
-      task.customerId ? el("button", { type: "button", class: "primary", style: "margin-top:4px", onclick: () => dial(task.customerId, task.id) }, t("dial")) : null))
+      task.customerId ? el("button", { type: "button", class: "primary", style: "margin-top:4px", onclick: () => dial(task.customerId, task.id) }, t("dial")) : null,
+      callTasks.includes(task.kind) ? el("button", { type: "button", "data-testid": "cancel-ask", style: "margin-left:6px", onclick: (event) => askCancel(task, event.target.closest("li")) }, t("cancelAsk")) : null))
       : [el("li", { class: "muted" }, t("none"))]));
   }
 
@@ -48,6 +52,21 @@
     const page = await api("/v1/calls?limit=8");
     document.getElementById("calls").replaceChildren(...(page.items.length ? CD.callRows(page.items, (id) => (id === me.id ? me.name : ""))
       : [el("li", { class: "muted" }, t("none"))]));
+  }
+
+  // A call task is not ticked off: the agent asks a manager to cancel it, with a reason code.
+  function askCancel(task, row) {
+    if (row.querySelector("form")) return;
+    const reason = el("select", { "aria-label": t("reason"), "data-testid": "cancel-reason" }, cancelReasons.map((code) => el("option", { value: code }, t(code))));
+    const status = el("span", { class: "muted", "data-testid": "cancel-status" });
+    const form = el("form", { class: "row", style: "margin-top:6px;align-items:center" }, reason, el("button", { type: "submit", class: "primary" }, t("cancelSend")), status);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try { await api(`/v1/tasks/${task.id}/cancel`, { method: "POST", body: { reason: reason.value } }); status.className = "ok"; status.textContent = t("cancelPending"); }
+      catch (error) { status.className = "error"; status.textContent = error.message; }
+    });
+    row.append(form);
+    reason.focus();
   }
 
   async function dial(customerId, taskId) {
@@ -108,6 +127,7 @@
   });
 
   CD.live((message) => {
+    if (message.event === "notification") { bell.arrived(message); if (message.kind === "approval_decided" || message.kind === "reassigned") loadTasks(); return; }
     if (message.event === "hello") {
       pauseCodes = message.pauseCodes || [];
       document.getElementById("pause-reason").replaceChildren(...pauseCodes.map((code) => el("option", { value: code.code }, code.label)));

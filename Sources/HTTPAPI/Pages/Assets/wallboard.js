@@ -4,6 +4,7 @@
 (async () => {
   const { t, el, api } = CD;
   await CD.header("wallboard");
+  const bell = CD.notices();
   const queues = new Map(), agents = new Map();
   let pauseCodes = [];
   const slTarget = 0.8;
@@ -58,6 +59,23 @@
     list.replaceChildren(...(page.items.length ? CD.callRows(page.items, (id) => names.get(id) || "") : [el("li", { class: "muted" }, t("none"))]));
   }
 
+  // Requests that wait for this supervisor: cancelling a call task, closing a lead as lost.
+  async function loadApprovals() {
+    const page = await api("/v1/approvals?status=pending&limit=20");
+    const names = new Map([...agents.values()].filter((a) => a.userId).map((a) => [a.userId, a.name]));
+    document.getElementById("approvals").replaceChildren(...(page.items.length ? page.items.map((a) => el("li", { "data-testid": "approval" },
+      `${CD.time(a.requestedAt)} `, el("b", {}, names.get(a.requestedBy) || `#${a.requestedBy}`), ` · ${t(a.kind)} #${a.subjectId} · ${t(a.reason.split(":")[0])} `,
+      el("button", { type: "button", onclick: () => decide(a, true) }, t("approve")), " ",
+      el("button", { type: "button", "data-testid": "reject", onclick: () => decide(a, false) }, t("reject"))))
+      : [el("li", { class: "muted" }, t("none"))]));
+  }
+
+  async function decide(approval, approve) {
+    try { await api(`/v1/approvals/${approval.id}/decision`, { method: "POST", body: { approve } }); }
+    catch (error) { document.getElementById("link").textContent = error.message; }
+    loadApprovals();
+  }
+
   async function togglePause(agent) {
     const paused = agent.state === "paused";
     try { await api(`/v1/agents/${agent.userId}/pause`, { method: "POST", body: paused ? { paused: false } : { paused: true, reason: (pauseCodes[0] || {}).code } }); }
@@ -66,12 +84,13 @@
 
   CD.live((message) => {
     if (message.event === "hello") pauseCodes = message.pauseCodes || [];
+    else if (message.event === "notification") { bell.arrived(message); loadApprovals(); }
     else if (message.event === "queue") { queues.set(message.pbx + "/" + message.queue, message); renderQueues(); }
     else if (message.event === "agent") { agents.set(message.pbx + "/" + message.interface, message); renderAgents(); }
   }, (status) => { document.getElementById("link").textContent = status === "open" ? "" : t(status === "connecting" ? "connecting" : "offline"); });
 
-  loadCalls();
-  setInterval(() => loadCalls().catch(() => {}), 5000);
-  document.addEventListener("calldesk:lang", () => { const list = document.getElementById("calls"); list.replaceChildren(); loadCalls(); });
+  loadCalls(); loadApprovals();
+  setInterval(() => { loadCalls().catch(() => {}); loadApprovals().catch(() => {}); }, 5000);
+  document.addEventListener("calldesk:lang", () => { const list = document.getElementById("calls"); list.replaceChildren(); loadCalls(); loadApprovals(); });
   setInterval(() => { document.getElementById("clock").textContent = CD.time(new Date().toISOString()); renderQueues(); renderAgents(); }, 1000);
 })();
