@@ -28,4 +28,21 @@ extension CallDeskConfig {
         }
         return policy
     }
+
+    /// The `renewal.*` keys: the team that makes renewal calls, the stages before expiry, the win-back window.
+    static func renewalSettings(_ config: ConfigReader, calendar: WorkCalendar) throws -> (planner: RenewalPlanner, team: String) {
+        var planner = RenewalPlanner(calendar: calendar)
+        let stages = config.stringArray(forKey: "renewal.stages_days", default: planner.stages.map(String.init))
+        let days = stages.compactMap(Int.init).filter { (1...365).contains($0) }
+        guard days.count == stages.count, !days.isEmpty, Set(days).count == days.count else {
+            throw ConfigError(key: "renewal.stages_days", value: stages.joined(separator: ","), allowed: "distinct days from 1 to 365, e.g. [90, 60, 30, 7]")
+        }
+        planner.stages = days.sorted(by: >)
+        let winBack = config.string(forKey: "renewal.win_back_days") ?? "30"
+        guard let winBackDays = Int(winBack), (0...365).contains(winBackDays) else {
+            throw ConfigError(key: "renewal.win_back_days", value: winBack, allowed: "days from 0 to 365")
+        }
+        planner.winBackDays = winBackDays
+        return (planner, config.string(forKey: "renewal.team", default: "renewal"))
+    }
 }

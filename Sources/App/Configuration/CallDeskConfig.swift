@@ -33,6 +33,10 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     public var workCalendar = WorkCalendar()
     /// Escalation thresholds (`escalation.*`).
     public var escalation = EscalationPolicy()
+    /// Renewal calls before a policy expires, win-back after (`renewal.*`).
+    public var renewals = RenewalPlanner(calendar: WorkCalendar())
+    /// The team whose agents make renewal calls (`renewal.team`).
+    public var renewalTeam = "renewal"
     public var logLevel: Logger.Level
     /// How long a stop may take to write what the call logs hold before it gives up on them.
     public var stopTimeoutSeconds: Int
@@ -122,6 +126,7 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
             throw ConfigError(key: "followup.holidays", value: day, allowed: "dates like 2026-10-01")
         }
         escalation = try Self.escalationSettings(config)
+        (renewals, renewalTeam) = try Self.renewalSettings(config, calendar: workCalendar)
         dial.agentChannel = config.string(forKey: "dial.agent_channel", default: dial.agentChannel)
         dial.customerContext = config.string(forKey: "dial.customer_context", default: dial.customerContext)
         guard dial.agentChannel.contains("{extension}") else {

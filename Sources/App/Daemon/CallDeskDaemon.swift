@@ -38,6 +38,7 @@ public struct CallDeskDaemon: Sendable {
                                                 defaultCallbackTeam: config.callbackTeam, recordingDirectory: config.recordingDirectory,
                                                 journalDirectory: config.journalDirectory),
                   http: Self.http(config), dial: config.dial, workCalendar: config.workCalendar, escalation: config.escalation,
+                  renewals: (config.renewals, config.renewalTeam),
                   onHTTPRunning: onHTTPRunning)
     }
 
@@ -45,7 +46,8 @@ public struct CallDeskDaemon: Sendable {
     /// `workCalendar`: when follow-up calls may fall; `nil` plans none (the tests and benchmarks plan by hand).
     public init(store: CRMStore, pbxes: [AMIClientConfiguration], callLog: CallLogConfiguration, http: APIServer.Configuration,
                 dial: ClickToDial.Configuration = ClickToDial.Configuration(),
-                workCalendar: WorkCalendar? = nil, escalation: EscalationPolicy = EscalationPolicy(), logger: Logger? = nil, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
+                workCalendar: WorkCalendar? = nil, escalation: EscalationPolicy = EscalationPolicy(),
+                renewals: (planner: RenewalPlanner, team: String)? = nil, logger: Logger? = nil, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         var http = http
         if http.recordingDirectory == nil { http.recordingDirectory = callLog.recordingDirectory }
         let registry = PrometheusCollectorRegistry()
@@ -70,7 +72,8 @@ public struct CallDeskDaemon: Sendable {
                                        logger: logger ?? Logger(label: "calldesk.presence"))
         self.presence = presence
         followUps = workCalendar.map {
-            FollowUpScheduler(store: store, planner: FollowUpPlanner(calendar: $0), escalation: escalation, logger: logger ?? Logger(label: "calldesk.followup"))
+            FollowUpScheduler(store: store, planner: FollowUpPlanner(calendar: $0), escalation: escalation, renewals: renewals?.planner,
+                              renewalTeam: renewals?.team ?? "renewal", logger: logger ?? Logger(label: "calldesk.followup"))
         }
         self.imports = imports
         courier = NotificationCourier(store: store, hub: hub, logger: logger ?? Logger(label: "calldesk.notifications"))

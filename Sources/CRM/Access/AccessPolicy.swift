@@ -57,10 +57,14 @@ public struct AccessPolicy: Sendable, Hashable {
         }
     }
 
-    /// Narrows a query over customers (`table`, or its alias) to those within reach.
+    /// Narrows a query over customers (`table`, or its alias) to those within reach: owned within
+    /// reach, or with an open task assigned within reach (a renewal agent calls other reps' customers).
     func restrictCustomers(_ query: SQLSelectBuilder, table: String = "customers") -> SQLSelectBuilder {
         guard let users = reachableUsers() else { return query }
-        return query.where(SQLColumn("owner_id", table: table), .in, users)
+        let assigned = SQLSubquery.select {
+            $0.column("customer_id").from("tasks").where("status", .equal, SQLBind(TaskStatus.open.rawValue)).where("owner_id", .in, users)
+        }
+        return query.where { $0.where(SQLColumn("owner_id", table: table), .in, users).orWhere(SQLColumn("id", table: table), .in, assigned) }
     }
 
     /// Narrows a query over calls (`table`) to those within reach: taken by a user within reach,

@@ -1,8 +1,8 @@
 import SQLKit
 
 /// Notifications for the people concerned (reassigned to you, approval needed or decided,
-/// escalated), and the escalations already made, each once by its key: a second pass, a second
-/// daemon or a catch-up after downtime makes none twice.
+/// escalated), the escalations already made, each once by its key (a second pass, a second
+/// daemon or a catch-up after downtime makes none twice), and tasks' priority and policy (renewals).
 enum SchemaV8 {
     static let migration = Migration(version: 8, name: "notifications and escalations") { sql in
         try await sql.create(table: "notifications").id()
@@ -26,5 +26,8 @@ enum SchemaV8 {
             .column("to_user", type: .bigint, .references("users", "id"))
             .column("made_at", type: .timestamp, .notNull)
             .run()
+
+        try await sql.alter(table: "tasks").column("priority", type: .int, .notNull, .default(0)).run()
+        try await sql.alter(table: "tasks").column("policy_id", type: .bigint).run()
     }
 }

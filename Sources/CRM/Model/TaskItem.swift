@@ -12,9 +12,11 @@ public struct TaskItem: Sendable, Hashable, Codable {
     public let dueAt: Date
     public let note: String?
     public let callID: Int?
+    /// 0 low (birthdays) to 4 (a renewal 7 days before expiry).
+    public let priority: Int
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, status, customerName, dueAt, note
+        case id, kind, status, customerName, dueAt, note, priority
         case customerID = "customerId", ownerID = "ownerId", callID = "callId"
     }
 }

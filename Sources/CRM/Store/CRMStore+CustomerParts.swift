@@ -15,6 +15,10 @@ extension CRMStore {
             var details = ["after.\(part.rawValue)": "\(id)"]
             for column in columns { details["after.\(column)"] = values[column]?.audited }
             try await audit(sql, actor: actor.id, action: "add_\(part.rawValue)", entity: "customer", entityID: customerID, details: details)
+            if part == .policy, case .text(let expiry)? = values["expiry_date"] {
+                let vehicle: Int? = if case .number(let id)? = values["vehicle_id"] { id } else { nil }
+                try await closeRenewedCalls(customerID: customerID, vehicleID: vehicle, expiry: expiry, in: sql)
+            }
             return id
         }
     }

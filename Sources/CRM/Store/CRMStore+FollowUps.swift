@@ -37,30 +37,34 @@ extension CRMStore {
         return load
     }
 
-    /// One planned follow-up call to insert: its lead, customer, owner, due time and unique key.
-    public struct PlannedFollowUp: Sendable {
-        public let leadID: Int, customerID: Int, ownerID: Int, dueAt: Date, key: String
-        public init(leadID: Int, customerID: Int, ownerID: Int, dueAt: Date, key: String) {
-            (self.leadID, self.customerID, self.ownerID, self.dueAt, self.key) = (leadID, customerID, ownerID, dueAt, key)
+    /// One planned call task to insert: what kind, for whom, whose, when due, its unique key, priority and policy.
+    public struct PlannedCall: Sendable, Hashable {
+        public let kind: TaskKind, leadID: Int?, customerID: Int, ownerID: Int, dueAt: Date, key: String
+        public var priority = 0, policyID: Int? = nil, note: String? = nil
+        public init(kind: TaskKind = .followUp, leadID: Int?, customerID: Int, ownerID: Int, dueAt: Date, key: String,
+                    priority: Int = 0, policyID: Int? = nil, note: String? = nil) {
+            (self.kind, self.leadID, self.customerID, self.ownerID, self.dueAt, self.key) = (kind, leadID, customerID, ownerID, dueAt, key)
+            (self.priority, self.policyID, self.note) = (priority, policyID, note)
         }
     }
 
-    /// Inserts planned follow-ups; one already planned (same key) is skipped. Returns how many were new.
+    /// Inserts planned calls; one already planned (same key) is skipped. Returns the keys that were new.
     @discardableResult
-    public func insertPlanned(_ tasks: [PlannedFollowUp], note: String = "跟进 follow-up") async throws -> Int {
-        guard !tasks.isEmpty else { return 0 }
+    public func insertPlanned(_ tasks: [PlannedCall], note: String = "跟进 follow-up") async throws -> Set<String> {
+        guard !tasks.isEmpty else { return [] }
         let now = Date()
         return try await database.withTransaction { sql in
-            var created = 0
+            var created: Set<String> = []
             for chunk in stride(from: 0, to: tasks.count, by: 500).map({ Array(tasks[$0..<min($0 + 500, tasks.count)]) }) {
                 var insert = sql.insert(into: "tasks")
-                    .columns("customer_id", "lead_id", "kind", "status", "owner_id", "due_at", "note", "plan_key", "created_at", "updated_at")
+                    .columns("customer_id", "lead_id", "kind", "status", "owner_id", "due_at", "note", "plan_key", "priority", "policy_id",
+                             "created_at", "updated_at")
                 for task in chunk {
-                    insert = insert.values(SQLBind(task.customerID), SQLBind(task.leadID), SQLBind(TaskKind.followUp.rawValue),
-                                           SQLBind(TaskStatus.open.rawValue), SQLBind(task.ownerID), SQLBind(task.dueAt), SQLBind(note),
-                                           SQLBind(task.key), SQLBind(now), SQLBind(now))
+                    insert = insert.values(SQLBind(task.customerID), SQLBind(task.leadID), SQLBind(task.kind.rawValue),
+                                           SQLBind(TaskStatus.open.rawValue), SQLBind(task.ownerID), SQLBind(task.dueAt), SQLBind(task.note ?? note),
+                                           SQLBind(task.key), SQLBind(task.priority), SQLBind(task.policyID), SQLBind(now), SQLBind(now))
                 }
-                created += try await insert.ignoringConflicts(with: ["plan_key"]).returning("id").all().count
+                created.formUnion(try await insert.ignoringConflicts(with: ["plan_key"]).returning("plan_key").all(decodingColumn: "plan_key", as: String.self))
             }
             return created
         }

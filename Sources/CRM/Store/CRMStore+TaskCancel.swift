@@ -4,7 +4,7 @@ import Vocabulary
 
 extension CRMStore {
     /// The kinds of task that only a logged call closes (the 4S rule): ticking a box does not.
-    public static let callTaskKinds: Set<TaskKind> = [.followUp, .callback]
+    public static let callTaskKinds: Set<TaskKind> = [.followUp, .callback, .renewal, .winBack, .birthday]
 
     /// Cancels an open task with a reason code. An agent's cancel is a request their manager decides
     /// (returned; the task stays due, and the manager is told); a supervisor's or admin's is final

@@ -10,7 +10,7 @@ extension CRMStore {
         return try await database.withConnection { sql in
             let ascending = filter.customerID == nil
             var select = sql.select()
-                .columns(["id", "kind", "status", "customer_id", "owner_id", "due_at", "note", "call_id"].map { SQLColumn($0, table: "t") })
+                .columns(["id", "kind", "status", "customer_id", "owner_id", "due_at", "note", "call_id", "priority"].map { SQLColumn($0, table: "t") })
                 .column(SQLColumn("name", table: "c"), as: "customer_name")
                 .from(SQLAlias(SQLIdentifier("tasks"), as: SQLIdentifier("t")))
                 .join(SQLAlias(SQLIdentifier("customers"), as: SQLIdentifier("c")), method: SQLJoinMethod.left,

@@ -1200,6 +1200,9 @@ extension Components {
             case callback = "callback"
             case complaint = "complaint"
             case followUp = "follow_up"
+            case renewal = "renewal"
+            case winBack = "win_back"
+            case birthday = "birthday"
         }
         /// - Remark: Generated from `#/components/schemas/TaskStatus`.
         internal enum TaskStatus: String, Codable, Hashable, Sendable, CaseIterable {
@@ -1231,6 +1234,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Task/callId`.
             internal var callId: Swift.Int64?
+            /// 0 low (birthdays) to 4 (a renewal 7 days before expiry); higher comes first.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Task/priority`.
+            internal var priority: Swift.Int?
             /// Creates a new `Task`.
             ///
             /// - Parameters:
@@ -1244,6 +1251,7 @@ extension Components {
             ///   - overdue:
             ///   - note:
             ///   - callId: The call the task came from (a callback for a missed call).
+            ///   - priority: 0 low (birthdays) to 4 (a renewal 7 days before expiry); higher comes first.
             internal init(
                 id: Swift.Int64,
                 kind: Components.Schemas.TaskKind,
@@ -1254,7 +1262,8 @@ extension Components {
                 dueAt: Foundation.Date,
                 overdue: Swift.Bool? = nil,
                 note: Swift.String? = nil,
-                callId: Swift.Int64? = nil
+                callId: Swift.Int64? = nil,
+                priority: Swift.Int? = nil
             ) {
                 self.id = id
                 self.kind = kind
@@ -1266,6 +1275,7 @@ extension Components {
                 self.overdue = overdue
                 self.note = note
                 self.callId = callId
+                self.priority = priority
             }
             internal enum CodingKeys: String, CodingKey {
                 case id
@@ -1278,6 +1288,7 @@ extension Components {
                 case overdue
                 case note
                 case callId
+                case priority
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1321,6 +1332,10 @@ extension Components {
                     Swift.Int64.self,
                     forKey: .callId
                 )
+                self.priority = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .priority
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "id",
                     "kind",
@@ -1331,7 +1346,8 @@ extension Components {
                     "dueAt",
                     "overdue",
                     "note",
-                    "callId"
+                    "callId",
+                    "priority"
                 ])
             }
         }

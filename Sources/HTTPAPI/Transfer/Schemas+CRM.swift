@@ -46,7 +46,7 @@ extension TaskSchema {
     init(_ task: TaskItem, now: Date) throws {
         self.init(id: Int64(task.id), kind: try schemaValue(task.kind), status: try schemaValue(task.status),
                   customerId: task.customerID.map(Int64.init), customerName: task.customerName, ownerId: task.ownerID.map(Int64.init),
-                  dueAt: task.dueAt, overdue: task.status == .open && task.dueAt < now, note: task.note, callId: task.callID.map(Int64.init))
+                  dueAt: task.dueAt, overdue: task.status == .open && task.dueAt < now, note: task.note, callId: task.callID.map(Int64.init), priority: task.priority)
     }
 }
 

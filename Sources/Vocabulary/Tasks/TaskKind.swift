@@ -6,4 +6,10 @@ public enum TaskKind: String, Sendable, Hashable, Codable, CaseIterable {
     case complaint
     /// A scheduled follow-up call by lead grade.
     case followUp = "follow_up"
+    /// An insurance renewal call before a policy expires (90, 60, 30 and 7 days).
+    case renewal
+    /// One call to win back a customer whose policy lapsed.
+    case winBack = "win_back"
+    /// A birthday greeting to a customer's contact, this month.
+    case birthday
 }

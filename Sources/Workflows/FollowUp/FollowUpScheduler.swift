@@ -16,11 +16,14 @@ public struct FollowUpScheduler: Service, Sendable {
         public let created: Int
         /// Escalations made, by rule.
         public var escalated: [EscalationRule: Int] = [:]
+        /// Renewal, win-back and birthday calls created, by kind.
+        public var reminders: [TaskKind: Int] = [:]
         /// Escalations that move a lead or task but found nobody to take it (they wait for the next pass).
         public var waiting = 0
         public var description: String {
             let made = escalated.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
-            return "\(leads) open leads, \(planned) follow-ups due, \(created) new tasks; escalated: \(made.isEmpty ? "none" : made)"
+            let calls = reminders.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+            return "\(leads) open leads, \(planned) follow-ups due, \(created) new tasks; reminders: \(calls.isEmpty ? "none" : calls); escalated: \(made.isEmpty ? "none" : made)"
                 + (waiting > 0 ? "; \(waiting) waiting for someone to take them" : "")
         }
     }
@@ -28,14 +31,19 @@ public struct FollowUpScheduler: Service, Sendable {
     let store: CRMStore
     let planner: FollowUpPlanner
     let escalation: EscalationPolicy
+    let renewals: RenewalPlanner
+    /// The team whose agents make renewal calls.
+    let renewalTeam: String
     let interval: Duration
     let logger: Logger
 
-    public init(store: CRMStore, planner: FollowUpPlanner, escalation: EscalationPolicy = EscalationPolicy(), interval: Duration = .seconds(600),
-                logger: Logger = Logger(label: "calldesk.followup")) {
+    public init(store: CRMStore, planner: FollowUpPlanner, escalation: EscalationPolicy = EscalationPolicy(), renewals: RenewalPlanner? = nil,
+                renewalTeam: String = "renewal", interval: Duration = .seconds(600), logger: Logger = Logger(label: "calldesk.followup")) {
         self.store = store
         self.planner = planner
         self.escalation = escalation
+        self.renewals = renewals ?? RenewalPlanner(calendar: planner.calendar)
+        self.renewalTeam = renewalTeam
         self.interval = interval
         self.logger = logger
     }
@@ -51,10 +59,27 @@ public struct FollowUpScheduler: Service, Sendable {
         }, now: now, booked: load)
         let created = try await store.insertPlanned(planned.map {
             .init(leadID: $0.leadID, customerID: $0.customerID, ownerID: $0.ownerID, dueAt: $0.dueAt, key: $0.key)
-        })
+        }).count
         var report = PassReport(leads: leads.count, planned: planned.count, created: created)
+        try await remind(now: now, into: &report)
         try await escalate(now: now, into: &report)
         return report
+    }
+
+    /// Plans the renewal, win-back and birthday calls due as of `now`; a new renewal call replaces its policy's earlier one.
+    func remind(now: Date, into report: inout PassReport) async throws {
+        let window = renewals.window(now: now)
+        let policies = try await store.policiesToRenew(from: window.from, through: window.through)
+        let month = Int(planner.calendar.day(of: now).dropFirst(5).prefix(2)) ?? 1
+        let birthdays = try await store.birthdays(inMonth: month)
+        guard !policies.isEmpty || !birthdays.isEmpty else { return }
+        let team = try await store.teamID(named: renewalTeam)
+        let agents = try await store.teamMembers().filter { $0.teamId == team && $0.role == .agent && team != nil }
+        let calls = renewals.plan(policies: policies, birthdays: birthdays, renewalAgents: agents, now: now)
+        let created = try await store.insertPlanned(calls)
+        let new = calls.filter { created.contains($0.key) }
+        for call in new { report.reminders[call.kind, default: 0] += 1 }
+        try await store.supersedeRenewals(new.filter { $0.kind == .renewal }.compactMap { call in call.policyID.map { ($0, call.key) } })
     }
 
     /// Makes the escalations due as of `now`, each once (a catch-up after downtime makes each once too).

@@ -21,7 +21,7 @@ public struct WorkCalendar: Sendable, Hashable {
         self.makeUpWorkdays = makeUpWorkdays
     }
 
-    private var calendar: Calendar {
+    var calendar: Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         return calendar
