@@ -6,7 +6,7 @@ public struct NotificationRecord: Sendable, Hashable, Decodable {
     public let id: Int
     public let userId: Int
     public let kind: NotificationKind
-    /// The record it is about: `lead`, `task`, `customer` or `approval`.
+    /// The record it is about: `lead`, `task`, `customer`, `approval` or `user` (a colleague's handover).
     public let entity: String
     public let entityId: Int
     public let customerId: Int?

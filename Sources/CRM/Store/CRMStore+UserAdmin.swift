@@ -11,9 +11,12 @@ public struct UserChange: Sendable, Hashable {
     public var disabled: Bool?
     /// Replaces the device patterns besides the extension; empty clears them.
     public var devices: [String]?
+    /// Disabling a user who still holds customers, leads or open tasks moves them all to this colleague, in one step.
+    public var handoverTo: Int?
 
     public init(role: UserRole? = nil, team: String? = nil, seniority: Int? = nil, extension: String? = nil, disabled: Bool? = nil,
-                devices: [String]? = nil) {
+                devices: [String]? = nil, handoverTo: Int? = nil) {
+        self.handoverTo = handoverTo
         self.role = role
         self.team = team
         self.seniority = seniority
@@ -38,8 +41,9 @@ extension CRMStore {
     /// Whether the user with this id is disabled.
     public func isDisabled(userID: Int) async throws -> Bool {
         try await database.withConnection { sql in
-            try await sql.select().column("disabled_at").from("users").where("id", .equal, userID)
-                .first(decodingColumn: "disabled_at", as: Date?.self) != nil
+            // A row with no date is an active user: `first` gives `.some(nil)` for it, so flatten before asking.
+            (try await sql.select().column("disabled_at").from("users").where("id", .equal, userID)
+                .first(decodingColumn: "disabled_at", as: Date?.self) ?? nil) != nil
         }
     }
 
@@ -91,6 +95,7 @@ extension CRMStore {
             if let disabled = change.disabled {
                 update = update.set("disabled_at", to: disabled ? (before.disabledAt ?? Date()) : nil)
                 note("disabled", before.disabledAt == nil ? "false" : "true", disabled ? "true" : "false")
+                if disabled { try await handOver(from: id, to: change.handoverTo, by: actor, in: sql) }
             }
             if let devices = change.devices {
                 let joined = devices.joined(separator: ",")
@@ -103,5 +108,35 @@ extension CRMStore {
         }
         guard let user = try await user(id: id) else { throw CRMError.notFound(entity: "user", id: "\(id)") }
         return user
+    }
+
+    /// Nothing stays with a person who is gone: a leaving user's customers (with their leads) and
+    /// open tasks move in one step to `colleague`, who is told; audited with the counts. Without a
+    /// colleague, a user who still holds anything is not disabled.
+    private func handOver(from leaving: Int, to colleague: Int?, by actor: User, in sql: any SQLDatabase) async throws {
+        func count(_ table: String, _ filter: (SQLSelectBuilder) -> SQLSelectBuilder) async throws -> Int {
+            try await filter(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).where("owner_id", .equal, leaving))
+                .first(decodingColumn: "n", as: Int.self) ?? 0
+        }
+        let customers = try await count("customers") { $0.where("merged_into", .is, SQLLiteral.null) }
+        let leads = try await count("leads") { $0.where("closed_at", .is, SQLLiteral.null) }
+        let tasks = try await count("tasks") { $0.where("status", .equal, TaskStatus.open.rawValue) }
+        guard customers + leads + tasks > 0 else { return }
+        guard let colleague else {
+            throw CRMError.invalidInput(field: "handoverTo", value: "",
+                                        reason: "they still hold \(customers) customers, \(leads) open leads and \(tasks) open tasks: name the colleague who takes them over")
+        }
+        guard colleague != leaving, try await sql.select().column("id").from("users").where("id", .equal, colleague)
+            .where("disabled_at", .is, SQLLiteral.null).first() != nil else {
+            throw CRMError.invalidInput(field: "handoverTo", value: "\(colleague)", reason: "is not another active user")
+        }
+        try await sql.update("customers").set("owner_id", to: colleague).set("updated_at", to: Date()).where("owner_id", .equal, leaving).run()
+        try await sql.update("leads").set("owner_id", to: colleague).where("owner_id", .equal, leaving).run()
+        try await sql.update("tasks").set("owner_id", to: colleague).where("owner_id", .equal, leaving)
+            .where("status", .equal, TaskStatus.open.rawValue).run()
+        try await audit(sql, actor: actor.id, action: "handover", entity: "user", entityID: leaving,
+                        details: ["to": "\(colleague)", "customers": "\(customers)", "leads": "\(leads)", "tasks": "\(tasks)"])
+        try await notify(colleague, .reassigned, entity: "user", id: leaving, customerID: nil,
+                         message: "同事离职交接：\(customers) 位客户、\(leads) 条线索、\(tasks) 个待办已转给你", in: sql)
     }
 }

@@ -2157,6 +2157,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/UserUpdate/devices`.
             internal var devices: [Swift.String]?
+            /// With disabled: true, the colleague who takes over the leaving user's customers, leads and open tasks in one step (required while they hold any).
+            ///
+            /// - Remark: Generated from `#/components/schemas/UserUpdate/handoverTo`.
+            internal var handoverTo: Swift.Int64?
             /// Creates a new `UserUpdate`.
             ///
             /// - Parameters:
@@ -2166,13 +2170,15 @@ extension Components {
             ///   - _extension: Empty: no extension.
             ///   - disabled:
             ///   - devices: Replaces the device patterns; empty: none.
+            ///   - handoverTo: With disabled: true, the colleague who takes over the leaving user's customers, leads and open tasks in one step (required while they hold any).
             internal init(
                 role: Components.Schemas.UserRole? = nil,
                 team: Swift.String? = nil,
                 seniority: Swift.Int? = nil,
                 _extension: Swift.String? = nil,
                 disabled: Swift.Bool? = nil,
-                devices: [Swift.String]? = nil
+                devices: [Swift.String]? = nil,
+                handoverTo: Swift.Int64? = nil
             ) {
                 self.role = role
                 self.team = team
@@ -2180,6 +2186,7 @@ extension Components {
                 self._extension = _extension
                 self.disabled = disabled
                 self.devices = devices
+                self.handoverTo = handoverTo
             }
             internal enum CodingKeys: String, CodingKey {
                 case role
@@ -2188,6 +2195,7 @@ extension Components {
                 case _extension = "extension"
                 case disabled
                 case devices
+                case handoverTo
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -2215,13 +2223,18 @@ extension Components {
                     [Swift.String].self,
                     forKey: .devices
                 )
+                self.handoverTo = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .handoverTo
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "role",
                     "team",
                     "seniority",
                     "extension",
                     "disabled",
-                    "devices"
+                    "devices",
+                    "handoverTo"
                 ])
             }
         }
@@ -3407,6 +3420,7 @@ extension Components {
                 case task = "task"
                 case customer = "customer"
                 case approval = "approval"
+                case user = "user"
             }
             /// The record it is about.
             ///
