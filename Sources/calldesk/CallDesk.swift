@@ -8,7 +8,7 @@ struct CallDesk: AsyncParsableCommand {
         abstract: "Call-center CRM daemon beside an Asterisk PBX.",
         subcommands: [
             MigrateCommand.self, ImportCommand.self, CustomersCommand.self, UsersCommand.self, DoctorCommand.self,
-            SimulatePBXCommand.self, ServeCommand.self, DemoCommand.self, WatchCommand.self, ScheduleCommand.self,
+            SimulatePBXCommand.self, ServeCommand.self, DemoCommand.self, WatchCommand.self, ScheduleCommand.self, ReportCommand.self,
         ]
     )
 }

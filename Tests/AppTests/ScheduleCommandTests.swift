@@ -6,7 +6,7 @@ import Telephony
 import Testing
 
 /// `calldesk schedule run --now …` from the outside: the built binary against an SQLite file.
-@Suite("calldesk schedule run")
+@Suite("calldesk schedule run and report, from outside")
 struct ScheduleCommandTests {
     /// The `calldesk` binary beside the test bundle.
     static var binary: URL {
@@ -52,6 +52,13 @@ struct ScheduleCommandTests {
         #expect(second.status == 0 && second.output.contains("0 new tasks") && second.output.contains("escalated: none"), "\(second.output)")
         let bad = try run(["schedule", "run", "--config", config.path, "--now", "next tuesday"])
         #expect(bad.status != 0 && bad.output.contains("ISO 8601"))
+
+        // The day's report in the terminal: every agent, the total and the queues.
+        let report = try run(["report", "daily", "--config", config.path])
+        #expect(report.status == 0 && report.output.contains("小王") && report.output.contains("老张") && report.output.contains("total")
+                && report.output.contains("queues: answered 0"), "\(report.output)")
+        let badDay = try run(["report", "weekly", "--config", config.path, "--date", "2026-13-01"])
+        #expect(badDay.status != 0 && badDay.output.contains("not a real date"), "\(badDay.output)")
 
         let reopened = try await CRMStore.open(location: .sqlite(path: database), normalizer: normalizer, logger: logger)
         let owners = try await reopened.database.withConnection { sql in

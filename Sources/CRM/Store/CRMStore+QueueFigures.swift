@@ -5,12 +5,12 @@ import Vocabulary
 extension CRMStore {
     /// Today's answered and abandoned queue calls (rung since `start`), grouped by queue, result and
     /// seconds waited. From CallDesk's own log, so the figures survive restarts of Asterisk and CallDesk.
-    public func queueDay(since start: Date) async throws -> [QueueDayRow] {
+    public func queueDay(since start: Date, until end: Date = .distantFuture) async throws -> [QueueDayRow] {
         try await database.withConnection { sql in
             try await sql.raw("""
                 SELECT queue, result, COALESCE(hold_time, 0) AS hold_time, COUNT(*) AS calls, COALESCE(SUM(talk_time), 0) AS talk_time
                 FROM calls
-                WHERE ring_at >= \(bind: start) AND queue IS NOT NULL AND result IN (\(bind: CallResult.answered.rawValue), \(bind: CallResult.abandoned.rawValue))
+                WHERE ring_at >= \(bind: start) AND ring_at < \(bind: end) AND queue IS NOT NULL AND result IN (\(bind: CallResult.answered.rawValue), \(bind: CallResult.abandoned.rawValue))
                 GROUP BY queue, result, COALESCE(hold_time, 0)
                 """).all(decoding: QueueDayRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         }

@@ -3560,6 +3560,365 @@ extension Components {
                 ])
             }
         }
+        /// - Remark: Generated from `#/components/schemas/ReportPeriod`.
+        internal enum ReportPeriod: String, Codable, Hashable, Sendable, CaseIterable {
+            case day = "day"
+            case week = "week"
+            case month = "month"
+        }
+        /// - Remark: Generated from `#/components/schemas/ReportRow`.
+        internal struct ReportRow: Codable, Hashable, Sendable {
+            /// The agent (absent on team and total rows).
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReportRow/userId`.
+            internal var userId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/ReportRow/name`.
+            internal var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ReportRow/team`.
+            internal var team: Swift.String?
+            /// Outbound calls placed.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReportRow/callsMade`.
+            internal var callsMade: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReportRow/callsMadeAnswered`.
+            internal var callsMadeAnswered: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReportRow/inboundAnswered`.
+            internal var inboundAnswered: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReportRow/talkSeconds`.
+            internal var talkSeconds: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReportRow/tasksDue`.
+            internal var tasksDue: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReportRow/tasksDone`.
+            internal var tasksDone: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReportRow/tasksOverdue`.
+            internal var tasksOverdue: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReportRow/tasksCancelled`.
+            internal var tasksCancelled: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReportRow/leadsUpgraded`.
+            internal var leadsUpgraded: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReportRow/leadsDowngraded`.
+            internal var leadsDowngraded: Swift.Int
+            /// Leads won.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReportRow/conversions`.
+            internal var conversions: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReportRow/callbacksDue`.
+            internal var callbacksDue: Swift.Int
+            /// Callbacks done by their due time.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReportRow/callbacksInTime`.
+            internal var callbacksInTime: Swift.Int
+            /// Creates a new `ReportRow`.
+            ///
+            /// - Parameters:
+            ///   - userId: The agent (absent on team and total rows).
+            ///   - name:
+            ///   - team:
+            ///   - callsMade: Outbound calls placed.
+            ///   - callsMadeAnswered:
+            ///   - inboundAnswered:
+            ///   - talkSeconds:
+            ///   - tasksDue:
+            ///   - tasksDone:
+            ///   - tasksOverdue:
+            ///   - tasksCancelled:
+            ///   - leadsUpgraded:
+            ///   - leadsDowngraded:
+            ///   - conversions: Leads won.
+            ///   - callbacksDue:
+            ///   - callbacksInTime: Callbacks done by their due time.
+            internal init(
+                userId: Swift.Int64? = nil,
+                name: Swift.String,
+                team: Swift.String? = nil,
+                callsMade: Swift.Int,
+                callsMadeAnswered: Swift.Int,
+                inboundAnswered: Swift.Int,
+                talkSeconds: Swift.Int,
+                tasksDue: Swift.Int,
+                tasksDone: Swift.Int,
+                tasksOverdue: Swift.Int,
+                tasksCancelled: Swift.Int,
+                leadsUpgraded: Swift.Int,
+                leadsDowngraded: Swift.Int,
+                conversions: Swift.Int,
+                callbacksDue: Swift.Int,
+                callbacksInTime: Swift.Int
+            ) {
+                self.userId = userId
+                self.name = name
+                self.team = team
+                self.callsMade = callsMade
+                self.callsMadeAnswered = callsMadeAnswered
+                self.inboundAnswered = inboundAnswered
+                self.talkSeconds = talkSeconds
+                self.tasksDue = tasksDue
+                self.tasksDone = tasksDone
+                self.tasksOverdue = tasksOverdue
+                self.tasksCancelled = tasksCancelled
+                self.leadsUpgraded = leadsUpgraded
+                self.leadsDowngraded = leadsDowngraded
+                self.conversions = conversions
+                self.callbacksDue = callbacksDue
+                self.callbacksInTime = callbacksInTime
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case userId
+                case name
+                case team
+                case callsMade
+                case callsMadeAnswered
+                case inboundAnswered
+                case talkSeconds
+                case tasksDue
+                case tasksDone
+                case tasksOverdue
+                case tasksCancelled
+                case leadsUpgraded
+                case leadsDowngraded
+                case conversions
+                case callbacksDue
+                case callbacksInTime
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.userId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .userId
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.team = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .team
+                )
+                self.callsMade = try container.decode(
+                    Swift.Int.self,
+                    forKey: .callsMade
+                )
+                self.callsMadeAnswered = try container.decode(
+                    Swift.Int.self,
+                    forKey: .callsMadeAnswered
+                )
+                self.inboundAnswered = try container.decode(
+                    Swift.Int.self,
+                    forKey: .inboundAnswered
+                )
+                self.talkSeconds = try container.decode(
+                    Swift.Int.self,
+                    forKey: .talkSeconds
+                )
+                self.tasksDue = try container.decode(
+                    Swift.Int.self,
+                    forKey: .tasksDue
+                )
+                self.tasksDone = try container.decode(
+                    Swift.Int.self,
+                    forKey: .tasksDone
+                )
+                self.tasksOverdue = try container.decode(
+                    Swift.Int.self,
+                    forKey: .tasksOverdue
+                )
+                self.tasksCancelled = try container.decode(
+                    Swift.Int.self,
+                    forKey: .tasksCancelled
+                )
+                self.leadsUpgraded = try container.decode(
+                    Swift.Int.self,
+                    forKey: .leadsUpgraded
+                )
+                self.leadsDowngraded = try container.decode(
+                    Swift.Int.self,
+                    forKey: .leadsDowngraded
+                )
+                self.conversions = try container.decode(
+                    Swift.Int.self,
+                    forKey: .conversions
+                )
+                self.callbacksDue = try container.decode(
+                    Swift.Int.self,
+                    forKey: .callbacksDue
+                )
+                self.callbacksInTime = try container.decode(
+                    Swift.Int.self,
+                    forKey: .callbacksInTime
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "userId",
+                    "name",
+                    "team",
+                    "callsMade",
+                    "callsMadeAnswered",
+                    "inboundAnswered",
+                    "talkSeconds",
+                    "tasksDue",
+                    "tasksDone",
+                    "tasksOverdue",
+                    "tasksCancelled",
+                    "leadsUpgraded",
+                    "leadsDowngraded",
+                    "conversions",
+                    "callbacksDue",
+                    "callbacksInTime"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Report`.
+        internal struct Report: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Report/period`.
+            internal var period: Components.Schemas.ReportPeriod
+            /// - Remark: Generated from `#/components/schemas/Report/from`.
+            internal var from: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Report/to`.
+            internal var to: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Report/agents`.
+            internal var agents: [Components.Schemas.ReportRow]
+            /// - Remark: Generated from `#/components/schemas/Report/teams`.
+            internal var teams: [Components.Schemas.ReportRow]
+            /// - Remark: Generated from `#/components/schemas/Report/total`.
+            internal var total: Components.Schemas.ReportRow
+            /// - Remark: Generated from `#/components/schemas/Report/inbound`.
+            internal struct InboundPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Report/inbound/answered`.
+                internal var answered: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Report/inbound/abandoned`.
+                internal var abandoned: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Report/inbound/serviceLevel`.
+                internal var serviceLevel: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Report/inbound/averageSpeedOfAnswer`.
+                internal var averageSpeedOfAnswer: Swift.Double?
+                /// Creates a new `InboundPayload`.
+                ///
+                /// - Parameters:
+                ///   - answered:
+                ///   - abandoned:
+                ///   - serviceLevel:
+                ///   - averageSpeedOfAnswer:
+                internal init(
+                    answered: Swift.Int,
+                    abandoned: Swift.Int,
+                    serviceLevel: Swift.Double? = nil,
+                    averageSpeedOfAnswer: Swift.Double? = nil
+                ) {
+                    self.answered = answered
+                    self.abandoned = abandoned
+                    self.serviceLevel = serviceLevel
+                    self.averageSpeedOfAnswer = averageSpeedOfAnswer
+                }
+                internal enum CodingKeys: String, CodingKey {
+                    case answered
+                    case abandoned
+                    case serviceLevel
+                    case averageSpeedOfAnswer
+                }
+                internal init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.answered = try container.decode(
+                        Swift.Int.self,
+                        forKey: .answered
+                    )
+                    self.abandoned = try container.decode(
+                        Swift.Int.self,
+                        forKey: .abandoned
+                    )
+                    self.serviceLevel = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .serviceLevel
+                    )
+                    self.averageSpeedOfAnswer = try container.decodeIfPresent(
+                        Swift.Double.self,
+                        forKey: .averageSpeedOfAnswer
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "answered",
+                        "abandoned",
+                        "serviceLevel",
+                        "averageSpeedOfAnswer"
+                    ])
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Report/inbound`.
+            internal var inbound: Components.Schemas.Report.InboundPayload
+            /// Creates a new `Report`.
+            ///
+            /// - Parameters:
+            ///   - period:
+            ///   - from:
+            ///   - to:
+            ///   - agents:
+            ///   - teams:
+            ///   - total:
+            ///   - inbound:
+            internal init(
+                period: Components.Schemas.ReportPeriod,
+                from: Foundation.Date,
+                to: Foundation.Date,
+                agents: [Components.Schemas.ReportRow],
+                teams: [Components.Schemas.ReportRow],
+                total: Components.Schemas.ReportRow,
+                inbound: Components.Schemas.Report.InboundPayload
+            ) {
+                self.period = period
+                self.from = from
+                self.to = to
+                self.agents = agents
+                self.teams = teams
+                self.total = total
+                self.inbound = inbound
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case period
+                case from
+                case to
+                case agents
+                case teams
+                case total
+                case inbound
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.period = try container.decode(
+                    Components.Schemas.ReportPeriod.self,
+                    forKey: .period
+                )
+                self.from = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .from
+                )
+                self.to = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .to
+                )
+                self.agents = try container.decode(
+                    [Components.Schemas.ReportRow].self,
+                    forKey: .agents
+                )
+                self.teams = try container.decode(
+                    [Components.Schemas.ReportRow].self,
+                    forKey: .teams
+                )
+                self.total = try container.decode(
+                    Components.Schemas.ReportRow.self,
+                    forKey: .total
+                )
+                self.inbound = try container.decode(
+                    Components.Schemas.Report.InboundPayload.self,
+                    forKey: .inbound
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "period",
+                    "from",
+                    "to",
+                    "agents",
+                    "teams",
+                    "total",
+                    "inbound"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Approval`.
         internal struct Approval: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Approval/id`.

@@ -275,6 +275,11 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /imports/{id}/rejects`.
     /// - Remark: Generated from `#/paths//imports/{id}/rejects/get(getImportRejects)`.
     func getImportRejects(_ input: Operations.GetImportRejects.Input) async throws -> Operations.GetImportRejects.Output
+    /// A day's, week's (Monday to Sunday) or month's work: per agent, per team and in all (calls made and answered, talk time; tasks due, done, overdue, cancelled; leads upgraded, downgraded, won; callbacks made in time), with the queues' answered, abandoned and service level. An agent gets their own, a supervisor their team's, an admin everyone's. `format=csv` for Excel (UTF-8 with a BOM).
+    ///
+    /// - Remark: HTTP `GET /reports`.
+    /// - Remark: Generated from `#/paths//reports/get(getReport)`.
+    func getReport(_ input: Operations.GetReport.Input) async throws -> Operations.GetReport.Output
     /// Queues and agents now, with today's figures, as far as you may see them: an agent their own state; a supervisor their team's agents and queue; an admin everything. /v1/live pushes the same as it changes.
     ///
     /// - Remark: HTTP `GET /monitor`.
@@ -1052,6 +1057,19 @@ extension APIProtocol {
     ) async throws -> Operations.GetImportRejects.Output {
         try await getImportRejects(Operations.GetImportRejects.Input(
             path: path,
+            headers: headers
+        ))
+    }
+    /// A day's, week's (Monday to Sunday) or month's work: per agent, per team and in all (calls made and answered, talk time; tasks due, done, overdue, cancelled; leads upgraded, downgraded, won; callbacks made in time), with the queues' answered, abandoned and service level. An agent gets their own, a supervisor their team's, an admin everyone's. `format=csv` for Excel (UTF-8 with a BOM).
+    ///
+    /// - Remark: HTTP `GET /reports`.
+    /// - Remark: Generated from `#/paths//reports/get(getReport)`.
+    internal func getReport(
+        query: Operations.GetReport.Input.Query = .init(),
+        headers: Operations.GetReport.Input.Headers = .init()
+    ) async throws -> Operations.GetReport.Output {
+        try await getReport(Operations.GetReport.Input(
+            query: query,
             headers: headers
         ))
     }
