@@ -53,8 +53,14 @@ def wait_step(name, timeout=60):
 
 
 def text(driver, selector):
-    found = driver.find_elements(By.CSS_SELECTOR, selector)
-    return found[0].text if found else ""
+    # The live pages redraw every second: an element found a moment ago may be replaced; read again.
+    for _ in range(5):
+        try:
+            found = driver.find_elements(By.CSS_SELECTOR, selector)
+            return found[0].text if found else ""
+        except StaleElementReferenceException:
+            time.sleep(0.05)
+    return ""
 
 
 def sign_in(driver, name, password):
@@ -191,6 +197,14 @@ def wallboard():
         driver.save_screenshot(str(SHOTS / "wallboard-recording.png"))
         driver.set_window_size(1280, 800)
         driver.save_screenshot(str(SHOTS / "wallboard-laptop.png"))
+        # The reports: today's work per agent as bars and a table, and eight weeks of trend.
+        driver.set_window_size(1920, 1080)
+        driver.find_element(By.CSS_SELECTOR, "[data-testid=to-reports]").click()
+        wait_for(driver, "the agent's bar", lambda d: os.environ["AGENT"] in text(d, "#bars") and d.find_elements(By.CSS_SELECTOR, "#bars [data-testid=bar]"))
+        wait_for(driver, "eight weeks of trend", lambda d: len(d.find_elements(By.CSS_SELECTOR, "#trend [data-testid=bar]")) == 8)
+        assert "合计" in text(driver, "#table"), "the table ends with the total"
+        assert "format=csv" in driver.find_element(By.ID, "csv").get_attribute("href")
+        driver.save_screenshot(str(SHOTS / "reports.png"))
     finally:
         driver.quit()
 

@@ -89,7 +89,7 @@ struct PagesBrowserTests {
             try output.close()
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             #expect(process.terminationStatus == 0 && text.contains("PAGES OK"), "the pages failed:\n\(text.suffix(4000))\nscreenshots: \(shots.path)")
-            for shot in ["wallboard-waiting", "wallboard-answered", "wallboard-recording", "console-ringing", "console-saved", "console-recording-missing", "wallboard-approvals", "console-notice",
+            for shot in ["wallboard-waiting", "wallboard-answered", "wallboard-recording", "console-ringing", "console-saved", "console-recording-missing", "wallboard-approvals", "console-notice", "reports",
                          "console-other-agent"] {
                 #expect(FileManager.default.fileExists(atPath: shots.appendingPathComponent("\(shot).png").path), "no screenshot \(shot)")
             }

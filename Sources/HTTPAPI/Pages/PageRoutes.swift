@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 
 /// The pages CallDesk serves itself (no build step, no CDN): the login page at `/`, the agent
-/// console at `/console`, the supervisor wallboard at `/wallboard`, their scripts and stylesheet
+/// console at `/console`, the supervisor wallboard at `/wallboard`, the reports at `/reports`, their scripts and stylesheet
 /// under `/assets/`, and the session they keep in an HttpOnly, SameSite=Strict cookie
 /// (`POST /session` signs in through the API's login, `POST /session/logout` revokes the token).
 struct PageRoutes {
@@ -40,7 +40,7 @@ struct PageRoutes {
     }
 
     func register(on router: Router<APIRequestContext>, sessionMiddleware: some RouterMiddleware<APIRequestContext>) {
-        for (path, file) in [("/", "login.html"), ("console", "console.html"), ("wallboard", "wallboard.html")] {
+        for (path, file) in [("/", "login.html"), ("console", "console.html"), ("wallboard", "wallboard.html"), ("reports", "reports.html")] {
             router.get(RouterPath(path)) { _, _ in try serve(file) }
         }
         router.get("assets/{file}") { _, context in try serve(context.parameters.get("file") ?? "") }
