@@ -204,6 +204,11 @@ def wallboard():
         wait_for(driver, "eight weeks of trend", lambda d: len(d.find_elements(By.CSS_SELECTOR, "#trend [data-testid=bar]")) == 8)
         assert "合计" in text(driver, "#table"), "the table ends with the total"
         assert "format=csv" in driver.find_element(By.ID, "csv").get_attribute("href")
+        # The call log of the day, each recording playable: the one answered above plays here too.
+        wait_for(driver, "today's call in the log", lambda d: d.find_elements(By.CSS_SELECTOR, "#calls [data-testid=play]"))
+        driver.find_element(By.CSS_SELECTOR, "#calls [data-testid=play]").click()
+        wait_for(driver, "the recording loaded from the log", lambda d: d.execute_script(
+            "const a = document.querySelector('#calls audio'); return a && a.readyState >= 1"))
         driver.save_screenshot(str(SHOTS / "reports.png"))
     finally:
         driver.quit()

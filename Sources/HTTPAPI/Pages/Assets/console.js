@@ -48,7 +48,9 @@
       : [el("li", { class: "muted" }, t("none"))]));
   }
 
+  // A list with a player open (or its explanation) is left alone until it is closed by a new call's pop.
   async function loadCalls() {
+    if (document.querySelector("#calls audio, #calls .player-error")) return;
     const page = await api("/v1/calls?limit=8");
     document.getElementById("calls").replaceChildren(...(page.items.length ? CD.callRows(page.items, (id) => (id === me.id ? me.name : ""))
       : [el("li", { class: "muted" }, t("none"))]));
@@ -135,6 +137,7 @@
       board = message; renderState();
     } else if (message.event === "ringing") {
       pop = message; answeredAt = null; renderPop();
+      document.querySelectorAll("#calls audio, #calls .player-error").forEach((node) => node.remove());
     } else if (message.event === "answered" && pop && pop.callId === message.callId) {
       answeredAt = message.answeredBy === me.extension ? Date.now() : null;
       if (!answeredAt) pop = null;

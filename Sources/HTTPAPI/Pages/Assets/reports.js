@@ -28,6 +28,7 @@
     const sl = typeof report.inbound.serviceLevel === "number" ? Math.round(report.inbound.serviceLevel * 100) + "%" : "—";
     document.getElementById("range").textContent = `${CD.day(report.from)} – ${CD.day(new Date(new Date(report.to).getTime() - 1000).toISOString())} · `
       + `${t("answered")} ${report.inbound.answered} · ${t("abandoned")} ${report.inbound.abandoned} · ${t("sl")} ${sl}`;
+    names = new Map(report.agents.map((a) => [a.userId, a.name]));
     bars(document.getElementById("bars"), report.agents, (r) => r.callsMade + r.inboundAnswered,
       (r) => `${r.callsMade + r.inboundAnswered} ${t("calls")} · ${CD.duration(r.talkSeconds)}`);
     const cell = (row, key) => key === "talkSeconds" ? CD.duration(row[key]) : key === "callbacksInTime" ? `${row.callbacksInTime}/${row.callbacksDue}` : row[key];
@@ -51,10 +52,29 @@
       (w) => `${w.calls} ${t("calls")}` + (typeof w.sl === "number" ? ` · ${t("sl")} ${Math.round(w.sl * 100)}%` : ""));
   }
 
+  // The call log of one day (today by default), newest first, a page at a time, each recording playable.
+  let names = new Map(), cursor = null;
+  async function loadCalls(more) {
+    const typed = document.getElementById("log-day").value.trim();
+    const day = typed || CD.day(new Date().toISOString());
+    const next = new Date(new Date(day + "T12:00:00Z").getTime() + 86400000).toISOString().slice(0, 10);
+    let page;
+    try { page = await api(`/v1/calls?limit=20&from=${day}&to=${next}` + (more && cursor ? `&cursor=${encodeURIComponent(cursor)}` : "")); }
+    catch (error) { document.getElementById("calls").replaceChildren(el("li", { class: "error" }, error.message)); return; }
+    cursor = page.nextCursor || null;
+    document.getElementById("more").hidden = !cursor;
+    const rows = CD.callRows(page.items, (id) => names.get(id) || "");
+    if (more) document.getElementById("calls").append(...rows);
+    else document.getElementById("calls").replaceChildren(...(rows.length ? rows : [el("li", { class: "muted" }, t("none"))]));
+  }
+  document.getElementById("log-day").addEventListener("change", () => loadCalls(false));
+  document.getElementById("more").addEventListener("click", () => loadCalls(true));
+
   document.getElementById("period").addEventListener("change", load);
   document.getElementById("date").addEventListener("change", load);
-  document.addEventListener("calldesk:lang", () => { load(); trend(); });
+  document.addEventListener("calldesk:lang", () => { load(); loadCalls(false); trend(); });
   CD.live((message) => { if (message.event === "notification") bell.arrived(message); });
   await load();
+  await loadCalls(false);
   await trend();
 })();
