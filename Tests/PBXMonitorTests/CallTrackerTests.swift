@@ -177,6 +177,32 @@ struct CallTrackerTests {
         #expect(pops == ["1001", "1002"])
     }
 
+    @Test("an agent rung under two names (the member interface by AgentCalled, the channel by DialBegin) is rung once")
+    func agentRungOnce() throws {
+        var tracker = CallTracker(pbx: "main")
+        var clock = Date(timeIntervalSince1970: 2_500)
+        var outputs: [CallTracker.Output] = []
+        func feed(_ event: String, _ fields: [(String, String)]) {
+            clock.addTimeInterval(1)
+            outputs += tracker.handle(AMIMessage(headers: [("Event", event)] + fields), receivedAt: clock)
+        }
+        func channel(_ name: String, _ id: String, context: String, exten: String, prefix: String = "") -> [(String, String)] {
+            [(prefix + "Channel", name), (prefix + "ChannelState", "5"), (prefix + "CallerIDNum", "13800138000"), (prefix + "Context", context),
+             (prefix + "Exten", exten), (prefix + "Uniqueid", id), (prefix + "Linkedid", "8.1")]
+        }
+        // Taken up mid-ring (its QueueCallerJoin came before this link): the queue is not known yet, so DialBegin counts too.
+        let caller = channel("PJSIP/trunk-00000008", "8.1", context: "inbound", exten: "100")
+        let leg = channel("Local/1001@agents-00000001;1", "8.2", context: "agents", exten: "1001", prefix: "Dest")
+        feed("Newchannel", caller)
+        feed("Newchannel", leg.map { (String($0.0.dropFirst(4)), $0.1) })
+        feed("AgentCalled", caller + leg + [("Queue", "hotline"), ("Interface", "Local/1001@agents/n"), ("MemberName", "Agent1001")])
+        feed("DialBegin", caller + leg)
+        feed("Hangup", leg.map { (String($0.0.dropFirst(4)), $0.1) } + [("Cause", "16")])
+        feed("Hangup", caller + [("Cause", "16")])
+        let call = try #require(finished(outputs).first)
+        #expect(call.agentsRung.map(\.extension) == ["1001"])
+    }
+
     @Test("a call answered while the AMI link was down is found answered by the resync's channel list, and ends answered")
     func answeredDuringOutage() throws {
         var tracker = CallTracker(pbx: "main")

@@ -114,7 +114,7 @@ struct APIResourceTests {
                                                 dueAt: now, note: nil)
             let later = try await store.addTask(customerID: daemon.knownCustomer, kind: .followUp, ownerID: daemon.alice.user.id,
                                                 dueAt: now.addingTimeInterval(3 * 86_400), note: nil)
-            _ = try await store.addTask(customerID: daemon.knownCustomer, kind: .followUp, ownerID: daemon.bob.user.id, dueAt: now, note: nil)
+            let bobs = try await store.addTask(customerID: daemon.knownCustomer, kind: .followUp, ownerID: daemon.bob.user.id, dueAt: now, note: nil)
             let mine = try await api.send("/v1/tasks", token: daemon.alice.token)
             #expect(try mine.items().compactMap { ($0["id"] as? Int) } == [overdue, today])
             #expect(try mine.items().first?["overdue"] as? Bool == true)
@@ -124,6 +124,10 @@ struct APIResourceTests {
             #expect(try rest.items().compactMap { ($0["id"] as? Int) } == [later])
             let customers = try await api.send("/v1/customers/\(daemon.knownCustomer)/tasks", token: daemon.supervisor.token)
             #expect(try customers.items().count == 4)
+            // An open task assigned to bob gives him that customer while it is his to do (a renewal or a
+            // reassigned overdue call); once it is gone, alice's customer is out of his reach again.
+            #expect(try await api.send("/v1/customers/\(daemon.knownCustomer)/tasks", token: daemon.bob.token).status == 200)
+            #expect(try await api.send("/v1/tasks/\(bobs)/cancel", token: daemon.supervisor.token, method: .POST, body: #"{"reason": "duplicate"}"#).status == 204)
             #expect(try await api.send("/v1/customers/\(daemon.knownCustomer)/tasks", token: daemon.bob.token).status == 404)
         }
     }

@@ -283,7 +283,11 @@ public struct CallTracker: Sendable {
     private mutating func ringing(_ agent: AgentRef, channel: AMIChannelSnapshot, at time: Date) -> [Output] {
         guard let id = channel.linkedID else { return [] }
         return mutate(id) { call in
-            if !call.record.agentsRung.contains(where: { $0.device == agent.device }) { call.record.agentsRung.append(agent) }
+            // One agent once: a queue member's interface (`Local/1001@agents/n`) and its channel
+            // (`Local/1001@agents-00000001;1`) name the same agent, seen by AgentCalled and by DialBegin.
+            if !call.record.agentsRung.contains(where: { $0.device == agent.device || ($0.extension != nil && $0.extension == agent.extension) }) {
+                call.record.agentsRung.append(agent)
+            }
             call.lastSeen = time
             return [.agentRinging(agent: agent, call: call.record)]
         } ?? []
