@@ -60,8 +60,19 @@ struct SimulatedARITests {
                 tasks.addTask { try await events.run() }
                 defer { tasks.cancelAll() }
                 try await recorder.waitForConnection()
+                // The application is registered a moment after the socket is up (in Asterisk too): a call
+                // routed to it before then would find nobody and hang up. Wait until the REST side knows it.
+                if password == "crmd-secret" { try await Self.waitForApplication(client) }
                 return try await body(client, recorder)
             }
+        }
+    }
+
+    static func waitForApplication(_ client: ARIClient) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while (try? await client.application("crmd")) == nil {
+            guard ContinuousClock.now < deadline else { throw HarnessFailure("the crmd application was not registered within 10 s of its socket") }
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 

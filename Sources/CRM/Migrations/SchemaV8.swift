@@ -29,5 +29,11 @@ enum SchemaV8 {
 
         try await sql.alter(table: "tasks").column("priority", type: .int, .notNull, .default(0)).run()
         try await sql.alter(table: "tasks").column("policy_id", type: .bigint).run()
+
+        // Planning asks, per lead, whether its customer has an open follow-up: a partial index answers
+        // that from the few open follow-ups, not from every task ever made (the same SQL on both engines).
+        try await sql.raw("CREATE INDEX idx_tasks_open_follow_up ON tasks (customer_id) WHERE kind = 'follow_up' AND status = 'open'").run()
+        // Escalation looks for leads graded long ago.
+        try await sql.index("leads", "grade", "graded_at")
     }
 }

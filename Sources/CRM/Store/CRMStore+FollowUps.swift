@@ -3,26 +3,25 @@ import SQLKit
 import Vocabulary
 
 extension CRMStore {
-    /// Open leads of the graded kinds, with whether each customer already has an open follow-up.
+    /// Open leads of the graded kinds whose customer has no open follow-up yet: what planning may add
+    /// a call for. The anti-join reads the partial index of open follow-ups (`idx_tasks_open_follow_up`),
+    /// so a pass with nothing new reads almost nothing. The two values are written as literals (not binds)
+    /// so that both query planners see the index's own predicate.
     public func leadsToPlan(grades: [LeadGrade]) async throws -> [PlanningLead] {
         guard !grades.isEmpty else { return [] }
         struct Row: Decodable { let id: Int; let customerId: Int; let ownerId: Int; let grade: LeadGrade; let gradedAt: Date; let lastProgressAt: Date }
-        // Two plain scans rather than a correlated count per lead: with a million leads, a query planner
-        // that picks the wrong tasks index for the subquery takes minutes.
-        let (rows, busy) = try await database.withConnection { sql in
-            let rows = try await sql.raw("""
+        let rows = try await database.withConnection { sql in
+            try await sql.raw("""
                 SELECT l.id AS id, l.customer_id AS customer_id, l.owner_id AS owner_id, l.grade AS grade, l.graded_at AS graded_at,
                        l.last_progress_at AS last_progress_at
                 FROM leads l JOIN customers c ON c.id = l.customer_id
                 WHERE l.closed_at IS NULL AND c.merged_into IS NULL AND l.grade IN (\(binds: grades.map(\.rawValue)))
+                  AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.customer_id = l.customer_id
+                                  AND t.kind = '\(unsafeRaw: TaskKind.followUp.rawValue)' AND t.status = '\(unsafeRaw: TaskStatus.open.rawValue)')
                 """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-            let busy = try await sql.select().distinct().column("customer_id").from("tasks")
-                .where("kind", .equal, TaskKind.followUp.rawValue).where("status", .equal, TaskStatus.open.rawValue)
-                .all(decodingColumn: "customer_id", as: Int.self)
-            return (rows, Set(busy))
         }
         return rows.map { PlanningLead(id: $0.id, customerId: $0.customerId, ownerId: $0.ownerId, grade: $0.grade, gradedAt: $0.gradedAt,
-                                       lastProgressAt: $0.lastProgressAt, hasOpenFollowUp: busy.contains($0.customerId)) }
+                                       lastProgressAt: $0.lastProgressAt, hasOpenFollowUp: false) }
     }
 
     /// Open tasks per owner and day (by `day`), from `start` on: what planning spreads around.

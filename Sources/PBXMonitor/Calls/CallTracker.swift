@@ -49,6 +49,9 @@ public struct CallTracker: Sendable {
         /// The record as final at `time`: its end, and the talk after a transfer added to the talk time.
         func ended(at time: Date) -> CallRecord {
             var final = record
+            // A call ends after it was answered: a last sign of life read before the answer's event
+            // (closing at the resync) must not put the end first.
+            let time = max(time, record.answerAt ?? time, record.ringAt ?? time)
             final.endAt = time
             if let transferredAt { final.talkTime = (record.talkTime ?? 0) + max(0, Int(time.timeIntervalSince(transferredAt))) }
             return final

@@ -51,7 +51,9 @@ extension CallCoordinator {
     /// A live row whose call is gone from the PBX and from the tracker: closed at its last sign of life.
     func recoveryClosure(of call: StoredCall, at now: Date) -> CallEntry {
         var entry = CallEntry(pbx: pbx, linkedID: call.linkedID, direction: call.direction, status: .ended)
-        entry.endAt = call.lastSeenAt ?? call.ringAt ?? now
+        // At its last sign of life, but never before its answer (a write's time may precede the answer's event time).
+        let lastSign = call.lastSeenAt ?? call.ringAt ?? now
+        entry.endAt = max(lastSign, call.answerAt ?? lastSign)
         entry.result = call.answerAt != nil ? .answered : call.direction == .inbound ? .noAnswer : .failed
         entry.endedBy = .recovery
         return entry

@@ -52,7 +52,8 @@ public struct FollowUpScheduler: Service, Sendable {
     public func runPass(now: Date = Date()) async throws -> PassReport {
         let leads = try await store.leadsToPlan(grades: Array(planner.cadence.keys))
         let today = planner.calendar.workingDays(from: now, count: 1).first ?? now
-        let load = try await store.openTaskLoad(from: today, day: planner.calendar.day(of:))
+        // The reps' booked days matter only when there is something to spread.
+        let load = leads.isEmpty ? [:] : try await store.openTaskLoad(from: today, day: planner.calendar.day(of:))
         let planned = planner.plan(leads.map {
             FollowUpPlanner.Lead(id: $0.id, customerID: $0.customerId, ownerID: $0.ownerId, grade: $0.grade, gradedAt: $0.gradedAt,
                                  lastProgressAt: $0.lastProgressAt, hasOpenFollowUp: $0.hasOpenFollowUp)
