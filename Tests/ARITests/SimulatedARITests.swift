@@ -214,9 +214,12 @@ actor Recorder {
     }
 
     /// Reads events until `count` of them (seen so far included) match `condition`.
-    func wait(count: Int = 1, _ condition: @Sendable (ARIEvent) -> Bool) async throws {
+    func wait(count: Int = 1, within timeout: Duration = .seconds(20), _ condition: @Sendable (ARIEvent) -> Bool) async throws {
         var matched = seen.filter(condition).count
+        let deadline = ContinuousClock.now + timeout
         while matched < count {
+            // Past the deadline, say what came instead of waiting for the suite's time limit.
+            guard ContinuousClock.now < deadline else { throw HarnessFailure("\(count) matching events not seen in \(timeout); saw \(seen.map(\.type))") }
             guard let element = await next() else { throw HarnessFailure("the event stream ended; saw \(seen.map(\.type))") }
             guard let event = element.event else { continue }
             seen.append(event)

@@ -198,9 +198,9 @@ extension CallLogResilienceTests {
             _ = try await store.addUser(name: "赵强", role: .agent, extension: "1002", team: "hotline")
             let supervisor = try await store.addUser(name: "主管", role: .supervisor, team: "hotline")
             // ringall: 1001 and 1002 both ring, in that order; 1001 answers. The talk outlasts a restart
-            // on a busy machine (CI saw 2 s run out), so the second daemon sees the hangup itself.
-            var simulator = Self.agents(2, talk: 6)
-            simulator.agents = ["1001": .answers(after: 0.2, talk: 6), "1002": .neverAnswers]
+            // on a busy machine (CI saw 2 s and then 6 s run out), so the second daemon sees the hangup itself.
+            var simulator = Self.agents(2, talk: 15)
+            simulator.agents = ["1001": .answers(after: 0.2, talk: 15), "1002": .neverAnswers]
             let pbx = SimulatedPBX(configuration: simulator, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
             let server = try await SimulatedAMIServer.start(pbx: pbx, port: 0, logger: DaemonHarness.logger)
             let link = AMIClientConfiguration(host: "127.0.0.1", port: server.port, username: "crmd", secret: "crmd-secret",

@@ -15,7 +15,8 @@ struct RecordingPlaybackTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         // Talk long enough for MixMonitor's answer to come back during the call on a loaded machine.
         var simulator = APITests.simulator
-        simulator.defaultAgent = .answers(after: 0.1, talk: 1.5)
+        simulator.defaultAgent = .answers(after: 0.1, talk: 4)
+        simulator.talkTimeVariation = 0
         try await DaemonHarness.run(engine, simulator: simulator, callLog: CallLogConfiguration(recordingDirectory: directory.path)) { daemon in
             daemon.pbx.placeInboundCall(callerNumber: DaemonHarness.knownNumber, callerName: "李雷", patience: 60)
             let call = try #require(try await daemon.endedCalls(1).first)

@@ -94,6 +94,19 @@ public final class ARIEventClient: Service, Sendable {
         }
     }
 
+    /// Publishes every event of one socket until it closes.
+    private func read(_ inbound: WebSocketInboundStream) async throws {
+        for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
+            guard case .text(let text) = message else { continue }
+            do throws(ARIEventDecodingError) {
+                publish(.event(try ARIEvent.decode(text)))
+            } catch {
+                logger.warning("ARI event skipped", metadata: ["error": "\(error)"])
+                publish(.undecodable(error))
+            }
+        }
+    }
+
     private enum Outcome {
         /// The socket was open and closed (by Asterisk, the network, or shutdown).
         case closed(String)
@@ -109,7 +122,7 @@ public final class ARIEventClient: Service, Sendable {
         let opened = Mutex(false)
         do {
             let close = try await WebSocketClient.connect(url: configuration.eventsURL, configuration: socketConfiguration,
-                                                          logger: logger) { inbound, _, _ in
+                                                          logger: logger) { inbound, outbound, _ in
                 opened.withLock { $0 = true }
                 let generation = self.state.withLock { state in
                     state.generation += 1
@@ -120,14 +133,16 @@ public final class ARIEventClient: Service, Sendable {
                                                                            "apps": "\(self.configuration.applications.joined(separator: ","))"])
                 self.publish(.connected(generation: generation))
                 defer { self.state.withLock { $0.connected = false } }
-                for try await message in inbound.messages(maxSize: self.configuration.maxMessageSize) {
-                    guard case .text(let text) = message else { continue }
-                    do throws(ARIEventDecodingError) {
-                        self.publish(.event(try ARIEvent.decode(text)))
-                    } catch {
-                        self.logger.warning("ARI event skipped", metadata: ["error": "\(error)"])
-                        self.publish(.undecodable(error))
+                // Cancelled (a shutdown) while the socket is quiet: close it, so the read below ends and
+                // the client stops at once instead of waiting for Asterisk to say something.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await self.read(inbound) }
+                    group.addTask {
+                        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                        try? await outbound.close(.goingAway, reason: "shutdown")
                     }
+                    _ = try await group.next()
+                    group.cancelAll()
                 }
             }
             state.withLock { $0.connected = false }
