@@ -57,6 +57,25 @@ struct CallCoordinatorTests {
         #expect(script.published.map(\.pop.event) == [.ringing] && script.published.first?.pop.customers == [])
     }
 
+    @Test("a pop sent without its card (the hold ran out) gets the card when the lookup answers, while the phone rings; not after")
+    func lateCardFollows() {
+        var script = CoordinatorScript()
+        script.newInboundCall("1.1", number: "13800138000")
+        script.ring("1.1", agent: "1001")
+        script.advance(.seconds(3))
+        script.answer(script.lookups[0], with: .known("13800138000", customer: 7, name: "李雷"))
+        #expect(script.published.map(\.pop.event) == [.ringing, .ringing])
+        #expect(script.published.map(\.pop.customers.count) == [0, 1] && script.published.last?.pop.customers.first?.name == "李雷")
+        // A call answered before its late lookup: no ringing pop goes out again.
+        var answered = CoordinatorScript()
+        answered.newInboundCall("2.1", number: "13900139000")
+        answered.ring("2.1", agent: "1001")
+        answered.advance(.seconds(3))
+        answered.connect("2.1", agent: "1001")
+        answered.answer(answered.lookups[0], with: .known("13900139000", customer: 8, name: "韩梅梅"))
+        #expect(answered.published.map(\.pop.event) == [.ringing, .answered])
+    }
+
     @Test("MixMonitor is asked for at answer without waiting; the call's final write waits for its answer")
     func finalWriteWaitsForRecording() throws {
         var script = CoordinatorScript(configuration: CallLogConfiguration(recordingDirectory: "/rec"))

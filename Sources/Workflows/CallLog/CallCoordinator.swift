@@ -164,6 +164,7 @@ public struct CallCoordinator: Sendable {
             call.identity?.cards = cards ?? []
             calls[callID] = call
             release(callID, into: &actions)
+            recard(callID, into: &actions)
         case .recordingStarted(let callID, let path):
             guard calls[callID]?.recordingPending == true else { break }
             calls[callID]?.recordingPending = false
@@ -241,11 +242,13 @@ public struct CallCoordinator: Sendable {
     }
 
     private mutating func lookedUp(_ callID: String, _ identity: CallerIdentity, into actions: inout [Action]) {
-        // An answer for a number the call no longer has is superseded by the newer lookup.
-        guard var call = calls[callID], call.lookupPending, call.lookedUp == identity.number else { return }
+        // An answer for a number the call no longer has is superseded by the newer lookup. One that
+        // comes after its hold ran out is still taken (the ringing pops get their card late).
+        guard var call = calls[callID], call.lookedUp == identity.number, call.lookupPending || call.identity == nil else { return }
         call.lookupPending = false
         call.identity = identity
-        if identity.cards == nil, !identity.customers.isEmpty, call.held.contains(where: \.isRing) {
+        let cardless = call.held.contains(where: \.isRing) || call.ringing.values.contains { $0.customers.isEmpty }
+        if identity.cards == nil, !identity.customers.isEmpty, cardless {
             // The lookup found the customers but could not read their cards: one more try before the pop.
             call.cardsPending = true
             actions.append(.readCards(callID: callID, customerIDs: identity.customers.map(\.id)))
@@ -256,6 +259,19 @@ public struct CallCoordinator: Sendable {
             actions.append(.write(entry(record, at: Date())))
         }
         release(callID, into: &actions)
+        recard(callID, into: &actions)
+    }
+
+    /// Pops that went out before the caller was known (their hold ran out on a slow database) get the
+    /// card when it comes, while the phone still rings: the same ringing pop again, now with customers.
+    mutating func recard(_ callID: String, into actions: inout [Action]) {
+        guard var call = calls[callID], let cards = call.identity?.cards, !cards.isEmpty, let record = tracker.record(callID) else { return }
+        for (agentID, pop) in call.ringing.sorted(by: { $0.key < $1.key }) where pop.customers.isEmpty {
+            let updated = screenPop(record, identity: call.identity, at: pop.ringingSince ?? Date())
+            call.ringing[agentID] = updated
+            actions.append(.publish(updated, agentID: agentID, since: nil))
+        }
+        calls[callID] = call
     }
 
     private mutating func startRecording(_ record: CallRecord, into actions: inout [Action]) {
