@@ -119,12 +119,14 @@ struct ImportTests {
         }
     }
 
-    @Test("a row without an owner and no default owner is rejected, not lost", arguments: TestEngine.available)
-    func ownerRequired(_ engine: TestEngine) async throws {
+    @Test("a row without an owner and no default owner goes into the centre's pool (公海), not lost", arguments: TestEngine.available)
+    func ownerlessRowsPooled(_ engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
             try await withCSV("姓名,手机\n孙八,13800138000\n") { path in
                 let report = try await CustomerImporter(store: store).run(path: path)
-                #expect(report.rejected == 1 && report.created == 0)
+                #expect(report.rejected == 0 && report.created == 1 && report.pooled == 1)
+                let found = try #require(try await store.findCustomers("13800138000").first)
+                #expect(found.name == "孙八" && found.ownerID == nil && found.ownerName == nil)
             }
         }
     }

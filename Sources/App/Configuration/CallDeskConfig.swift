@@ -1,4 +1,5 @@
 import AMI
+import CRM
 import Configuration
 import Foundation
 import HTTPAPI
@@ -37,6 +38,8 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     public var renewals = RenewalPlanner(calendar: WorkCalendar())
     /// The team whose agents make renewal calls (`renewal.team`).
     public var renewalTeam = "renewal"
+    /// Claim limit, cooldown and recycling of the customer pools (`pools.*`).
+    public var pools = PoolRules()
     public var logLevel: Logger.Level
     /// How long a stop may take to write what the call logs hold before it gives up on them.
     public var stopTimeoutSeconds: Int
@@ -127,6 +130,7 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
         }
         escalation = try Self.escalationSettings(config)
         (renewals, renewalTeam) = try Self.renewalSettings(config, calendar: workCalendar)
+        pools = try Self.poolSettings(config, timeZone: timeZone)
         dial.agentChannel = config.string(forKey: "dial.agent_channel", default: dial.agentChannel)
         dial.customerContext = config.string(forKey: "dial.customer_context", default: dial.customerContext)
         guard dial.agentChannel.contains("{extension}") else {

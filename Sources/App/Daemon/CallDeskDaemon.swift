@@ -73,7 +73,7 @@ public struct CallDeskDaemon: Sendable {
         self.presence = presence
         followUps = workCalendar.map {
             FollowUpScheduler(store: store, planner: FollowUpPlanner(calendar: $0), escalation: escalation, renewals: renewals?.planner,
-                              renewalTeam: renewals?.team ?? "renewal", logger: logger ?? Logger(label: "calldesk.followup"))
+                              renewalTeam: renewals?.team ?? "renewal", pools: http.pools, logger: logger ?? Logger(label: "calldesk.followup"))
         }
         self.imports = imports
         courier = NotificationCourier(store: store, hub: hub, logger: logger ?? Logger(label: "calldesk.notifications"))
@@ -95,6 +95,7 @@ public struct CallDeskDaemon: Sendable {
         http.metricsAccess = config.metricsAccess
         http.monitor = config.monitor
         http.tls = config.tls
+        http.pools = config.pools
         // Off loopback the browsers come over HTTPS, CallDesk's own or a proxy's.
         http.secureCookie = config.tls != nil || config.allowPlainHTTP
         return http

@@ -37,12 +37,23 @@ public struct AccessPolicy: Sendable, Hashable {
         }
     }
 
-    /// Whether a customer owned by `ownerID` (of team `ownerTeam`) is within reach.
-    public func mayView(customerOwnedBy ownerID: Int, ownerTeam: Int?) -> Bool {
+    /// Whether a customer owned by `ownerID` (of team `ownerTeam`) is within reach. A pooled customer
+    /// (no owner; `ownerTeam` is the team whose pool keeps it, none for the centre's pool) is within a
+    /// supervisor's reach when it is their team's or the centre's, never within an agent's: an agent
+    /// sees the pool only through its listing and claims a customer before working it.
+    public func mayView(customerOwnedBy ownerID: Int?, ownerTeam: Int?) -> Bool {
         switch reach {
         case .everything: true
-        case .team(let team): ownerID == user.id || ownerTeam == team
-        case .own: ownerID == user.id
+        case .team(let team): ownerID == user.id || ownerTeam == team || (ownerID == nil && ownerTeam == nil)
+        case .own: ownerID != nil && ownerID == user.id
+        }
+    }
+
+    /// Whether `user` may list and claim from the pool kept for `team` (none: the centre's).
+    public func mayUsePool(ofTeam team: Int?) -> Bool {
+        switch user.role {
+        case .admin: true
+        case .supervisor, .agent: team == nil || team == user.teamID
         }
     }
 
@@ -64,7 +75,19 @@ public struct AccessPolicy: Sendable, Hashable {
         let assigned = SQLSubquery.select {
             $0.column("customer_id").from("tasks").where("status", .equal, SQLBind(TaskStatus.open.rawValue)).where("owner_id", .in, users)
         }
-        return query.where { $0.where(SQLColumn("owner_id", table: table), .in, users).orWhere(SQLColumn("id", table: table), .in, assigned) }
+        return query.where { group in
+            var group = group.where(SQLColumn("owner_id", table: table), .in, users).orWhere(SQLColumn("id", table: table), .in, assigned)
+            if case .team(let team) = reach {
+                // The team's pool and the centre's.
+                group = group.orWhere { pooled in
+                    pooled.where(SQLColumn("owner_id", table: table), .is, SQLLiteral.null).where { pool in
+                        pool.where(SQLColumn("pool_team_id", table: table), .equal, SQLBind(team))
+                            .orWhere(SQLColumn("pool_team_id", table: table), .is, SQLLiteral.null)
+                    }
+                }
+            }
+            return group
+        }
     }
 
     /// Narrows a query over calls (`table`) to those within reach: taken by a user within reach,

@@ -36,7 +36,7 @@ final class SQLiteReader: Sendable {
     }
 
     /// Customers on this exact E.164 number with their phones, current grade and owner (and the
-    /// owner's team, for the access check), by id: one query.
+    /// owner's team, or the pool's for a pooled customer, for the access check), by id: one query.
     func summaries(onNumber e164: String) throws -> [(summary: CustomerSummary, ownerTeam: Int?)] {
         try read { db in
             var result: [(summary: CustomerSummary, ownerTeam: Int?)] = []
@@ -98,12 +98,12 @@ final class SQLiteReader: Sendable {
         """
 
     static let summarySQL = """
-        SELECT c.id, c.name, c.kind, c.owner_id, u.name, u.team_id,
+        SELECT c.id, c.name, c.kind, c.owner_id, u.name, CASE WHEN c.owner_id IS NULL THEN c.pool_team_id ELSE u.team_id END,
                (SELECT l.grade FROM leads l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1),
                o.e164, o.kind
         FROM phones p
         JOIN customers c ON c.id = p.customer_id
-        JOIN users u ON u.id = c.owner_id
+        LEFT JOIN users u ON u.id = c.owner_id
         JOIN phones o ON o.customer_id = c.id
         WHERE p.e164 = ? AND c.merged_into IS NULL
         ORDER BY c.id, o.id

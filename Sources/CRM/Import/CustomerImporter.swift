@@ -13,16 +13,20 @@ import Telephony
 /// same when a row's name and one of its phones match).
 public struct CustomerImporter: Sendable {
     public var batchSize: Int
-    /// Owner for rows without a 负责人/owner value; rows without either are rejected.
+    /// Owner for rows without a 负责人/owner value; rows without either go into the pool (公海).
     public var defaultOwner: String?
+    /// The team whose pool takes rows without an owner (`nil`: the whole centre's pool).
+    public var poolTeamID: Int?
     /// Create a user for an owner name that matches none; otherwise such a row is rejected.
     public var createOwners: Bool
     /// The file's encoding; `nil` tells it from the bytes.
     public var encoding: TextEncoding?
     let store: CRMStore
 
-    public init(store: CRMStore, batchSize: Int = 500, defaultOwner: String? = nil, createOwners: Bool = false, encoding: TextEncoding? = nil) {
+    public init(store: CRMStore, batchSize: Int = 500, defaultOwner: String? = nil, createOwners: Bool = false, encoding: TextEncoding? = nil,
+                poolTeamID: Int? = nil) {
         self.store = store
+        self.poolTeamID = poolTeamID
         self.batchSize = max(1, batchSize)
         self.defaultOwner = defaultOwner
         self.createOwners = createOwners
@@ -125,7 +129,7 @@ public struct CustomerImporter: Sendable {
         case .failure(let rejection):
             return rejection.reason
         case .success(let row):
-            guard let owner = row.owner ?? defaultOwner else { return "no owner (负责人) and no default owner given" }
+            guard let owner = row.owner ?? defaultOwner else { return nil }  // into the pool
             if !createOwners, owners.id(of: owner) == nil {
                 let hint = owners.closest(to: owner).map { "; the closest user is \($0)" } ?? ""
                 return "owner (负责人) '\(owner)' is not a user\(hint) (import with --create-owners to add new owners)"
@@ -163,13 +167,16 @@ public struct CustomerImporter: Sendable {
     /// Writes one batch in one transaction; counters and the owner cache change only if it commits.
     private func commit(_ batch: [PendingRow], report: inout ImportReport, owners: inout [String: Int]) async throws {
         let knownOwners = owners
-        let defaultOwner = defaultOwner
+        let defaultOwner = defaultOwner, poolTeamID = poolTeamID
         let (outcomes, newOwners) = try await store.database.withTransaction { sql in
             var owners = knownOwners
             var rows: [ImportBatchWriter.Row] = []
             rows.reserveCapacity(batch.count)
             for pending in batch {
-                let ownerName = pending.row.owner ?? defaultOwner ?? ""
+                guard let ownerName = pending.row.owner ?? defaultOwner else {
+                    rows.append(.init(parsed: pending.row, ownerID: nil))
+                    continue
+                }
                 let id: Int
                 if let known = owners[ownerName] { id = known } else {
                     id = try await store.ensureUser(named: ownerName, in: sql)
@@ -177,12 +184,14 @@ public struct CustomerImporter: Sendable {
                 }
                 rows.append(.init(parsed: pending.row, ownerID: id))
             }
-            return (try await ImportBatchWriter(sql: sql).write(rows), owners)
+            return (try await ImportBatchWriter(sql: sql, poolTeamID: poolTeamID).write(rows), owners)
         }
         owners = newOwners
-        for outcome in outcomes {
+        for (pending, outcome) in zip(batch, outcomes) {
             switch outcome {
-            case .created: report.created += 1
+            case .created:
+                report.created += 1
+                if pending.row.owner ?? defaultOwner == nil { report.pooled += 1 }
             case .updated: report.updated += 1
             case .unchanged: report.unchanged += 1
             }

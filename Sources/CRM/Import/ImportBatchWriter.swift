@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import Telephony
+import Vocabulary
 
 /// Writes one batch of parsed import rows inside the caller's transaction with a handful of
 /// set-based statements: one look-up for every phone of the batch, bulk inserts for phones,
@@ -11,11 +12,14 @@ import Telephony
 /// customer are folded together.
 struct ImportBatchWriter {
     let sql: any SQLDatabase
+    /// The team whose pool takes rows without an owner (`nil`: the centre's).
+    var poolTeamID: Int?
     private static let chunk = 400
 
     struct Row {
         let parsed: ImportRowParser.Row
-        let ownerID: Int
+        /// Nobody: the new customer goes into the pool.
+        let ownerID: Int?
     }
 
     enum Outcome { case created, updated, unchanged }
@@ -59,15 +63,20 @@ struct ImportBatchWriter {
         }
         // Rows identical in every customer column are interchangeable, so matching RETURNING rows
         // by that content is exact whatever order the database returns them in.
-        struct Inserted: Decodable { let id: Int; let name: String; let kind: String; let source: String?; let ownerId: Int }
-        func contentKey(_ name: String, _ kind: String, _ source: String?, _ owner: Int) -> String { "\(name)|\(kind)|\(source ?? "")|\(owner)" }
+        struct Inserted: Decodable { let id: Int; let name: String; let kind: String; let source: String?; let ownerId: Int? }
+        func contentKey(_ name: String, _ kind: String, _ source: String?, _ owner: Int?) -> String {
+            "\(name)|\(kind)|\(source ?? "")|\(owner.map(String.init) ?? "pool")"
+        }
         var idsByContent: [String: [Int]] = [:]
         for part in newRows.chunked(Self.chunk) {
-            var insert = sql.insert(into: "customers").columns("kind", "name", "source", "owner_id", "created_at", "updated_at")
+            var insert = sql.insert(into: "customers")
+                .columns("kind", "name", "source", "owner_id", "pool", "pool_team_id", "pooled_at", "created_at", "updated_at")
             for index in part {
                 let row = rows[index]
+                let pooled = row.ownerID == nil
                 insert = insert.values(SQLBind(row.parsed.kind.rawValue), SQLBind(row.parsed.name), SQLBind(row.parsed.source ?? "import"),
-                                       SQLBind(row.ownerID), SQLBind(now), SQLBind(now))
+                                       SQLBind(row.ownerID), SQLBind(pooled ? PoolKind.team.rawValue : nil), SQLBind(pooled ? poolTeamID : nil),
+                                       SQLBind(pooled ? now : nil), SQLBind(now), SQLBind(now))
             }
             for created in try await insert.returning("id", "name", "kind", "source", "owner_id")
                 .all(decoding: Inserted.self, keyDecodingStrategy: .convertFromSnakeCase) {
@@ -85,6 +94,10 @@ struct ImportBatchWriter {
         }
         customerOfRow = customerOfRow.map { realID[$0] ?? $0 }
         let newCustomers = Set(realID.values)
+        // Every customer that went into the pool starts its owner history there.
+        let pooledNew = newRows.enumerated().filter { rows[$0.element].ownerID == nil }.compactMap { realID[-($0.offset + 1)] }
+        try await bulkInsert("owner_moves", ["customer_id", "kind", "pool", "team_id", "reason", "moved_at"],
+                             pooledNew.map { [$0, OwnerMoveKind.imported.rawValue, PoolKind.team.rawValue, poolTeamID, "import without an owner", now] })
         let customerIDs = Array(Set(customerOfRow))
 
         // 3. Phones each customer lacks.

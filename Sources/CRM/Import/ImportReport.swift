@@ -8,6 +8,8 @@ public struct ImportReport: Sendable, Hashable {
     public var updated = 0
     /// Rows whose customer and details were all already there (a re-import).
     public var unchanged = 0
+    /// New customers without an owner, put into the pool (公海).
+    public var pooled = 0
     public var rejected = 0
     /// Approximate bytes consumed and the file's size, for a progress bar.
     public var bytesRead = 0

@@ -6,7 +6,7 @@ import SQLKit
 /// and safe when several daemons start against one PostgreSQL at once (advisory lock).
 public struct Migrator: Sendable {
     public static let all: [Migration] = [SchemaV1.migration, SchemaV2.migration, SchemaV3.migration, SchemaV4.migration, SchemaV5.migration,
-                                           SchemaV6.migration, SchemaV7.migration, SchemaV8.migration]
+                                           SchemaV6.migration, SchemaV7.migration, SchemaV8.migration, SchemaV9.migration]
 
     let database: CRMDatabase
     let logger: Logger

@@ -8,8 +8,9 @@ public struct CustomerCard: Sendable, Hashable, Codable {
     public let name: String
     public let kind: CustomerKind
     public let grade: LeadGrade?
-    public let ownerID: Int
-    public let ownerName: String
+    /// Nobody while the customer is in a pool (公海).
+    public let ownerID: Int?
+    public let ownerName: String?
     public let phones: [PhoneNumber]
     public let vehicles: [Vehicle]
     public let policies: [Policy]

@@ -3,7 +3,8 @@ public struct CustomerMatch: Sendable, Hashable, Codable {
     public let id: Int
     public let name: String
     public let kind: CustomerKind
-    public let ownerID: Int
+    /// Nobody while the customer is in a pool (公海).
+    public let ownerID: Int?
 
     enum CodingKeys: String, CodingKey {
         case id, name, kind

@@ -7,6 +7,7 @@ public struct CustomerSummary: Sendable, Hashable, Codable {
     public let kind: CustomerKind
     public let phones: [PhoneNumber]
     public let grade: LeadGrade?
-    public let ownerID: Int
-    public let ownerName: String
+    /// Nobody while the customer is in a pool (公海).
+    public let ownerID: Int?
+    public let ownerName: String?
 }

@@ -5,7 +5,8 @@ import Vocabulary
 public struct LeadRecord: Sendable, Hashable, Decodable {
     public let id: Int
     public let customerId: Int
-    public let ownerId: Int
+    /// Nobody while the customer is in a pool (公海).
+    public let ownerId: Int?
     public let grade: LeadGrade
     public let stage: LeadStage
     /// The last real progress: a connected call with a result, a visit, a change of stage or grade.

@@ -6,7 +6,9 @@ public struct NewCustomer: Sendable, Hashable {
     public var name: String
     public var kind: CustomerKind
     public var source: String?
-    public var ownerID: Int
+    /// Nobody: the customer goes into the team pool of `poolTeamID` (the whole centre's without one).
+    public var ownerID: Int?
+    public var poolTeamID: Int?
     /// Each phone as written and as normalised.
     public var phones: [(raw: String, number: PhoneNumber)]
     public var grade: LeadGrade?
@@ -14,13 +16,14 @@ public struct NewCustomer: Sendable, Hashable {
     /// Policy expiry dates (`YYYY-MM-DD`) not tied to a vehicle in the input.
     public var policyExpiries: [String]
 
-    public init(name: String, kind: CustomerKind = .individual, source: String? = nil, ownerID: Int,
+    public init(name: String, kind: CustomerKind = .individual, source: String? = nil, ownerID: Int?, poolTeamID: Int? = nil,
                 phones: [(raw: String, number: PhoneNumber)], grade: LeadGrade? = nil,
                 vehicles: [NewVehicle] = [], policyExpiries: [String] = []) {
         self.name = name
         self.kind = kind
         self.source = source
         self.ownerID = ownerID
+        self.poolTeamID = poolTeamID
         self.phones = phones
         self.grade = grade
         self.vehicles = vehicles
@@ -28,7 +31,7 @@ public struct NewCustomer: Sendable, Hashable {
     }
 
     public static func == (lhs: NewCustomer, rhs: NewCustomer) -> Bool {
-        lhs.name == rhs.name && lhs.kind == rhs.kind && lhs.source == rhs.source && lhs.ownerID == rhs.ownerID
+        lhs.name == rhs.name && lhs.kind == rhs.kind && lhs.source == rhs.source && lhs.ownerID == rhs.ownerID && lhs.poolTeamID == rhs.poolTeamID
             && lhs.phones.map(\.number) == rhs.phones.map(\.number) && lhs.grade == rhs.grade
             && lhs.vehicles == rhs.vehicles && lhs.policyExpiries == rhs.policyExpiries
     }

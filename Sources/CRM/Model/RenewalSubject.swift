@@ -4,12 +4,13 @@ import Foundation
 public struct RenewalPolicy: Sendable, Hashable, Decodable {
     public let id: Int
     public let customerId: Int
-    public let ownerId: Int
+    /// Nobody while the customer waits in a pool.
+    public let ownerId: Int?
     public let vehicleId: Int?
     /// `YYYY-MM-DD`.
     public let expiryDate: String
 
-    public init(id: Int, customerId: Int, ownerId: Int, vehicleId: Int?, expiryDate: String) {
+    public init(id: Int, customerId: Int, ownerId: Int?, vehicleId: Int?, expiryDate: String) {
         (self.id, self.customerId, self.ownerId, self.vehicleId, self.expiryDate) = (id, customerId, ownerId, vehicleId, expiryDate)
     }
 }
@@ -18,12 +19,13 @@ public struct RenewalPolicy: Sendable, Hashable, Decodable {
 public struct BirthdayContact: Sendable, Hashable, Decodable {
     public let id: Int
     public let customerId: Int
-    public let ownerId: Int
+    /// Nobody while the customer waits in a pool.
+    public let ownerId: Int?
     public let name: String
     /// `YYYY-MM-DD`.
     public let birthday: String
 
-    public init(id: Int, customerId: Int, ownerId: Int, name: String, birthday: String) {
+    public init(id: Int, customerId: Int, ownerId: Int?, name: String, birthday: String) {
         (self.id, self.customerId, self.ownerId, self.name, self.birthday) = (id, customerId, ownerId, name, birthday)
     }
 }

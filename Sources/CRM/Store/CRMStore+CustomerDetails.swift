@@ -8,6 +8,8 @@ public struct CustomerDetails: Sendable {
     public let vehicles: [VehicleRecord]
     public let policies: [PolicyRecord]
     public let leads: [LeadRecord]
+    /// Every change of hands, oldest first.
+    public let ownerHistory: [OwnerMove]
 }
 
 extension CRMStore {
@@ -16,7 +18,8 @@ extension CRMStore {
         try await database.withConnection { sql in
             let parts = try await parts(of: customerID, in: sql)
             let leads = try await leads(where: SQLBinaryExpression(SQLColumn("customer_id"), .equal, SQLBind(customerID)), in: sql)
-            return CustomerDetails(contacts: parts.contacts, vehicles: parts.vehicles, policies: parts.policies, leads: leads)
+            return CustomerDetails(contacts: parts.contacts, vehicles: parts.vehicles, policies: parts.policies, leads: leads,
+                                   ownerHistory: try await ownerMoves(of: customerID, in: sql))
         }
     }
 }

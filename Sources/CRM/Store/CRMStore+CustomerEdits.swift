@@ -5,15 +5,17 @@ import Vocabulary
 
 extension CRMStore {
     /// The owner and the owner's team of a customer, when it exists and is not merged away.
-    func ownership(of customerID: Int, in sql: any SQLDatabase) async throws -> (ownerID: Int, teamID: Int?)? {
-        struct Row: Decodable { let ownerId: Int; let teamId: Int? }
+    /// A pooled customer has no owner, and the team is the pool's (none: the centre's pool).
+    func ownership(of customerID: Int, in sql: any SQLDatabase) async throws -> (ownerID: Int?, teamID: Int?)? {
+        struct Row: Decodable { let ownerId: Int?; let teamId: Int?; let poolTeamId: Int? }
         let row = try await sql.select().column(SQLColumn("owner_id", table: "c")).column(SQLColumn("team_id", table: "u"))
+            .column(SQLColumn("pool_team_id", table: "c"))
             .from(SQLAlias(SQLIdentifier("customers"), as: SQLIdentifier("c")))
             .join(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), method: SQLJoinMethod.left,
                   on: SQLColumn("id", table: "u"), .equal, SQLColumn("owner_id", table: "c"))
             .where(SQLColumn("id", table: "c"), .equal, SQLBind(customerID)).where(SQLColumn("merged_into", table: "c"), .is, SQLLiteral.null)
             .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-        return row.map { ($0.ownerId, $0.teamId) }
+        return row.map { ($0.ownerId, $0.ownerId == nil ? $0.poolTeamId : $0.teamId) }
     }
 
     /// Throws not-found unless the customer exists and `actor` may change it (inside a write's transaction).
@@ -27,14 +29,17 @@ extension CRMStore {
     /// Creates a customer for `actor`: owned by them unless they name an owner within their reach. Audited.
     public func createCustomer(_ customer: NewCustomer, by actor: User) async throws -> Int {
         try await database.withTransaction { sql in
-            let team = try await sql.select().column("team_id").from("users").where("id", .equal, customer.ownerID)
+            guard let owner = customer.ownerID else {
+                throw CRMError.invalidInput(field: "ownerId", value: "", reason: "is needed: a customer made by hand has an owner (imports may fill the pool)")
+            }
+            let team = try await sql.select().column("team_id").from("users").where("id", .equal, owner)
                 .first(decodingColumn: "team_id", as: Int?.self)
-            guard let team, actor.access.mayView(customerOwnedBy: customer.ownerID, ownerTeam: team) else {
-                throw CRMError.invalidInput(field: "ownerId", value: "\(customer.ownerID)", reason: "is not a user whose customers you may keep")
+            guard let team, actor.access.mayView(customerOwnedBy: owner, ownerTeam: team) else {
+                throw CRMError.invalidInput(field: "ownerId", value: "\(owner)", reason: "is not a user whose customers you may keep")
             }
             let id = try await insertCustomer(customer, in: sql)
             try await audit(sql, actor: actor.id, action: "create", entity: "customer", entityID: id,
-                            details: ["after.name": customer.name, "after.owner": "\(customer.ownerID)", "after.kind": customer.kind.rawValue])
+                            details: ["after.name": customer.name, "after.owner": "\(owner)", "after.kind": customer.kind.rawValue])
             return id
         }
     }

@@ -43,15 +43,16 @@ extension CRMStore {
     /// query (a row per phone of each customer), as `SQLiteReader` asks it of SQLite.
     private func summaries(onNumber e164: String) async throws -> [(summary: CustomerSummary, ownerTeam: Int?)] {
         struct Row: Decodable {
-            let id: Int; let name: String; let kind: CustomerKind; let ownerId: Int; let ownerName: String; let ownerTeam: Int?
+            let id: Int; let name: String; let kind: CustomerKind; let ownerId: Int?; let ownerName: String?; let ownerTeam: Int?
             let grade: LeadGrade?; let phone: String; let phoneKind: PhoneKind
         }
         let rows = try await database.withConnection { sql in
             try await sql.raw("""
-                SELECT c.id AS id, c.name AS name, c.kind AS kind, c.owner_id AS owner_id, u.name AS owner_name, u.team_id AS owner_team,
+                SELECT c.id AS id, c.name AS name, c.kind AS kind, c.owner_id AS owner_id, u.name AS owner_name,
+                       CASE WHEN c.owner_id IS NULL THEN c.pool_team_id ELSE u.team_id END AS owner_team,
                        (SELECT l.grade FROM leads l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1) AS grade,
                        o.e164 AS phone, o.kind AS phone_kind
-                FROM phones p JOIN customers c ON c.id = p.customer_id JOIN users u ON u.id = c.owner_id JOIN phones o ON o.customer_id = c.id
+                FROM phones p JOIN customers c ON c.id = p.customer_id LEFT JOIN users u ON u.id = c.owner_id JOIN phones o ON o.customer_id = c.id
                 WHERE p.e164 = \(bind: e164) AND c.merged_into IS NULL ORDER BY c.id, o.id
                 """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         }

@@ -54,10 +54,15 @@ extension CRMStore {
     func insertCustomer(_ customer: NewCustomer, in sql: any SQLDatabase) async throws -> Int {
         let now = Date()
         let id = try await sql.insert(into: "customers")
-            .columns("kind", "name", "source", "owner_id", "created_at", "updated_at")
+            .columns("kind", "name", "source", "owner_id", "pool", "pool_team_id", "pooled_at", "created_at", "updated_at")
             .values(SQLBind(customer.kind.rawValue), SQLBind(customer.name), SQLBind(customer.source),
-                    SQLBind(customer.ownerID), SQLBind(now), SQLBind(now))
+                    SQLBind(customer.ownerID), SQLBind(customer.ownerID == nil ? PoolKind.team.rawValue : nil),
+                    SQLBind(customer.ownerID == nil ? customer.poolTeamID : nil), SQLBind(customer.ownerID == nil ? now : nil),
+                    SQLBind(now), SQLBind(now))
             .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
+        if customer.ownerID == nil {
+            try await recordMove(OwnerMove(customerID: id, kind: .imported, pool: .team, teamID: customer.poolTeamID), at: now, in: sql)
+        }
         for phone in customer.phones {
             try await addPhone(customerID: id, raw: phone.raw, number: phone.number, in: sql)
         }
@@ -86,7 +91,7 @@ extension CRMStore {
 
     /// Inserts a lead and its first grade-history line; returns its id.
     @discardableResult
-    func insertLead(customerID: Int, grade: LeadGrade, ownerID: Int, reason: String = "created", by actorID: Int? = nil,
+    func insertLead(customerID: Int, grade: LeadGrade, ownerID: Int?, reason: String = "created", by actorID: Int? = nil,
                     in sql: any SQLDatabase) async throws -> Int {
         let now = Date()
         let leadID = try await sql.insert(into: "leads")
@@ -145,7 +150,7 @@ extension CRMStore {
     }
 
     func summaries(ids: [Int], in sql: any SQLDatabase) async throws -> [CustomerSummary] {
-        struct Row: Decodable { let id: Int; let name: String; let kind: CustomerKind; let ownerId: Int; let ownerName: String }
+        struct Row: Decodable { let id: Int; let name: String; let kind: CustomerKind; let ownerId: Int?; let ownerName: String? }
         struct PhoneRow: Decodable { let customerId: Int; let e164: String; let kind: PhoneKind }
         struct GradeRow: Decodable { let customerId: Int; let grade: LeadGrade }
         let rows = try await sql.select()
@@ -153,7 +158,8 @@ extension CRMStore {
             .column(SQLColumn("owner_id", table: "c"))
             .column(SQLColumn("name", table: "u"), as: "owner_name")
             .from(SQLAlias(SQLIdentifier("customers"), as: SQLIdentifier("c")))
-            .join(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), on: SQLColumn("id", table: "u"), .equal, SQLColumn("owner_id", table: "c"))
+            .join(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), method: SQLJoinMethod.left,
+                  on: SQLColumn("id", table: "u"), .equal, SQLColumn("owner_id", table: "c"))
             .where(SQLColumn("id", table: "c"), .in, SQLBind.group(ids))
             .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         let phones = try await sql.select().columns("customer_id", "e164", "kind").from("phones")
@@ -185,21 +191,28 @@ extension CRMStore {
     /// Moves a customer with its leads and open tasks to another owner, in the caller's transaction,
     /// audited as `owner_changed` with the reason; returns the previous owner.
     @discardableResult
-    func moveOwner(customerID: Int, to newOwnerID: Int, actor: Int?, reason: String, in sql: any SQLDatabase) async throws -> Int {
-        guard let oldOwner = try await sql.select().column("owner_id").from("customers")
-            .where("id", .equal, customerID).first(decodingColumn: "owner_id", as: Int.self)
+    func moveOwner(customerID: Int, to newOwnerID: Int, actor: Int?, reason: String, kind: OwnerMoveKind = .reassigned,
+                   in sql: any SQLDatabase) async throws -> Int? {
+        struct Current: Decodable { let ownerId: Int?; let pool: PoolKind?; let poolTeamId: Int? }
+        guard let current = try await sql.select().columns("owner_id", "pool", "pool_team_id").from("customers")
+            .where("id", .equal, customerID).first(decoding: Current.self, keyDecodingStrategy: .convertFromSnakeCase)
         else { throw CRMError.notFound(entity: "customer", id: "\(customerID)") }
+        let oldOwner = current.ownerId
         guard try await sql.select().column("id").from("users").where("id", .equal, newOwnerID).first() != nil else {
             throw CRMError.notFound(entity: "user", id: "\(newOwnerID)")
         }
         guard oldOwner != newOwnerID else { return oldOwner }
         try await sql.update("customers").set("owner_id", to: newOwnerID).set("updated_at", to: Date())
+            .set("pool", to: SQLLiteral.null).set("pool_team_id", to: SQLLiteral.null).set("pooled_at", to: SQLLiteral.null)
+            .set("claimed_at", to: SQLLiteral.null)
             .where("id", .equal, customerID).run()
         try await sql.update("leads").set("owner_id", to: newOwnerID).where("customer_id", .equal, customerID).run()
         try await sql.update("tasks").set("owner_id", to: newOwnerID)
             .where("customer_id", .equal, customerID).where("status", .equal, TaskStatus.open.rawValue).run()
+        try await recordMove(OwnerMove(customerID: customerID, kind: kind, from: oldOwner, to: newOwnerID, pool: current.pool,
+                                       teamID: current.poolTeamId, by: actor, reason: reason), in: sql)
         try await audit(sql, actor: actor, action: "owner_changed", entity: "customer", entityID: customerID,
-                        details: ["from": "\(oldOwner)", "to": "\(newOwnerID)", "reason": reason])
+                        details: ["from": oldOwner.map(String.init) ?? "pool", "to": "\(newOwnerID)", "reason": reason])
         return oldOwner
     }
 

@@ -112,7 +112,8 @@ extension CRMStore {
             case .staleA, .staleB:
                 guard let successor, let customer = candidate.customerID, let owner = candidate.ownerID else { return false }
                 let grade = candidate.rule == .staleA ? "A" : "B"
-                try await moveOwner(customerID: customer, to: successor, actor: nil, reason: "escalation: \(grade) for 3 months without progress", in: sql)
+                try await moveOwner(customerID: customer, to: successor, actor: nil, reason: "escalation: \(grade) for 3 months without progress",
+                                    kind: .escalated, in: sql)
                 try await tell([successor], .reassigned, "\(name)：\(grade) 级线索超过 3 个月未成交，已转给你跟进")
                 try await tell([owner] + supervisors.filter { $0 != successor }, .escalated, "\(name)：\(grade) 级线索超过 3 个月未成交，已转交他人")
             case .expiredA:

@@ -3,7 +3,7 @@ import SQLKit
 import Vocabulary
 
 extension CRMStore {
-    /// Open leads of the graded kinds whose customer has no open follow-up yet: what planning may add
+    /// Open leads of the graded kinds, owned (a pooled lead waits for its claimant), whose customer has no open follow-up yet: what planning may add
     /// a call for. The anti-join reads the partial index of open follow-ups (`idx_tasks_open_follow_up`),
     /// so a pass with nothing new reads almost nothing. The two values are written as literals (not binds)
     /// so that both query planners see the index's own predicate.
@@ -15,7 +15,7 @@ extension CRMStore {
                 SELECT l.id AS id, l.customer_id AS customer_id, l.owner_id AS owner_id, l.grade AS grade, l.graded_at AS graded_at,
                        l.last_progress_at AS last_progress_at
                 FROM leads l JOIN customers c ON c.id = l.customer_id
-                WHERE l.closed_at IS NULL AND c.merged_into IS NULL AND l.grade IN (\(binds: grades.map(\.rawValue)))
+                WHERE l.closed_at IS NULL AND c.merged_into IS NULL AND l.owner_id IS NOT NULL AND l.grade IN (\(binds: grades.map(\.rawValue)))
                   AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.customer_id = l.customer_id
                                   AND t.kind = '\(unsafeRaw: TaskKind.followUp.rawValue)' AND t.status = '\(unsafeRaw: TaskStatus.open.rawValue)')
                 """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
@@ -29,7 +29,7 @@ extension CRMStore {
         struct Row: Decodable { let ownerId: Int; let dueAt: Date }
         let rows = try await database.withConnection { sql in
             try await sql.select().columns("owner_id", "due_at").from("tasks").where("status", .equal, TaskStatus.open.rawValue)
-                .where("due_at", .greaterThanOrEqual, start).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .where("owner_id", .isNot, SQLLiteral.null).where("due_at", .greaterThanOrEqual, start).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
         var load: [Int: [String: Int]] = [:]
         for row in rows { load[row.ownerId, default: [:]][day(row.dueAt), default: 0] += 1 }

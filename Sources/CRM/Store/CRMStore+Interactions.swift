@@ -23,15 +23,9 @@ extension CRMStore {
             throw CRMError.invalidInput(field: "customer_id", value: "\(customer)", reason: "not a customer on this call's number")
         }
         let id = try await database.withTransaction { sql in
-            struct Owner: Decodable { let ownerId: Int; let teamId: Int? }
-            let owner = try await sql.select().column(SQLColumn("owner_id", table: "c")).column(SQLColumn("team_id", table: "u"))
-                .from(SQLAlias(SQLIdentifier("customers"), as: SQLIdentifier("c")))
-                .join(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), method: SQLJoinMethod.left,
-                      on: SQLColumn("id", table: "u"), .equal, SQLColumn("owner_id", table: "c"))
-                .where(SQLColumn("id", table: "c"), .equal, SQLBind(customer))
-                .first(decoding: Owner.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let owner = try await ownership(of: customer, in: sql)
             // The agent who took the call may log it for the caller; otherwise the customer must be within reach.
-            guard let owner, call.agentIDs.contains(author.id) || author.access.mayView(customerOwnedBy: owner.ownerId, ownerTeam: owner.teamId) else {
+            guard let owner, call.agentIDs.contains(author.id) || author.access.mayView(customerOwnedBy: owner.ownerID, ownerTeam: owner.teamID) else {
                 throw CRMError.notFound(entity: "customer", id: "\(customer)")
             }
             let now = Date()
@@ -64,7 +58,7 @@ extension CRMStore {
             if let followUpAt {
                 let task = try await sql.insert(into: "tasks")
                     .columns("customer_id", "kind", "status", "owner_id", "due_at", "note", "created_at", "updated_at")
-                    .values(SQLBind(customer), SQLBind(TaskKind.followUp.rawValue), SQLBind(TaskStatus.open.rawValue), SQLBind(owner.ownerId),
+                    .values(SQLBind(customer), SQLBind(TaskKind.followUp.rawValue), SQLBind(TaskStatus.open.rawValue), SQLBind(owner.ownerID ?? author.id),
                             SQLBind(followUpAt), SQLBind("call \(callID): \(outcome)"), SQLBind(now), SQLBind(now))
                     .returning("id").first(decodingColumn: "id", as: Int.self)
                 details["after.follow_up_task"] = task.map(String.init) ?? ""
@@ -82,7 +76,7 @@ extension CRMStore {
         guard let lead = try await sql.select().columns("id", "grade").from("leads").where("customer_id", .equal, customerID)
             .where("closed_at", .is, SQLLiteral.null).orderBy("id", .descending).first(decoding: Lead.self) else {
             let owner = try await sql.select().column("owner_id").from("customers").where("id", .equal, customerID)
-                .first(decodingColumn: "owner_id", as: Int.self) ?? userID
+                .first(decodingColumn: "owner_id", as: Int?.self) ?? nil
             try await insertLead(customerID: customerID, grade: grade, ownerID: owner, by: userID, in: sql)
             return
         }
@@ -98,6 +92,9 @@ extension CRMStore {
             .columns("lead_id", "previous_grade", "grade", "changed_by", "reason", "changed_at")
             .values(SQLBind(lead), SQLBind(previous.rawValue), SQLBind(grade.rawValue), SQLBind(userID), SQLBind(reason), SQLBind(now))
             .run()
+        if grade == .c && previous != .c {
+            try await moveToMarketingIfCold(customerOfLead: lead, by: userID, reason: "graded C: \(reason)", in: sql)
+        }
     }
 }
 

@@ -42,7 +42,11 @@ extension CRMStore {
             try await regrade(lead: lead.id, from: lead.grade, to: grade, by: actor.id, reason: reason, in: sql)
             try await audit(sql, actor: actor.id, action: "regrade", entity: "lead", entityID: id,
                             details: ["before.grade": lead.grade.rawValue, "after.grade": grade.rawValue, "reason": reason])
-            return try await requireLead(id, visibleTo: actor, in: sql)
+            // Read back without the access check: graded C, it may have left the actor for the marketing pool.
+            guard let regraded = try await leads(where: SQLBinaryExpression(SQLColumn("id"), .equal, SQLBind(id)), in: sql).first else {
+                throw CRMError.notFound(entity: "lead", id: "\(id)")
+            }
+            return regraded
         }
     }
 
@@ -100,7 +104,7 @@ extension CRMStore {
 
     func requireLead(_ id: Int, visibleTo viewer: User, in sql: any SQLDatabase) async throws -> LeadRecord {
         guard let lead = try await leads(where: SQLBinaryExpression(SQLColumn("id"), .equal, SQLBind(id)), in: sql).first,
-              try await mayView(ownedBy: lead.ownerId, viewer, in: sql) else {
+              try await mayView(lead: lead, viewer, in: sql) else {
             throw CRMError.notFound(entity: "lead", id: "\(id)")
         }
         return lead
@@ -118,5 +122,12 @@ extension CRMStore {
         if ownerID == viewer.id { return true }
         let team = try await sql.select().column("team_id").from("users").where("id", .equal, ownerID).first(decodingColumn: "team_id", as: Int?.self) ?? nil
         return viewer.access.mayView(customerOwnedBy: ownerID, ownerTeam: team)
+    }
+
+    /// A lead is as visible as its owner's work; a pooled lead (no owner) as its customer.
+    func mayView(lead: LeadRecord, _ viewer: User, in sql: any SQLDatabase) async throws -> Bool {
+        if let owner = lead.ownerId { return try await mayView(ownedBy: owner, viewer, in: sql) }
+        guard let customer = try await ownership(of: lead.customerId, in: sql) else { return false }
+        return viewer.access.mayView(customerOwnedBy: customer.ownerID, ownerTeam: customer.teamID)
     }
 }

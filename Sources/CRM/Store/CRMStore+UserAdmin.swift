@@ -13,10 +13,13 @@ public struct UserChange: Sendable, Hashable {
     public var devices: [String]?
     /// Disabling a user who still holds customers, leads or open tasks moves them all to this colleague, in one step.
     public var handoverTo: Int?
+    /// …or to their team's pool (公海), when no colleague is named.
+    public var handoverToPool: Bool
 
     public init(role: UserRole? = nil, team: String? = nil, seniority: Int? = nil, extension: String? = nil, disabled: Bool? = nil,
-                devices: [String]? = nil, handoverTo: Int? = nil) {
+                devices: [String]? = nil, handoverTo: Int? = nil, handoverToPool: Bool = false) {
         self.handoverTo = handoverTo
+        self.handoverToPool = handoverToPool
         self.role = role
         self.team = team
         self.seniority = seniority
@@ -95,7 +98,9 @@ extension CRMStore {
             if let disabled = change.disabled {
                 update = update.set("disabled_at", to: disabled ? (before.disabledAt ?? Date()) : nil)
                 note("disabled", before.disabledAt == nil ? "false" : "true", disabled ? "true" : "false")
-                if disabled { try await handOver(from: id, to: change.handoverTo, by: actor, in: sql) }
+                if disabled {
+                    try await handOver(from: id, to: change.handoverTo, toPool: change.handoverToPool, team: before.teamId, by: actor, in: sql)
+                }
             }
             if let devices = change.devices {
                 let joined = devices.joined(separator: ",")
@@ -111,9 +116,9 @@ extension CRMStore {
     }
 
     /// Nothing stays with a person who is gone: a leaving user's customers (with their leads) and
-    /// open tasks move in one step to `colleague`, who is told; audited with the counts. Without a
-    /// colleague, a user who still holds anything is not disabled.
-    private func handOver(from leaving: Int, to colleague: Int?, by actor: User, in sql: any SQLDatabase) async throws {
+    /// open tasks move in one step to `colleague`, who is told, or to their team's pool; audited with
+    /// the counts. With neither, a user who still holds anything is not disabled.
+    private func handOver(from leaving: Int, to colleague: Int?, toPool: Bool, team: Int?, by actor: User, in sql: any SQLDatabase) async throws {
         func count(_ table: String, _ filter: (SQLSelectBuilder) -> SQLSelectBuilder) async throws -> Int {
             try await filter(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).where("owner_id", .equal, leaving))
                 .first(decodingColumn: "n", as: Int.self) ?? 0
@@ -122,13 +127,33 @@ extension CRMStore {
         let leads = try await count("leads") { $0.where("closed_at", .is, SQLLiteral.null) }
         let tasks = try await count("tasks") { $0.where("status", .equal, TaskStatus.open.rawValue) }
         guard customers + leads + tasks > 0 else { return }
+        if colleague == nil, toPool {
+            let now = Date()
+            let held = try await sql.select().column("id").from("customers").where("owner_id", .equal, leaving)
+                .where("merged_into", .is, SQLLiteral.null).orderBy("id").all(decodingColumn: "id", as: Int.self)
+            for customer in held {
+                try await moveToPool(customer, from: leaving, pool: .team, teamID: team, kind: .handover, by: actor.id,
+                                     reason: "owner left", now: now, in: sql)
+            }
+            try await sql.update("leads").set("owner_id", to: SQLLiteral.null).where("owner_id", .equal, leaving).run()
+            try await sql.update("tasks").set("owner_id", to: SQLLiteral.null).set("team_id", to: team).set("updated_at", to: now)
+                .where("owner_id", .equal, leaving).where("status", .equal, TaskStatus.open.rawValue).run()
+            try await audit(sql, actor: actor.id, action: "handover", entity: "user", entityID: leaving,
+                            details: ["to": "pool", "team": team.map(String.init) ?? "centre", "customers": "\(customers)", "leads": "\(leads)", "tasks": "\(tasks)"])
+            return
+        }
         guard let colleague else {
             throw CRMError.invalidInput(field: "handoverTo", value: "",
-                                        reason: "they still hold \(customers) customers, \(leads) open leads and \(tasks) open tasks: name the colleague who takes them over")
+                                        reason: "they still hold \(customers) customers, \(leads) open leads and \(tasks) open tasks: name the colleague who takes them over, or hand them to the team pool (handoverToPool)")
         }
         guard colleague != leaving, try await sql.select().column("id").from("users").where("id", .equal, colleague)
             .where("disabled_at", .is, SQLLiteral.null).first() != nil else {
             throw CRMError.invalidInput(field: "handoverTo", value: "\(colleague)", reason: "is not another active user")
+        }
+        let held = try await sql.select().column("id").from("customers").where("owner_id", .equal, leaving)
+            .where("merged_into", .is, SQLLiteral.null).orderBy("id").all(decodingColumn: "id", as: Int.self)
+        for customer in held {
+            try await recordMove(OwnerMove(customerID: customer, kind: .handover, from: leaving, to: colleague, by: actor.id, reason: "owner left"), in: sql)
         }
         try await sql.update("customers").set("owner_id", to: colleague).set("updated_at", to: Date()).where("owner_id", .equal, leaving).run()
         try await sql.update("leads").set("owner_id", to: colleague).where("owner_id", .equal, leaving).run()

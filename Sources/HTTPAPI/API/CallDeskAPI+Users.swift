@@ -31,7 +31,7 @@ extension CallDeskAPI {
         guard case .json(let body) = input.body else { throw APIError.badField("body", "must be JSON") }
         let change = UserChange(role: body.role.flatMap { UserRole(rawValue: $0.rawValue) }, team: body.team, seniority: body.seniority,
                                 extension: body._extension, disabled: body.disabled, devices: try devices(body.devices),
-                                handoverTo: try body.handoverTo.map(id))
+                                handoverTo: try body.handoverTo.map(id), handoverToPool: body.handoverToPool ?? false)
         let user = try await store.changeUser(try id(input.path.id), change, by: admin)
         return .ok(.init(body: .json(try .init(user, settings: try await store.deviceSettings(of: [user.id])[user.id]))))
     }

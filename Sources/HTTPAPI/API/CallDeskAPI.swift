@@ -22,6 +22,8 @@ struct CallDeskAPI: APIProtocol {
         var monitor = MonitorConfiguration()
         /// Where call recordings are read from (the PBX's recordings directory, shared with this server).
         var recordingDirectory: String?
+        /// Claim limit, cooldown and recycling of the customer pools.
+        var pools = PoolRules()
     }
 
     let store: CRMStore

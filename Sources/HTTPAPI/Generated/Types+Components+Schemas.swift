@@ -823,10 +823,12 @@ extension Components {
             internal var phones: [Components.Schemas.Phone]
             /// - Remark: Generated from `#/components/schemas/CustomerSummary/grade`.
             internal var grade: Components.Schemas.LeadGrade?
+            /// Absent while the customer waits in a pool (公海).
+            ///
             /// - Remark: Generated from `#/components/schemas/CustomerSummary/ownerId`.
-            internal var ownerId: Swift.Int64
+            internal var ownerId: Swift.Int64?
             /// - Remark: Generated from `#/components/schemas/CustomerSummary/ownerName`.
-            internal var ownerName: Swift.String
+            internal var ownerName: Swift.String?
             /// Creates a new `CustomerSummary`.
             ///
             /// - Parameters:
@@ -835,7 +837,7 @@ extension Components {
             ///   - kind:
             ///   - phones:
             ///   - grade:
-            ///   - ownerId:
+            ///   - ownerId: Absent while the customer waits in a pool (公海).
             ///   - ownerName:
             internal init(
                 id: Swift.Int64,
@@ -843,8 +845,8 @@ extension Components {
                 kind: Components.Schemas.CustomerKind,
                 phones: [Components.Schemas.Phone],
                 grade: Components.Schemas.LeadGrade? = nil,
-                ownerId: Swift.Int64,
-                ownerName: Swift.String
+                ownerId: Swift.Int64? = nil,
+                ownerName: Swift.String? = nil
             ) {
                 self.id = id
                 self.name = name
@@ -885,11 +887,11 @@ extension Components {
                     Components.Schemas.LeadGrade.self,
                     forKey: .grade
                 )
-                self.ownerId = try container.decode(
+                self.ownerId = try container.decodeIfPresent(
                     Swift.Int64.self,
                     forKey: .ownerId
                 )
-                self.ownerName = try container.decode(
+                self.ownerName = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .ownerName
                 )
@@ -1399,10 +1401,16 @@ extension Components {
             internal var kind: Components.Schemas.CustomerKind
             /// - Remark: Generated from `#/components/schemas/Customer/grade`.
             internal var grade: Components.Schemas.LeadGrade?
+            /// Absent while the customer waits in a pool (公海).
+            ///
             /// - Remark: Generated from `#/components/schemas/Customer/ownerId`.
-            internal var ownerId: Swift.Int64
+            internal var ownerId: Swift.Int64?
             /// - Remark: Generated from `#/components/schemas/Customer/ownerName`.
-            internal var ownerName: Swift.String
+            internal var ownerName: Swift.String?
+            /// Every change of hands, oldest first.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer/ownerHistory`.
+            internal var ownerHistory: [Components.Schemas.OwnerMove]?
             /// - Remark: Generated from `#/components/schemas/Customer/phones`.
             internal var phones: [Components.Schemas.Phone]
             /// - Remark: Generated from `#/components/schemas/Customer/vehicles`.
@@ -1424,8 +1432,9 @@ extension Components {
             ///   - name:
             ///   - kind:
             ///   - grade:
-            ///   - ownerId:
+            ///   - ownerId: Absent while the customer waits in a pool (公海).
             ///   - ownerName:
+            ///   - ownerHistory: Every change of hands, oldest first.
             ///   - phones:
             ///   - vehicles:
             ///   - policies:
@@ -1438,8 +1447,9 @@ extension Components {
                 name: Swift.String,
                 kind: Components.Schemas.CustomerKind,
                 grade: Components.Schemas.LeadGrade? = nil,
-                ownerId: Swift.Int64,
-                ownerName: Swift.String,
+                ownerId: Swift.Int64? = nil,
+                ownerName: Swift.String? = nil,
+                ownerHistory: [Components.Schemas.OwnerMove]? = nil,
                 phones: [Components.Schemas.Phone],
                 vehicles: [Components.Schemas.Vehicle],
                 policies: [Components.Schemas.Policy],
@@ -1454,6 +1464,7 @@ extension Components {
                 self.grade = grade
                 self.ownerId = ownerId
                 self.ownerName = ownerName
+                self.ownerHistory = ownerHistory
                 self.phones = phones
                 self.vehicles = vehicles
                 self.policies = policies
@@ -1469,6 +1480,7 @@ extension Components {
                 case grade
                 case ownerId
                 case ownerName
+                case ownerHistory
                 case phones
                 case vehicles
                 case policies
@@ -1495,13 +1507,17 @@ extension Components {
                     Components.Schemas.LeadGrade.self,
                     forKey: .grade
                 )
-                self.ownerId = try container.decode(
+                self.ownerId = try container.decodeIfPresent(
                     Swift.Int64.self,
                     forKey: .ownerId
                 )
-                self.ownerName = try container.decode(
+                self.ownerName = try container.decodeIfPresent(
                     Swift.String.self,
                     forKey: .ownerName
+                )
+                self.ownerHistory = try container.decodeIfPresent(
+                    [Components.Schemas.OwnerMove].self,
+                    forKey: .ownerHistory
                 )
                 self.phones = try container.decode(
                     [Components.Schemas.Phone].self,
@@ -1538,6 +1554,7 @@ extension Components {
                     "grade",
                     "ownerId",
                     "ownerName",
+                    "ownerHistory",
                     "phones",
                     "vehicles",
                     "policies",
@@ -2157,10 +2174,14 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/UserUpdate/devices`.
             internal var devices: [Swift.String]?
-            /// With disabled: true, the colleague who takes over the leaving user's customers, leads and open tasks in one step (required while they hold any).
+            /// With disabled: true, the colleague who takes over the leaving user's customers, leads and open tasks in one step (this or handoverToPool is required while they hold any).
             ///
             /// - Remark: Generated from `#/components/schemas/UserUpdate/handoverTo`.
             internal var handoverTo: Swift.Int64?
+            /// With disabled: true and no handoverTo, the leaving user's customers, leads and open tasks go to their team's pool (公海) in one step.
+            ///
+            /// - Remark: Generated from `#/components/schemas/UserUpdate/handoverToPool`.
+            internal var handoverToPool: Swift.Bool?
             /// Creates a new `UserUpdate`.
             ///
             /// - Parameters:
@@ -2170,7 +2191,8 @@ extension Components {
             ///   - _extension: Empty: no extension.
             ///   - disabled:
             ///   - devices: Replaces the device patterns; empty: none.
-            ///   - handoverTo: With disabled: true, the colleague who takes over the leaving user's customers, leads and open tasks in one step (required while they hold any).
+            ///   - handoverTo: With disabled: true, the colleague who takes over the leaving user's customers, leads and open tasks in one step (this or handoverToPool is required while they hold any).
+            ///   - handoverToPool: With disabled: true and no handoverTo, the leaving user's customers, leads and open tasks go to their team's pool (公海) in one step.
             internal init(
                 role: Components.Schemas.UserRole? = nil,
                 team: Swift.String? = nil,
@@ -2178,7 +2200,8 @@ extension Components {
                 _extension: Swift.String? = nil,
                 disabled: Swift.Bool? = nil,
                 devices: [Swift.String]? = nil,
-                handoverTo: Swift.Int64? = nil
+                handoverTo: Swift.Int64? = nil,
+                handoverToPool: Swift.Bool? = nil
             ) {
                 self.role = role
                 self.team = team
@@ -2187,6 +2210,7 @@ extension Components {
                 self.disabled = disabled
                 self.devices = devices
                 self.handoverTo = handoverTo
+                self.handoverToPool = handoverToPool
             }
             internal enum CodingKeys: String, CodingKey {
                 case role
@@ -2196,6 +2220,7 @@ extension Components {
                 case disabled
                 case devices
                 case handoverTo
+                case handoverToPool
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -2227,6 +2252,10 @@ extension Components {
                     Swift.Int64.self,
                     forKey: .handoverTo
                 )
+                self.handoverToPool = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .handoverToPool
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "role",
                     "team",
@@ -2234,7 +2263,8 @@ extension Components {
                     "extension",
                     "disabled",
                     "devices",
-                    "handoverTo"
+                    "handoverTo",
+                    "handoverToPool"
                 ])
             }
         }
@@ -3519,6 +3549,272 @@ extension Components {
                     "message",
                     "createdAt",
                     "read"
+                ])
+            }
+        }
+        /// team: customers nobody owns, for the team's agents to claim; marketing: customers whose leads are C, for campaigns.
+        ///
+        /// - Remark: Generated from `#/components/schemas/PoolKind`.
+        internal enum PoolKind: String, Codable, Hashable, Sendable, CaseIterable {
+            case team = "team"
+            case marketing = "marketing"
+        }
+        /// - Remark: Generated from `#/components/schemas/OwnerMoveKind`.
+        internal enum OwnerMoveKind: String, Codable, Hashable, Sendable, CaseIterable {
+            case reassigned = "reassigned"
+            case escalated = "escalated"
+            case handover = "handover"
+            case claimed = "claimed"
+            case released = "released"
+            case recycled = "recycled"
+            case marketing = "marketing"
+            case imported = "imported"
+        }
+        /// - Remark: Generated from `#/components/schemas/OwnerMove`.
+        internal struct OwnerMove: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OwnerMove/kind`.
+            internal var kind: Components.Schemas.OwnerMoveKind
+            /// Absent: from a pool.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OwnerMove/fromUser`.
+            internal var fromUser: Swift.Int64?
+            /// Absent: into a pool.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OwnerMove/toUser`.
+            internal var toUser: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/OwnerMove/pool`.
+            internal var pool: Components.Schemas.PoolKind?
+            /// The team whose pool it is; absent: the centre's.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OwnerMove/teamId`.
+            internal var teamId: Swift.Int64?
+            /// Absent: CallDesk's scheduler or an import.
+            ///
+            /// - Remark: Generated from `#/components/schemas/OwnerMove/byUser`.
+            internal var byUser: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/OwnerMove/reason`.
+            internal var reason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/OwnerMove/movedAt`.
+            internal var movedAt: Foundation.Date
+            /// Creates a new `OwnerMove`.
+            ///
+            /// - Parameters:
+            ///   - kind:
+            ///   - fromUser: Absent: from a pool.
+            ///   - toUser: Absent: into a pool.
+            ///   - pool:
+            ///   - teamId: The team whose pool it is; absent: the centre's.
+            ///   - byUser: Absent: CallDesk's scheduler or an import.
+            ///   - reason:
+            ///   - movedAt:
+            internal init(
+                kind: Components.Schemas.OwnerMoveKind,
+                fromUser: Swift.Int64? = nil,
+                toUser: Swift.Int64? = nil,
+                pool: Components.Schemas.PoolKind? = nil,
+                teamId: Swift.Int64? = nil,
+                byUser: Swift.Int64? = nil,
+                reason: Swift.String? = nil,
+                movedAt: Foundation.Date
+            ) {
+                self.kind = kind
+                self.fromUser = fromUser
+                self.toUser = toUser
+                self.pool = pool
+                self.teamId = teamId
+                self.byUser = byUser
+                self.reason = reason
+                self.movedAt = movedAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case kind
+                case fromUser
+                case toUser
+                case pool
+                case teamId
+                case byUser
+                case reason
+                case movedAt
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.kind = try container.decode(
+                    Components.Schemas.OwnerMoveKind.self,
+                    forKey: .kind
+                )
+                self.fromUser = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .fromUser
+                )
+                self.toUser = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .toUser
+                )
+                self.pool = try container.decodeIfPresent(
+                    Components.Schemas.PoolKind.self,
+                    forKey: .pool
+                )
+                self.teamId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .teamId
+                )
+                self.byUser = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .byUser
+                )
+                self.reason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                self.movedAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .movedAt
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "kind",
+                    "fromUser",
+                    "toUser",
+                    "pool",
+                    "teamId",
+                    "byUser",
+                    "reason",
+                    "movedAt"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PoolEntry`.
+        internal struct PoolEntry: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PoolEntry/customer`.
+            internal var customer: Components.Schemas.CustomerSummary
+            /// - Remark: Generated from `#/components/schemas/PoolEntry/pool`.
+            internal var pool: Components.Schemas.PoolKind
+            /// The team whose pool keeps it; absent: the centre's.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PoolEntry/teamId`.
+            internal var teamId: Swift.Int64?
+            /// - Remark: Generated from `#/components/schemas/PoolEntry/pooledAt`.
+            internal var pooledAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/PoolEntry/lastOwnerId`.
+            internal var lastOwnerId: Swift.Int64?
+            /// Creates a new `PoolEntry`.
+            ///
+            /// - Parameters:
+            ///   - customer:
+            ///   - pool:
+            ///   - teamId: The team whose pool keeps it; absent: the centre's.
+            ///   - pooledAt:
+            ///   - lastOwnerId:
+            internal init(
+                customer: Components.Schemas.CustomerSummary,
+                pool: Components.Schemas.PoolKind,
+                teamId: Swift.Int64? = nil,
+                pooledAt: Foundation.Date,
+                lastOwnerId: Swift.Int64? = nil
+            ) {
+                self.customer = customer
+                self.pool = pool
+                self.teamId = teamId
+                self.pooledAt = pooledAt
+                self.lastOwnerId = lastOwnerId
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case customer
+                case pool
+                case teamId
+                case pooledAt
+                case lastOwnerId
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.customer = try container.decode(
+                    Components.Schemas.CustomerSummary.self,
+                    forKey: .customer
+                )
+                self.pool = try container.decode(
+                    Components.Schemas.PoolKind.self,
+                    forKey: .pool
+                )
+                self.teamId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .teamId
+                )
+                self.pooledAt = try container.decode(
+                    Foundation.Date.self,
+                    forKey: .pooledAt
+                )
+                self.lastOwnerId = try container.decodeIfPresent(
+                    Swift.Int64.self,
+                    forKey: .lastOwnerId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "customer",
+                    "pool",
+                    "teamId",
+                    "pooledAt",
+                    "lastOwnerId"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PoolPage`.
+        internal struct PoolPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PoolPage/items`.
+            internal var items: [Components.Schemas.PoolEntry]
+            /// - Remark: Generated from `#/components/schemas/PoolPage/nextCursor`.
+            internal var nextCursor: Swift.String?
+            /// Creates a new `PoolPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            internal init(
+                items: [Components.Schemas.PoolEntry],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.items = try container.decode(
+                    [Components.Schemas.PoolEntry].self,
+                    forKey: .items
+                )
+                self.nextCursor = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .nextCursor
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "items",
+                    "nextCursor"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Release`.
+        internal struct Release: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Release/reason`.
+            internal var reason: Swift.String
+            /// Creates a new `Release`.
+            ///
+            /// - Parameters:
+            ///   - reason:
+            internal init(reason: Swift.String) {
+                self.reason = reason
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case reason
+            }
+            internal init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.reason = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "reason"
                 ])
             }
         }

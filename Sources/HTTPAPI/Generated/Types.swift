@@ -70,6 +70,21 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /customers/{id}/owner`.
     /// - Remark: Generated from `#/paths//customers/{id}/owner/post(reassignCustomer)`.
     func reassignCustomer(_ input: Operations.ReassignCustomer.Input) async throws -> Operations.ReassignCustomer.Output
+    /// Give a customer back to the owner's team pool (公海), with a reason: by the owner, or a supervisor or admin within reach. The owner may not claim it back for pools.reclaim_after_days. Kept in the owner history and the audit log.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/release`.
+    /// - Remark: Generated from `#/paths//customers/{id}/release/post(releaseCustomer)`.
+    func releaseCustomer(_ input: Operations.ReleaseCustomer.Input) async throws -> Operations.ReleaseCustomer.Output
+    /// The customers waiting in the pools you may use (your team's and the centre's; an admin: all), longest waiting first; phones masked for agents.
+    ///
+    /// - Remark: HTTP `GET /pool`.
+    /// - Remark: Generated from `#/paths//pool/get(listPool)`.
+    func listPool(_ input: Operations.ListPool.Input) async throws -> Operations.ListPool.Output
+    /// Claim a customer from a pool you may use: it becomes yours with its open leads and tasks. At most pools.claims_per_day a day (409); a previous owner waits pools.reclaim_after_days (409); a customer not in such a pool, or claimed a moment ago by someone else, is not found.
+    ///
+    /// - Remark: HTTP `POST /pool/{id}/claim`.
+    /// - Remark: Generated from `#/paths//pool/{id}/claim/post(claimCustomer)`.
+    func claimCustomer(_ input: Operations.ClaimCustomer.Input) async throws -> Operations.ClaimCustomer.Output
     /// Everything held about one customer, for a request under China's PIPL (admins only; audited).
     ///
     /// - Remark: HTTP `GET /customers/{id}/export`.
@@ -487,6 +502,47 @@ extension APIProtocol {
             path: path,
             headers: headers,
             body: body
+        ))
+    }
+    /// Give a customer back to the owner's team pool (公海), with a reason: by the owner, or a supervisor or admin within reach. The owner may not claim it back for pools.reclaim_after_days. Kept in the owner history and the audit log.
+    ///
+    /// - Remark: HTTP `POST /customers/{id}/release`.
+    /// - Remark: Generated from `#/paths//customers/{id}/release/post(releaseCustomer)`.
+    internal func releaseCustomer(
+        path: Operations.ReleaseCustomer.Input.Path,
+        headers: Operations.ReleaseCustomer.Input.Headers = .init(),
+        body: Operations.ReleaseCustomer.Input.Body
+    ) async throws -> Operations.ReleaseCustomer.Output {
+        try await releaseCustomer(Operations.ReleaseCustomer.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// The customers waiting in the pools you may use (your team's and the centre's; an admin: all), longest waiting first; phones masked for agents.
+    ///
+    /// - Remark: HTTP `GET /pool`.
+    /// - Remark: Generated from `#/paths//pool/get(listPool)`.
+    internal func listPool(
+        query: Operations.ListPool.Input.Query = .init(),
+        headers: Operations.ListPool.Input.Headers = .init()
+    ) async throws -> Operations.ListPool.Output {
+        try await listPool(Operations.ListPool.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Claim a customer from a pool you may use: it becomes yours with its open leads and tasks. At most pools.claims_per_day a day (409); a previous owner waits pools.reclaim_after_days (409); a customer not in such a pool, or claimed a moment ago by someone else, is not found.
+    ///
+    /// - Remark: HTTP `POST /pool/{id}/claim`.
+    /// - Remark: Generated from `#/paths//pool/{id}/claim/post(claimCustomer)`.
+    internal func claimCustomer(
+        path: Operations.ClaimCustomer.Input.Path,
+        headers: Operations.ClaimCustomer.Input.Headers = .init()
+    ) async throws -> Operations.ClaimCustomer.Output {
+        try await claimCustomer(Operations.ClaimCustomer.Input(
+            path: path,
+            headers: headers
         ))
     }
     /// Everything held about one customer, for a request under China's PIPL (admins only; audited).

@@ -40,6 +40,8 @@ public struct APIServer: Service {
         public var monitor = MonitorConfiguration()
         /// Where call recordings are served from; `nil`: none are.
         public var recordingDirectory: String?
+        /// Claim limit, cooldown and recycling of the customer pools (公海).
+        public var pools = PoolRules()
         /// Who may read `/metrics`.
         public var metricsAccess: MetricsAccess = .loopback
         /// Serve HTTPS with these files; `nil`: plain HTTP (loopback, or behind a proxy that terminates TLS).
@@ -101,7 +103,7 @@ public struct APIServer: Service {
                               settings: .init(timeZone: configuration.timeZone, maskedRoles: configuration.maskedRoles,
                                               loginTokenLifetime: configuration.loginTokenLifetime,
                                               passwordParameters: configuration.passwordParameters, monitor: configuration.monitor,
-                                              recordingDirectory: configuration.recordingDirectory),
+                                              recordingDirectory: configuration.recordingDirectory, pools: configuration.pools),
                               throttle: LoginThrottle(), refusals: refusals, imports: imports, monitors: monitors, dialers: dialers, logger: logger)
         try PageRoutes(api: api, store: store, secureCookie: configuration.secureCookie || configuration.tls != nil).register(
             on: router, sessionMiddleware: TokenAuthenticator(store: store, openPaths: ["/session"], refusals: refusals, cache: tokens))

@@ -35,7 +35,7 @@ extension Components.Schemas.CustomerSummary {
     init(_ summary: CustomerSummary, mask: PhoneMask) throws {
         self.init(id: Int64(summary.id), name: summary.name, kind: try schemaValue(summary.kind),
                   phones: try summary.phones.map { try .init($0, mask: mask) }, grade: try summary.grade.map { try schemaValue($0) },
-                  ownerId: Int64(summary.ownerID), ownerName: summary.ownerName)
+                  ownerId: summary.ownerID.map(Int64.init), ownerName: summary.ownerName)
     }
 }
 
@@ -57,13 +57,14 @@ extension Components.Schemas.Customer {
         vehicles = details.vehicles.map { .init($0) }
         policies = details.policies.map { .init($0) }
         leads = try details.leads.map { try .init($0) }
+        ownerHistory = try details.ownerHistory.map { try .init($0) }
     }
 
     init(_ card: CustomerCard, mask: PhoneMask, now: Date) throws {
         let open = (card.openTasks + card.openComplaints).sorted { $0.dueAt < $1.dueAt }
         self.init(
             id: Int64(card.id), name: card.name, kind: try schemaValue(card.kind), grade: try card.grade.map { try schemaValue($0) },
-            ownerId: Int64(card.ownerID), ownerName: card.ownerName, phones: try card.phones.map { try .init($0, mask: mask) },
+            ownerId: card.ownerID.map(Int64.init), ownerName: card.ownerName, phones: try card.phones.map { try .init($0, mask: mask) },
             vehicles: card.vehicles.map { .init(id: Int64($0.id), vin: $0.vin, model: $0.model, plate: $0.plate) },
             policies: card.policies.map { .init(id: Int64($0.id), vehicleId: $0.vehicleId.map(Int64.init), insurer: $0.insurer, expiryDate: $0.expiryDate) },
             lastInteractions: card.lastInteractions.map { .init(id: Int64($0.id), kind: $0.kind, outcome: $0.outcome, note: $0.note, occurredAt: $0.occurredAt) },
@@ -72,5 +73,20 @@ extension Components.Schemas.Customer {
                                         customerName: card.name, ownerId: task.ownerId.map(Int64.init), dueAt: task.dueAt,
                                         overdue: task.dueAt < now, note: task.note)
             })
+    }
+}
+
+extension Components.Schemas.OwnerMove {
+    init(_ move: OwnerMove) throws {
+        self.init(kind: try schemaValue(move.kind), fromUser: move.fromUser.map(Int64.init), toUser: move.toUser.map(Int64.init),
+                  pool: try move.pool.map { try schemaValue($0) }, teamId: move.teamId.map(Int64.init), byUser: move.byUser.map(Int64.init),
+                  reason: move.reason, movedAt: move.movedAt)
+    }
+}
+
+extension Components.Schemas.PoolEntry {
+    init(_ entry: PoolEntry, mask: PhoneMask) throws {
+        self.init(customer: try .init(entry.customer, mask: mask), pool: try schemaValue(entry.pool), teamId: entry.teamID.map(Int64.init),
+                  pooledAt: entry.pooledAt, lastOwnerId: entry.lastOwnerID.map(Int64.init))
     }
 }

@@ -22,7 +22,7 @@ extension Components.Schemas.Policy {
 
 extension Components.Schemas.Lead {
     init(_ lead: LeadRecord) throws {
-        self.init(id: Int64(lead.id), customerId: Int64(lead.customerId), ownerId: Int64(lead.ownerId), grade: try schemaValue(lead.grade),
+        self.init(id: Int64(lead.id), customerId: Int64(lead.customerId), ownerId: lead.ownerId.map(Int64.init), grade: try schemaValue(lead.grade),
                   stage: try schemaValue(lead.stage), lastProgressAt: lead.lastProgressAt,
                   history: try lead.history.map { change in
                       .init(from: try change.previousGrade.map { try schemaValue($0) }, grade: try schemaValue(change.grade),

@@ -20,11 +20,14 @@ public struct FollowUpScheduler: Service, Sendable {
         public var reminders: [TaskKind: Int] = [:]
         /// Escalations that move a lead or task but found nobody to take it (they wait for the next pass).
         public var waiting = 0
+        /// Claimed customers without progress that went back to their pool.
+        public var recycled = 0
         public var description: String {
             let made = escalated.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
             let calls = reminders.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
             return "\(leads) open leads, \(planned) follow-ups due, \(created) new tasks; reminders: \(calls.isEmpty ? "none" : calls); escalated: \(made.isEmpty ? "none" : made)"
                 + (waiting > 0 ? "; \(waiting) waiting for someone to take them" : "")
+                + "; back to the pool: \(recycled)"
         }
     }
 
@@ -34,11 +37,15 @@ public struct FollowUpScheduler: Service, Sendable {
     let renewals: RenewalPlanner
     /// The team whose agents make renewal calls.
     let renewalTeam: String
+    /// When claimed customers without progress go back to their pool.
+    let pools: PoolRules
     let interval: Duration
     let logger: Logger
 
     public init(store: CRMStore, planner: FollowUpPlanner, escalation: EscalationPolicy = EscalationPolicy(), renewals: RenewalPlanner? = nil,
-                renewalTeam: String = "renewal", interval: Duration = .seconds(600), logger: Logger = Logger(label: "calldesk.followup")) {
+                renewalTeam: String = "renewal", pools: PoolRules = PoolRules(), interval: Duration = .seconds(600),
+                logger: Logger = Logger(label: "calldesk.followup")) {
+        self.pools = pools
         self.store = store
         self.planner = planner
         self.escalation = escalation
@@ -64,6 +71,7 @@ public struct FollowUpScheduler: Service, Sendable {
         var report = PassReport(leads: leads.count, planned: planned.count, created: created)
         try await remind(now: now, into: &report)
         try await escalate(now: now, into: &report)
+        report.recycled = try await store.recyclePool(pools, now: now)
         return report
     }
 
@@ -108,7 +116,7 @@ public struct FollowUpScheduler: Service, Sendable {
             repeat {
                 do {
                     let report = try await runPass()
-                    if report.created > 0 { logger.info("follow-ups planned", metadata: ["report": "\(report)"]) }
+                    if report.created > 0 || report.recycled > 0 { logger.info("follow-ups planned", metadata: ["report": "\(report)"]) }
                 } catch {
                     logger.error("follow-up pass failed; the next one catches up", metadata: ["error": "\(CRMDatabase.explain(error))"])
                 }

@@ -35,13 +35,15 @@ public struct RenewalPlanner: Sendable, Hashable {
         for policy in policies {
             guard let expiry = date(policy.expiryDate), let left = calendar.calendar.dateComponents([.day], from: today, to: expiry).day else { continue }
             if left < 0 {
-                guard -left <= winBackDays else { continue }
-                planned.append(.init(kind: .winBack, leadID: nil, customerID: policy.customerId, ownerID: policy.ownerId, dueAt: due,
+                // Its owner wins it back; a pooled customer's, the renewal team's least loaded agent.
+                guard -left <= winBackDays,
+                      let owner = policy.ownerId ?? load.min(by: { ($0.value, $0.key) < ($1.value, $1.key) })?.key else { continue }
+                planned.append(.init(kind: .winBack, leadID: nil, customerID: policy.customerId, ownerID: owner, dueAt: due,
                                      key: "win_back:\(policy.id)", priority: 2, policyID: policy.id, note: "保险已脱保 \(policy.expiryDate)，挽回 win-back"))
                 continue
             }
             guard let stage = ordered.last(where: { left <= $0 }), let index = ordered.firstIndex(of: stage) else { continue }
-            let owner = load.min { ($0.value, $0.key) < ($1.value, $1.key) }?.key ?? policy.ownerId
+            guard let owner = load.min(by: { ($0.value, $0.key) < ($1.value, $1.key) })?.key ?? policy.ownerId else { continue }
             load[owner, default: 0] += 1
             planned.append(.init(kind: .renewal, leadID: nil, customerID: policy.customerId, ownerID: owner, dueAt: due,
                                  key: "renewal:\(policy.id):\(stage)", priority: index + 1, policyID: policy.id,
@@ -50,8 +52,9 @@ public struct RenewalPlanner: Sendable, Hashable {
         let year = calendar.calendar.component(.year, from: now)
         for contact in birthdays {
             let monthDay = contact.birthday.dropFirst(5)
-            guard let birthday = date("\(year)-\(monthDay)") else { continue }
-            planned.append(.init(kind: .birthday, leadID: nil, customerID: contact.customerId, ownerID: contact.ownerId,
+            // A greeting is its owner's; a pooled customer gets none.
+            guard let birthday = date("\(year)-\(monthDay)"), let owner = contact.ownerId else { continue }
+            planned.append(.init(kind: .birthday, leadID: nil, customerID: contact.customerId, ownerID: owner,
                                  dueAt: birthday > now ? calendar.nextWorkingTime(from: birthday) : due, key: "birthday:\(contact.id):\(year)",
                                  priority: 0, note: "生日问候：\(contact.name)（\(monthDay)）birthday"))
         }

@@ -14,8 +14,11 @@ public final class ImportQueue: Service, Sendable {
         public var defaultOwner: String?
         public var createOwners: Bool
         public var encoding: TextEncoding?
+        /// The team whose pool takes rows without an owner (`nil`: the centre's pool).
+        public var poolTeamID: Int?
 
-        public init(defaultOwner: String? = nil, createOwners: Bool = false, encoding: TextEncoding? = nil) {
+        public init(defaultOwner: String? = nil, createOwners: Bool = false, encoding: TextEncoding? = nil, poolTeamID: Int? = nil) {
+            self.poolTeamID = poolTeamID
             self.defaultOwner = defaultOwner
             self.createOwners = createOwners
             self.encoding = encoding
@@ -80,7 +83,7 @@ public final class ImportQueue: Service, Sendable {
         }
         let latest = LatestReport()
         let importer = CustomerImporter(store: store, defaultOwner: job.options.defaultOwner, createOwners: job.options.createOwners,
-                                        encoding: job.options.encoding)
+                                        encoding: job.options.encoding, poolTeamID: job.options.poolTeamID)
         do {
             try await store.updateImport(job.id, status: .checking, report: ImportReport())
             let report = try await withThrowingTaskGroup(of: ImportReport?.self) { group in

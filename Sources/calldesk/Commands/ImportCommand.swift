@@ -11,7 +11,8 @@ struct ImportCommand: AsyncParsableCommand {
             discussion: "The whole file is checked first: rejected rows (with line and reason) go to FILE.rejects.csv, which opens in Excel; a file that cannot be read is refused before anything is written.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "CSV file") var file: String
-        @Option(help: "Owner for rows without 负责人/owner") var defaultOwner: String?
+        @Option(help: "Owner for rows without 负责人/owner; without one, such rows go into the pool (公海)") var defaultOwner: String?
+        @Option(help: "The team whose pool takes rows without an owner (default: the whole centre's pool)") var poolTeam: String?
         @Option(help: "Where to write rejected rows (default FILE.rejects.csv)") var rejects: String?
         @Option(help: "Rows per transaction") var batchSize: Int = 500
         @Option(help: "utf-8 or gb18030 (also gbk); default: told from the file") var encoding: String?
@@ -24,8 +25,13 @@ struct ImportCommand: AsyncParsableCommand {
                 named = parsed
             }
             try await withStore(options) { store, _ in
+                var poolTeamID: Int?
+                if let poolTeam {
+                    guard let team = try await store.teamID(named: poolTeam) else { throw CommandFailure("--pool-team \(poolTeam): there is no such team") }
+                    poolTeamID = team
+                }
                 let importer = CustomerImporter(store: store, batchSize: batchSize, defaultOwner: defaultOwner, createOwners: createOwners,
-                                                encoding: named)
+                                                encoding: named, poolTeamID: poolTeamID)
                 let bar = ProgressBar()
                 let report: ImportReport
                 do {
@@ -36,7 +42,8 @@ struct ImportCommand: AsyncParsableCommand {
                 }
                 bar.finish()
                 print("read \(report.rowsRead) rows (\(report.encoding?.rawValue ?? "?")): \(report.created) customers created, \(report.updated) updated, "
-                    + "\(report.unchanged) already present, \(report.rejected) rejected")
+                    + "\(report.unchanged) already present, \(report.rejected) rejected"
+                    + (report.pooled > 0 ? "; \(report.pooled) new customers without an owner went into the pool (公海)" : ""))
                 if let path = report.rejectsPath { print("rejected rows with line numbers and reasons: \(path)") }
             }
         }

@@ -26,7 +26,7 @@ struct ScheduleCommand: AsyncParsableCommand {
             let store = try await options.openStore(config)
             do {
                 let report = try await FollowUpScheduler(store: store, planner: FollowUpPlanner(calendar: config.workCalendar), escalation: config.escalation,
-                                                      renewals: config.renewals, renewalTeam: config.renewalTeam).runPass(now: when)
+                                                      renewals: config.renewals, renewalTeam: config.renewalTeam, pools: config.pools).runPass(now: when)
                 print("as of \(ISO8601DateFormatter().string(from: when)): \(report)")
                 await store.close()
             } catch {
