@@ -160,6 +160,17 @@ def other_agent():
             os.environ["CUSTOMER_ID"])
         assert written == 403, f"a write without the page's CSRF header answered {written}"
         driver.save_screenshot(str(SHOTS / "console-other-agent.png"))
+        # The team's pool (公海): he claims the waiting customer, who then is his to find.
+        entry = wait_for(driver, "the pool's customer", lambda d: next((li for li in d.find_elements(By.CSS_SELECTOR, "#pool [data-testid=pool-entry]")
+                                                                         if os.environ["POOL_CUSTOMER"] in li.text), None))
+        assert "137****7055" in entry.text, f"an agent sees the pool's numbers masked: {entry.text}"
+        driver.save_screenshot(str(SHOTS / "console-pool.png"))
+        entry.find_element(By.CSS_SELECTOR, "[data-testid=claim]").click()
+        wait_for(driver, "the claim confirmed", lambda d: "已认领" in text(d, "#pool-status") and os.environ["POOL_CUSTOMER"] not in text(d, "#pool"))
+        search.clear()
+        search.send_keys(os.environ["POOL_CUSTOMER"])
+        wait_for(driver, "the claimed customer found", lambda d: os.environ["POOL_CUSTOMER"] in text(d, "#found"))
+        driver.save_screenshot(str(SHOTS / "console-pool-claimed.png"))
     finally:
         driver.quit()
 

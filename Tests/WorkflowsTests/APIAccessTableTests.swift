@@ -44,16 +44,22 @@ struct APIAccessTableTests {
                     .first(decodingColumn: "id", as: Int.self)
             }
             let parts = try await Self.aliceRecords(daemon)
+            // A customer in another team's pool: bob may not claim it, that team's agent may.
+            let carol = try await daemon.store.addUser(name: "孙丽", role: .agent, extension: "2001", team: "service")
+            let pooled = try await daemon.store.createCustomer(NewCustomer(
+                name: "公海客户", ownerID: nil, poolTeamID: carol.user.teamID,
+                phones: [("13800138077", try #require(daemon.store.normalizer.normalize("13800138077").phoneNumber))]))
             // The record of alice's that each resource's {id} names; a new resource must be added here.
             let ids = ["customers": daemon.knownCustomer, "calls": call.id, "tasks": task, "users": daemon.alice.user.id,
                        "leads": parts.lead, "approvals": parts.approval, "teams": try #require(daemon.alice.user.teamID),
                        "tokens": parts.token, "imports": parts.importID, "agents": daemon.alice.user.id, "notifications": parts.notification]
-            let pathIDs = ["/tasks/{id}/cancel": callTask]
+            let pathIDs = ["/tasks/{id}/cancel": callTask, "/pool/{id}/claim": pooled]
             // Who may write each resource: its owner, or for users and teams an admin, for approvals and imports a supervisor.
             let owners = ["users": daemon.adminToken, "teams": daemon.adminToken, "approvals": daemon.supervisor.token,
                           "imports": daemon.supervisor.token,
                           "/customers/{id}/merge": daemon.supervisor.token, "/customers/{id}/owner": daemon.supervisor.token,
-                          "/customers/{id}/export": daemon.adminToken, "/customers/{id}/erase": daemon.adminToken]
+                          "/customers/{id}/export": daemon.adminToken, "/customers/{id}/erase": daemon.adminToken,
+                          "/pool/{id}/claim": carol.token]
             let inner = ["{phoneId}": try #require(phone), "{contactId}": parts.contact, "{vehicleId}": parts.vehicle, "{policyId}": parts.policy]
             let bodies = [
                 "POST /calls/{id}/outcome": #"{"outcome": "ok"}"#,
@@ -81,9 +87,12 @@ struct APIAccessTableTests {
                 "POST /approvals/{id}/decision": #"{"approve": false, "note": "再跟进"}"#,
                 "PATCH /teams/{id}": #"{"name": "hotline"}"#,
                 "POST /agents/{id}/pause": #"{"paused": true, "reason": "lunch"}"#,
+                "POST /pool/{id}/claim": "",
+                "POST /customers/{id}/release": #"{"reason": "换人跟进"}"#,
             ]
-            // Erasing the customer goes last: the routes after it would find nothing of hers.
-            let withIDs = try Self.routes().filter { $0.path.contains("{id}") }.sorted { !$0.path.hasSuffix("/erase") && $1.path.hasSuffix("/erase") }
+            // Releasing the customer to the pool, then erasing it, go last: the routes after them would find nothing of hers.
+            func rank(_ path: String) -> Int { path.hasSuffix("/erase") ? 2 : path.hasSuffix("/release") ? 1 : 0 }
+            let withIDs = try Self.routes().filter { $0.path.contains("{id}") }.sorted { rank($0.path) < rank($1.path) }
             #expect(withIDs.count >= 5)
             for route in withIDs {
                 let resource = String(route.path.split(separator: "/").first ?? "")
@@ -141,7 +150,7 @@ struct APIAccessTableTests {
             _ = try await APITests.oneAnsweredCall(daemon)
             let api = APIClient(port: daemon.httpPort)
             for path in ["/v1/calls", "/v1/calls?customer=\(daemon.knownCustomer)", "/v1/calls?agent=\(daemon.alice.user.id)",
-                         "/v1/customers?q=%E6%9D%8E%E9%9B%B7", "/v1/customers?q=13800138000", "/v1/tasks?due=all"] {
+                         "/v1/customers?q=%E6%9D%8E%E9%9B%B7", "/v1/customers?q=13800138000", "/v1/tasks?due=all", "/v1/pool"] {
                 let answer = try await api.send(path, token: daemon.bob.token)
                 let items = try answer.items()
                 #expect(answer.status == 200 && items.isEmpty, "\(path): \(answer.body)")

@@ -41,6 +41,9 @@ struct PagesBrowserTests {
                 phones: [("13900139000", try #require(daemon.store.normalizer.normalize("13900139000").phoneNumber))], grade: .b))
             try await daemon.store.addTask(customerID: second, kind: .followUp, ownerID: daemon.alice.user.id,
                                            dueAt: Date().addingTimeInterval(-1800), note: "确认预算")
+            // A customer waiting in the hotline team's pool (公海), which the other agent claims from his console.
+            _ = try await daemon.store.createCustomer(NewCustomer(name: "钱多多", ownerID: nil, poolTeamID: daemon.bob.user.teamID,
+                phones: [("13700137055", try #require(daemon.store.normalizer.normalize("13700137055").phoneNumber))], grade: .a))
             let steps = work.appendingPathComponent("steps"), shots = work.appendingPathComponent("screenshots")
             for folder in [steps, shots] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
             print("page screenshots: \(shots.path)")
@@ -55,7 +58,7 @@ struct PagesBrowserTests {
             process.environment = ProcessInfo.processInfo.environment.merging([
                 "BASE": "http://127.0.0.1:\(daemon.httpPort)", "STEPS_DIR": steps.path, "SHOTS_DIR": shots.path,
                 "AGENT": daemon.alice.user.name, "OTHER_AGENT": daemon.bob.user.name, "SUPERVISOR": daemon.supervisor.user.name,
-                "PASSWORD": password, "CUSTOMER": "李雷", "SECOND_CUSTOMER": "韩梅梅", "CUSTOMER_ID": "\(daemon.knownCustomer)",
+                "PASSWORD": password, "CUSTOMER": "李雷", "SECOND_CUSTOMER": "韩梅梅", "POOL_CUSTOMER": "钱多多", "CUSTOMER_ID": "\(daemon.knownCustomer)",
                 "FOLLOW_UP": formatter.string(from: Date().addingTimeInterval(7 * 86_400)),
             ]) { _, new in new }
             let output = try FileHandle(forWritingTo: log)

@@ -22,6 +22,7 @@ const CD = (() => {
           notices: "通知", noNotices: "暂无通知", markRead: "已读", cancelAsk: "申请取消", cancelSend: "提交申请", cancelPending: "已提交，待主管审批",
           number_unreachable: "号码无法接通", do_not_call: "客户要求勿扰", duplicate: "重复任务", no_longer_needed: "已无需跟进",
           approvals: "待审批", approve: "批准", reject: "驳回", task_cancel: "取消任务", lead_lost: "战败关闭",
+          pool: "公海客户", inPool: "公海", claim: "认领", claimed: "已认领，已归入我的客户", pooledSince: "入池", lastOwner: "原负责人", marketing: "营销池",
           pauseTime: "暂停时长", slFormula: "阈值内接通 ÷ (接通 + 超过阈值后放弃)；短于短放弃时间的放弃不计", threshold: "阈值", shortAbandon: "短放弃" },
     en: { login: "Sign in", name: "User name", password: "Password", wrong: "Wrong name or password", tooMany: "Too many tries; wait a moment", logout: "Sign out",
           console: "Agent console", wallboard: "Wallboard", lang: "中文", waiting: "Waiting", longest: "Longest wait", answered: "Answered", abandoned: "Abandoned",
@@ -43,6 +44,7 @@ const CD = (() => {
           notices: "Notifications", noNotices: "No notifications", markRead: "Read", cancelAsk: "Ask to cancel", cancelSend: "Send request", cancelPending: "Sent; waiting for a manager",
           number_unreachable: "Number unreachable", do_not_call: "Asked not to be called", duplicate: "Duplicate task", no_longer_needed: "No longer needed",
           approvals: "Waiting for approval", approve: "Approve", reject: "Reject", task_cancel: "Cancel task", lead_lost: "Close as lost",
+          pool: "Customer pool", inPool: "In the pool", claim: "Claim", claimed: "Claimed: now one of yours", pooledSince: "In pool since", lastOwner: "Last owner", marketing: "Marketing pool",
           pauseTime: "Paused", slFormula: "answered within the threshold ÷ (answered + abandoned after the threshold); abandoned within the short-abandon time left out",
           threshold: "threshold", shortAbandon: "short abandon" },
   };

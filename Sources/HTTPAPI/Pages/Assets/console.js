@@ -29,7 +29,7 @@
     box.append(el("div", { class: "card-name", "data-testid": "pop-name" }, card.name, card.grade ? el("span", { class: "card-grade grade-" + card.grade }, card.grade) : null));
     const policy = (card.policies || []).map((p) => p.expiryDate).sort()[0];
     box.append(el("dl", { class: "facts" },
-      el("dt", {}, t("owner")), el("dd", {}, card.ownerName),
+      el("dt", {}, t("owner")), el("dd", {}, card.ownerName || t("inPool")),
       el("dt", {}, t("vehicles")), el("dd", {}, (card.vehicles || []).map((v) => [v.model, v.plate].filter(Boolean).join(" ")).join("；") || t("none")),
       el("dt", {}, t("policy")), el("dd", {}, policy || t("none")),
       el("dt", {}, t("lastContacts")), el("dd", {}, (card.lastInteractions || []).length ? el("ul", { class: "plain" }, card.lastInteractions.slice(0, 3).map((i) =>
@@ -54,6 +54,23 @@
     const page = await api("/v1/calls?limit=8");
     document.getElementById("calls").replaceChildren(...(page.items.length ? CD.callRows(page.items, (id) => (id === me.id ? me.name : ""))
       : [el("li", { class: "muted" }, t("none"))]));
+  }
+
+  // The team's pool (公海), longest waiting first: a click claims one (within the daily limit) and it joins the agent's customers.
+  async function loadPool() {
+    const page = await api("/v1/pool?kind=team&limit=8");
+    document.getElementById("pool").replaceChildren(...(page.items.length ? page.items.map((entry) => el("li", { "data-testid": "pool-entry" },
+      el("b", {}, entry.customer.name), " ", entry.customer.grade ? el("span", { class: "card-grade grade-" + entry.customer.grade }, entry.customer.grade) : "", " ",
+      el("span", { class: "muted" }, `${(entry.customer.phones[0] || {}).number || ""} · ${t("pooledSince")} ${CD.day(entry.pooledAt)}`), " ",
+      el("button", { type: "button", class: "primary", "data-testid": "claim", onclick: () => claim(entry.customer) }, t("claim"))))
+      : [el("li", { class: "muted" }, t("none"))]));
+  }
+
+  async function claim(customer) {
+    const status = document.getElementById("pool-status");
+    try { await api(`/v1/pool/${customer.id}/claim`, { method: "POST" }); status.className = "ok"; status.textContent = `${customer.name}：${t("claimed")}`; }
+    catch (error) { status.className = "error"; status.textContent = error.message; }
+    loadPool(); loadTasks();
   }
 
   // A call task is not ticked off: the agent asks a manager to cancel it, with a reason code.
@@ -150,12 +167,12 @@
     }
   }, (status) => { document.getElementById("link").textContent = status === "open" ? "" : t(status === "connecting" ? "connecting" : "offline"); });
 
-  document.addEventListener("calldesk:lang", () => { renderPop(); renderState(); loadTasks(); loadCalls(); document.getElementById("result-status").textContent = ""; });
+  document.addEventListener("calldesk:lang", () => { renderPop(); renderState(); loadTasks(); loadCalls(); loadPool(); document.getElementById("result-status").textContent = ""; });
 
   setInterval(() => {
     const timer = document.getElementById("timer");
     if (timer && answeredAt) timer.textContent = CD.duration((Date.now() - answeredAt) / 1000);
     renderState();
   }, 1000);
-  loadTasks(); loadCalls();
+  loadTasks(); loadCalls(); loadPool();
 })();
