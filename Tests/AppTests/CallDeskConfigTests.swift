@@ -155,6 +155,19 @@ struct HTTPExposureConfigTests {
         }
     }
 
+    @Test("pool rules come from the configuration with the centre's time zone; a nonsense number is refused naming its key")
+    func poolSettings() async throws {
+        let config = try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_POOLS_CLAIMS_PER_DAY": "5", "CALLDESK_POOLS_RECYCLE_AFTER_DAYS": "14"])
+        #expect(config.pools.claimsPerDay == 5 && config.pools.recycleAfterDays == 14 && config.pools.reclaimAfterDays == 30)
+        #expect(config.pools.timeZone.identifier == "Asia/Shanghai")
+        await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_POOLS_RECYCLE_AFTER_DAYS": "0"]) } throws: {
+            "\($0)".contains("pools.recycle_after_days")
+        }
+        await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_POOLS_CLAIMS_PER_DAY": "many"]) } throws: {
+            "\($0)".contains("pools.claims_per_day")
+        }
+    }
+
     @Test("TLS needs both a certificate and a key, and a file that cannot be read is named at load")
     func tlsSettings() async throws {
         await #expect {

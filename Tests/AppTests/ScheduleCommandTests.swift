@@ -67,4 +67,32 @@ struct ScheduleCommandTests {
         await reopened.close()
         #expect(owners == [senior.id])
     }
+
+    @Test("an import without owners from the terminal puts its customers into the named team's pool and says so; an unknown team is refused")
+    func importIntoPool() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the calldesk product first")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("calldesk-pool-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("crm.sqlite").path
+        var logger = Logger(label: "calldesk.test")
+        logger.logLevel = .critical
+        let store = try await CRMStore.open(location: .sqlite(path: database), normalizer: PhoneNormalizer(plan: .forCountryCode("86")), logger: logger)
+        let agent = try await store.addUser(name: "小王", role: .agent, extension: "1001", team: "sales").user
+        await store.close()
+        let config = folder.appendingPathComponent("calldesk.yaml")
+        try "database:\n  url: sqlite://\(database)\nlog:\n  level: error\n".write(to: config, atomically: true, encoding: .utf8)
+        let csv = folder.appendingPathComponent("leads.csv")
+        try "姓名,手机,等级\n周一,13700137101,A\n吴二,13700137102,B\n".write(to: csv, atomically: true, encoding: .utf8)
+
+        let unknown = try run(["import", "customers", csv.path, "--config", config.path, "--pool-team", "nosuch"])
+        #expect(unknown.status != 0 && unknown.output.contains("--pool-team nosuch"), "\(unknown.output)")
+        let done = try run(["import", "customers", csv.path, "--config", config.path, "--pool-team", "sales"])
+        #expect(done.status == 0 && done.output.contains("2 customers created") && done.output.contains("2 new customers without an owner went into the pool"),
+                "\(done.output)")
+        let reopened = try await CRMStore.open(location: .sqlite(path: database), normalizer: PhoneNormalizer(plan: .forCountryCode("86")), logger: logger)
+        let pool = try await reopened.pool(.team, visibleTo: agent)
+        await reopened.close()
+        #expect(pool.map(\.customer.name) == ["周一", "吴二"] && pool.allSatisfy { $0.teamID == agent.teamID })
+    }
 }
