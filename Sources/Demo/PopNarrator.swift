@@ -41,7 +41,7 @@ public struct PopNarrator: Service {
             who = "new caller"
         } else {
             who = pop.customers.map { card in
-                var facts = [card.grade.map { "\($0.rawValue)" } ?? "no grade", "owner \(card.ownerName)"]
+                var facts = [card.grade.map { "\($0.rawValue)" } ?? "no grade", "owner \(card.ownerName ?? "none (in a pool)")"]
                 if let car = card.vehicles.first { facts.append([car.model, car.plate].compactMap { $0 }.joined(separator: " ")) }
                 if let policy = card.policies.first { facts.append("policy \(policy.expiryDate)") }
                 if !card.openComplaints.isEmpty { facts.append("\(card.openComplaints.count) open complaint") }

@@ -141,7 +141,8 @@ extension CRMStore {
     }
 
     /// Puts a customer into a pool in the caller's transaction: no owner, its open leads with it; its
-    /// open follow-ups end (the cadence is a person's), its other open tasks wait for the team.
+    /// open follow-ups end (the cadence is a person's); its other open tasks (a complaint, a callback)
+    /// stay with whoever holds them until done, and reach the customer through them.
     func moveToPool(_ customerID: Int, from ownerID: Int?, pool: PoolKind, teamID: Int?, kind: OwnerMoveKind, by actor: Int?,
                     reason: String, now: Date, in sql: any SQLDatabase) async throws {
         try await sql.update("customers").set("owner_id", to: SQLLiteral.null).set("pool", to: pool.rawValue)
@@ -153,11 +154,6 @@ extension CRMStore {
             .set("updated_at", to: now)
             .where("customer_id", .equal, customerID).where("kind", .equal, TaskKind.followUp.rawValue)
             .where("status", .equal, TaskStatus.open.rawValue).run()
-        if let ownerID {
-            try await sql.update("tasks").set("owner_id", to: SQLLiteral.null).set("team_id", to: teamID).set("updated_at", to: now)
-                .where("customer_id", .equal, customerID).where("owner_id", .equal, ownerID)
-                .where("status", .equal, TaskStatus.open.rawValue).run()
-        }
         try await recordMove(OwnerMove(customerID: customerID, kind: kind, from: ownerID, pool: pool, teamID: teamID, by: actor,
                                        reason: reason, movedAt: now), in: sql)
         try await audit(sql, actor: actor, action: "pooled", entity: "customer", entityID: customerID,

@@ -57,6 +57,6 @@ struct CustomerLine {
     let text: String
     init(_ customer: CustomerSummary) {
         let phones = customer.phones.map { "\($0.e164) (\($0.kind.rawValue))" }.joined(separator: ", ")
-        text = "#\(customer.id) \(customer.name) [\(customer.kind.rawValue)] grade \(customer.grade?.rawValue ?? "-") owner \(customer.ownerName) phones \(phones)"
+        text = "#\(customer.id) \(customer.name) [\(customer.kind.rawValue)] grade \(customer.grade?.rawValue ?? "-") owner \(customer.ownerName ?? "none (in a pool)") phones \(phones)"
     }
 }
