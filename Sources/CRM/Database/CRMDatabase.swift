@@ -64,6 +64,10 @@ public final class CRMDatabase: Sendable {
                 throw CRMError.invalidDatabaseURL(url: Redaction.url(url), reason: "\(error)")
             }
             if let schema { configuration.searchPath = [schema] }
+            // Times are stored as TIMESTAMP (without zone) and PostgresNIO reads them as UTC: a server,
+            // database or role set to another zone (Asia/Shanghai on a server installed in China)
+            // would shift every time read back. The session's zone is UTC whatever the server says.
+            configuration.coreConfiguration.options.additionalStartupParameters.append(("TimeZone", "UTC"))
             eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             pool = .postgres(EventLoopGroupConnectionPool(
                 source: OpeningCountingSource(base: PostgresConnectionSource(sqlConfiguration: configuration), opening: opening),
