@@ -18,22 +18,11 @@ struct ScheduleBench: AsyncParsableCommand {
             try await seed(store)
             Bench.say("[\(name)] seeded \(leads) customers and leads in \(String(format: "%.1f", (ContinuousClock.now - start).seconds)) s")
             let scheduler = FollowUpScheduler(store: store, planner: FollowUpPlanner(calendar: WorkCalendar()))
-            // Where a first pass spends its time: reading the leads to plan, planning them (pure), the rest is writing.
-            let reading = ContinuousClock.now
-            let toPlan = try await store.leadsToPlan(grades: [.a, .b])
-            let read = ContinuousClock.now - reading
-            let planning = ContinuousClock.now
-            let planner = FollowUpPlanner(calendar: WorkCalendar())
-            let planned = planner.plan(toPlan.map {
-                FollowUpPlanner.Lead(id: $0.id, customerID: $0.customerId, ownerID: $0.ownerId, grade: $0.grade, gradedAt: $0.gradedAt,
-                                     lastProgressAt: $0.lastProgressAt, hasOpenFollowUp: $0.hasOpenFollowUp)
-            }, now: Date(), booked: [:])
-            Bench.say("[\(name)] reading \(toPlan.count) leads to plan: \(String(format: "%.2f", read.seconds)) s; planning \(planned.count) calls: "
-                + String(format: "%.2f", (ContinuousClock.now - planning).seconds) + " s")
             for label in ["first pass", "second pass, nothing changed"] {
                 let clock = ContinuousClock.now
                 let report = try await scheduler.runPass()
                 Bench.say("[\(name)] \(label): \(String(format: "%.2f", (ContinuousClock.now - clock).seconds)) s (\(report))")
+                Bench.say("[\(name)]   steps: " + report.steps.map { "\($0.step) \(String(format: "%.2f", $0.took.seconds)) s" }.joined(separator: ", "))
             }
             // 1% of the calls made: their tasks done and their leads' progress now, as a logged call leaves them.
             try await store.database.withConnection { sql in
@@ -43,6 +32,7 @@ struct ScheduleBench: AsyncParsableCommand {
             let clock = ContinuousClock.now
             let report = try await scheduler.runPass()
             Bench.say("[\(name)] pass after 1% of the calls were made: \(String(format: "%.2f", (ContinuousClock.now - clock).seconds)) s (\(report))")
+            Bench.say("[\(name)]   steps: " + report.steps.map { "\($0.step) \(String(format: "%.2f", $0.took.seconds)) s" }.joined(separator: ", "))
         }
     }
 

@@ -33,4 +33,27 @@ struct FollowUpSchedulerTests {
             #expect(WorkCalendar().isWorkingDay(try #require(tasks.first?.dueAt)))
         }
     }
+
+    @Test("a rep's open tasks are counted per day in the centre's zone, counted in the database: 23:30 and 00:30 fall on two days; done and team tasks do not count",
+          arguments: TestEngine.available)
+    func loadByDay(_ engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            let agent = try await store.addUser(name: "王芳", role: .agent, extension: "1001").user
+            let customer = try await store.createCustomer(NewCustomer(name: "李雷", ownerID: agent.id,
+                phones: [("13800138000", try #require(store.normalizer.normalize("13800138000").phoneNumber))]))
+            let calendar = WorkCalendar()
+            // 2030-03-04 23:30 and 2030-03-05 00:30 in Shanghai (UTC+8), twice the first.
+            let lateEvening = try Date("2030-03-04T15:30:00Z", strategy: .iso8601)
+            for due in [lateEvening, lateEvening, lateEvening.addingTimeInterval(3600)] {
+                try await store.addTask(customerID: customer, kind: .followUp, ownerID: agent.id, dueAt: due, note: nil)
+            }
+            let done = try await store.addTask(customerID: customer, kind: .complaint, ownerID: agent.id, dueAt: lateEvening, note: nil)
+            try await store.completeTask(done, result: "已处理", by: agent)
+            let start = lateEvening.addingTimeInterval(-86_400)
+            let load = try await store.openTaskLoad(from: start, timeZone: calendar.timeZone, day: calendar.day(of:))
+            #expect(load == [agent.id: ["2030-03-04": 2, "2030-03-05": 1]], "\(load)")
+            #expect(try await store.openTaskLoad(from: lateEvening.addingTimeInterval(60), timeZone: calendar.timeZone, day: calendar.day(of:))
+                    == [agent.id: ["2030-03-05": 1]])
+        }
+    }
 }

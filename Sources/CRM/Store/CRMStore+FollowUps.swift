@@ -29,15 +29,27 @@ extension CRMStore {
         }
     }
 
-    /// Open tasks per owner and day (by `day`), from `start` on: what planning spreads around.
-    public func openTaskLoad(from start: Date, day: (Date) -> String) async throws -> [Int: [String: Int]] {
-        struct Row: Decodable { let ownerId: Int; let dueAt: Date }
+    /// Open tasks per owner and day (`day` names the day of a moment), from `start` on: what planning
+    /// spreads around. Counted in SQL by day (the zone's offset at `start`; a daylight-saving change
+    /// moves an hour's tasks by a day at most), so half a million open tasks come back as a few
+    /// thousand counts, not as rows.
+    public func openTaskLoad(from start: Date, timeZone: TimeZone, day: (Date) -> String) async throws -> [Int: [String: Int]] {
+        let offset = timeZone.secondsFromGMT(for: start)
+        let dayNumber = database.engine == .postgres
+            ? "FLOOR((EXTRACT(EPOCH FROM due_at) + \(offset)) / 86400)::bigint" : "CAST((due_at + \(offset)) / 86400 AS INTEGER)"
         let rows = try await database.withConnection { sql in
-            try await sql.select().columns("owner_id", "due_at").from("tasks").where("status", .equal, TaskStatus.open.rawValue)
-                .where("owner_id", .isNot, SQLLiteral.null).where("due_at", .greaterThanOrEqual, start).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            try await sql.raw("""
+                SELECT owner_id, \(unsafeRaw: dayNumber) AS day, COUNT(*) AS n FROM tasks
+                WHERE status = \(bind: TaskStatus.open.rawValue) AND owner_id IS NOT NULL AND due_at >= \(bind: start)
+                GROUP BY owner_id, \(unsafeRaw: dayNumber)
+                """).all()
         }
         var load: [Int: [String: Int]] = [:]
-        for row in rows { load[row.ownerId, default: [:]][day(row.dueAt), default: 0] += 1 }
+        for row in rows {
+            // Noon of that day in the zone names it.
+            let noon = Date(timeIntervalSince1970: Double(try row.decode(column: "day", as: Int.self) * 86_400 - offset + 43_200))
+            load[try row.decode(column: "owner_id", as: Int.self), default: [:]][day(noon), default: 0] += try row.decode(column: "n", as: Int.self)
+        }
         return load
     }
 

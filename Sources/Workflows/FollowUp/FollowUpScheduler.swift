@@ -10,7 +10,7 @@ import Vocabulary
 /// a daemon down for a week catches up in one pass. The clock is given, so tests run months in milliseconds.
 public struct FollowUpScheduler: Service, Sendable {
     /// What one pass did.
-    public struct PassReport: Sendable, Hashable, CustomStringConvertible {
+    public struct PassReport: Sendable, CustomStringConvertible {
         public let leads: Int
         public let planned: Int
         public let created: Int
@@ -22,6 +22,8 @@ public struct FollowUpScheduler: Service, Sendable {
         public var waiting = 0
         /// Claimed customers without progress that went back to their pool.
         public var recycled = 0
+        /// How long each step of the pass took, in order (for operators and the benchmark).
+        public var steps: [(step: String, took: Duration)] = []
         public var description: String {
             let made = escalated.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
             let calls = reminders.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
@@ -57,21 +59,32 @@ public struct FollowUpScheduler: Service, Sendable {
 
     /// One pass as of `now`.
     public func runPass(now: Date = Date()) async throws -> PassReport {
-        let leads = try await store.leadsToPlan(grades: Array(planner.cadence.keys))
+        var steps: [(step: String, took: Duration)] = []
+        func timed<T>(_ step: String, _ body: () async throws -> T) async rethrows -> T {
+            let start = ContinuousClock.now
+            defer { steps.append((step, ContinuousClock.now - start)) }
+            return try await body()
+        }
+        let leads = try await timed("read leads") { try await store.leadsToPlan(grades: Array(planner.cadence.keys)) }
         let today = planner.calendar.workingDays(from: now, count: 1).first ?? now
         // The reps' booked days matter only when there is something to spread.
-        let load = leads.isEmpty ? [:] : try await store.openTaskLoad(from: today, day: planner.calendar.day(of:))
-        let planned = planner.plan(leads.map {
-            FollowUpPlanner.Lead(id: $0.id, customerID: $0.customerId, ownerID: $0.ownerId, grade: $0.grade, gradedAt: $0.gradedAt,
-                                 lastProgressAt: $0.lastProgressAt, hasOpenFollowUp: $0.hasOpenFollowUp)
-        }, now: now, booked: load)
-        let created = try await store.insertPlanned(planned.map {
-            .init(leadID: $0.leadID, customerID: $0.customerID, ownerID: $0.ownerID, dueAt: $0.dueAt, key: $0.key)
-        }).count
+        let load = leads.isEmpty ? [:] : try await timed("read load") { try await store.openTaskLoad(from: today, timeZone: planner.calendar.timeZone, day: planner.calendar.day(of:)) }
+        let planned = await timed("plan") {
+            planner.plan(leads.map {
+                FollowUpPlanner.Lead(id: $0.id, customerID: $0.customerId, ownerID: $0.ownerId, grade: $0.grade, gradedAt: $0.gradedAt,
+                                     lastProgressAt: $0.lastProgressAt, hasOpenFollowUp: $0.hasOpenFollowUp)
+            }, now: now, booked: load)
+        }
+        let created = try await timed("insert") {
+            try await store.insertPlanned(planned.map {
+                .init(leadID: $0.leadID, customerID: $0.customerID, ownerID: $0.ownerID, dueAt: $0.dueAt, key: $0.key)
+            }).count
+        }
         var report = PassReport(leads: leads.count, planned: planned.count, created: created)
-        try await remind(now: now, into: &report)
-        try await escalate(now: now, into: &report)
-        report.recycled = try await store.recyclePool(pools, now: now)
+        try await timed("remind") { try await remind(now: now, into: &report) }
+        try await timed("escalate") { try await escalate(now: now, into: &report) }
+        report.recycled = try await timed("recycle") { try await store.recyclePool(pools, now: now) }
+        report.steps = steps
         return report
     }
 
