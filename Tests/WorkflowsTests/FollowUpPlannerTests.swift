@@ -59,4 +59,18 @@ struct FollowUpPlannerTests {
         #expect(planned.allSatisfy { Self.calendar.isWorkingDay($0.dueAt) && Self.calendar.nextWorkingTime(from: $0.dueAt) == $0.dueAt })
         #expect(Set(planned.map(\.key)).count == 40)
     }
+
+    @Test("a customer in another time zone is called in working hours there: a lead due at 10:00 in Shanghai on a Monday falls at 09:00 Monday in Los Angeles")
+    func customersZone() throws {
+        let now = Self.time("2026-11-02T10:00:00")  // Monday 10:00 in Shanghai, Sunday 18:00 in Los Angeles
+        let losAngeles = try #require(TimeZone(identifier: "America/Los_Angeles"))
+        let lead = FollowUpPlanner.Lead(id: 1, customerID: 1, ownerID: 1, grade: .a, gradedAt: now.addingTimeInterval(-30 * 86_400),
+                                        lastProgressAt: now.addingTimeInterval(-8 * 86_400), hasOpenFollowUp: false, timeZone: losAngeles)
+        let local = FollowUpPlanner.Lead(id: 2, customerID: 2, ownerID: 1, grade: .a, gradedAt: now.addingTimeInterval(-30 * 86_400),
+                                         lastProgressAt: now.addingTimeInterval(-8 * 86_400), hasOpenFollowUp: false)
+        let planned = FollowUpPlanner(calendar: Self.calendar).plan([lead, local], now: now)
+        let due = Dictionary(uniqueKeysWithValues: planned.map { ($0.leadID, $0.dueAt) })
+        #expect(due[1] == (try Date("2026-11-02T09:00:00-08:00", strategy: .iso8601)), "\(String(describing: due[1]))")
+        #expect(due[2] == now)
+    }
 }

@@ -3,9 +3,11 @@ import SQLKit
 /// Customer pools (公海): customers and leads may have no owner; a pooled customer names its pool
 /// (team or marketing) and the team it is kept for (none: the whole centre's), and every change of
 /// hands is kept in `owner_moves`, which also answers the daily claim limit and the cooldown.
+/// A customer may name its time zone (IANA; none: the centre's), in whose working hours its calls fall.
 enum SchemaV9 {
-    static let migration = Migration(version: 9, name: "customer pools") { sql in
+    static let migration = Migration(version: 9, name: "customer pools and time zones") { sql in
         try await dropOwnerNotNull(sql)
+        try await sql.alter(table: "customers").column("time_zone", type: .text).run()
         try await sql.alter(table: "customers").column("pool", type: .text).run()
         try await sql.alter(table: "customers").column("pool_team_id", type: .bigint, .references("teams", "id")).run()
         try await sql.alter(table: "customers").column("pooled_at", type: .timestamp).run()

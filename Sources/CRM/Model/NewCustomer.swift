@@ -9,6 +9,8 @@ public struct NewCustomer: Sendable, Hashable {
     /// Nobody: the customer goes into the team pool of `poolTeamID` (the whole centre's without one).
     public var ownerID: Int?
     public var poolTeamID: Int?
+    /// The customer's time zone (IANA), when it is not the centre's: its calls fall in working hours there.
+    public var timeZone: String?
     /// Each phone as written and as normalised.
     public var phones: [(raw: String, number: PhoneNumber)]
     public var grade: LeadGrade?

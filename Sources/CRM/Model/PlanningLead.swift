@@ -10,4 +10,6 @@ public struct PlanningLead: Sendable, Hashable, Decodable {
     public let lastProgressAt: Date
     /// Whether the lead's customer has an open follow-up task already.
     public let hasOpenFollowUp: Bool
+    /// The customer's time zone (IANA), when it is not the centre's.
+    public var timeZone: String? = nil
 }

@@ -10,6 +10,8 @@ public struct CustomerDetails: Sendable {
     public let leads: [LeadRecord]
     /// Every change of hands, oldest first.
     public let ownerHistory: [OwnerMove]
+    /// The customer's time zone (IANA) when it is not the centre's.
+    public let timeZone: String?
 }
 
 extension CRMStore {
@@ -19,7 +21,9 @@ extension CRMStore {
             let parts = try await parts(of: customerID, in: sql)
             let leads = try await leads(where: SQLBinaryExpression(SQLColumn("customer_id"), .equal, SQLBind(customerID)), in: sql)
             return CustomerDetails(contacts: parts.contacts, vehicles: parts.vehicles, policies: parts.policies, leads: leads,
-                                   ownerHistory: try await ownerMoves(of: customerID, in: sql))
+                                   ownerHistory: try await ownerMoves(of: customerID, in: sql),
+                                   timeZone: try await sql.select().column("time_zone").from("customers").where("id", .equal, customerID)
+                                       .first(decodingColumn: "time_zone", as: String?.self) ?? nil)
         }
     }
 }

@@ -45,11 +45,11 @@ extension CRMStore {
     }
 
     /// Changes a customer's name, kind or source; audited with what was there before and after.
-    public func updateCustomer(_ id: Int, name: String?, kind: CustomerKind?, source: String?, by actor: User) async throws {
+    public func updateCustomer(_ id: Int, name: String?, kind: CustomerKind?, source: String?, timeZone: String? = nil, by actor: User) async throws {
         try await database.withTransaction { sql in
             try await requireWritable(id, by: actor, in: sql)
-            struct Row: Decodable { let name: String; let kind: CustomerKind; let source: String? }
-            guard let before = try await sql.select().columns("name", "kind", "source").from("customers").where("id", .equal, id)
+            struct Row: Decodable { let name: String; let kind: CustomerKind; let source: String?; let time_zone: String? }
+            guard let before = try await sql.select().columns("name", "kind", "source", "time_zone").from("customers").where("id", .equal, id)
                 .first(decoding: Row.self) else { throw CRMError.notFound(entity: "customer", id: "\(id)") }
             var update = sql.update("customers").set("updated_at", to: Date())
             var details: [String: String] = [:]
@@ -67,6 +67,12 @@ extension CRMStore {
                 update = update.set("source", to: source)
                 details["before.source"] = before.source ?? ""
                 details["after.source"] = source
+            }
+            // Empty: the centre's zone again.
+            if let timeZone, timeZone != (before.time_zone ?? "") {
+                update = update.set("time_zone", to: timeZone.isEmpty ? nil : timeZone)
+                details["before.timeZone"] = before.time_zone ?? ""
+                details["after.timeZone"] = timeZone
             }
             guard !details.isEmpty else { return }
             try await update.where("id", .equal, id).run()

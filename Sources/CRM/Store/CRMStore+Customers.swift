@@ -54,11 +54,11 @@ extension CRMStore {
     func insertCustomer(_ customer: NewCustomer, in sql: any SQLDatabase) async throws -> Int {
         let now = Date()
         let id = try await sql.insert(into: "customers")
-            .columns("kind", "name", "source", "owner_id", "pool", "pool_team_id", "pooled_at", "created_at", "updated_at")
+            .columns("kind", "name", "source", "owner_id", "pool", "pool_team_id", "pooled_at", "time_zone", "created_at", "updated_at")
             .values(SQLBind(customer.kind.rawValue), SQLBind(customer.name), SQLBind(customer.source),
                     SQLBind(customer.ownerID), SQLBind(customer.ownerID == nil ? PoolKind.team.rawValue : nil),
                     SQLBind(customer.ownerID == nil ? customer.poolTeamID : nil), SQLBind(customer.ownerID == nil ? now : nil),
-                    SQLBind(now), SQLBind(now))
+                    SQLBind(customer.timeZone), SQLBind(now), SQLBind(now))
             .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
         if customer.ownerID == nil {
             try await recordMove(OwnerMove(customerID: id, kind: .imported, pool: .team, teamID: customer.poolTeamID), at: now, in: sql)

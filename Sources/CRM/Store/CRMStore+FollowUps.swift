@@ -14,7 +14,7 @@ extension CRMStore {
         let rows = try await database.withConnection { sql in
             try await sql.raw("""
                 SELECT l.id AS id, l.customer_id AS customer_id, l.owner_id AS owner_id, l.grade AS grade, l.graded_at AS graded_at,
-                       l.last_progress_at AS last_progress_at
+                       l.last_progress_at AS last_progress_at, c.time_zone AS time_zone
                 FROM leads l JOIN customers c ON c.id = l.customer_id
                 WHERE l.closed_at IS NULL AND c.merged_into IS NULL AND l.owner_id IS NOT NULL AND l.grade IN (\(binds: grades.map(\.rawValue)))
                   AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.customer_id = l.customer_id
@@ -25,7 +25,7 @@ extension CRMStore {
             PlanningLead(id: try row.decode(column: "id", as: Int.self), customerId: try row.decode(column: "customer_id", as: Int.self),
                          ownerId: try row.decode(column: "owner_id", as: Int.self), grade: try row.decode(column: "grade", as: LeadGrade.self),
                          gradedAt: try row.decode(column: "graded_at", as: Date.self), lastProgressAt: try row.decode(column: "last_progress_at", as: Date.self),
-                         hasOpenFollowUp: false)
+                         hasOpenFollowUp: false, timeZone: try row.decode(column: "time_zone", as: String?.self))
         }
     }
 

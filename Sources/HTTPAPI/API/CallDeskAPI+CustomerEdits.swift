@@ -19,9 +19,10 @@ extension CallDeskAPI {
             guard raw > 0 else { throw APIError.badField("ownerId", "must be a positive id") }
             return Int(raw)
         } ?? user.id
-        let customer = NewCustomer(name: name, kind: body.kind.flatMap { CustomerKind(rawValue: $0.rawValue) } ?? .individual,
+        var customer = NewCustomer(name: name, kind: body.kind.flatMap { CustomerKind(rawValue: $0.rawValue) } ?? .individual,
                                    source: try body.source.map { try field("source", $0, maxLength: 100) }, ownerID: owner, phones: phones,
                                    grade: body.grade.flatMap { LeadGrade(rawValue: $0.rawValue) })
+        customer.timeZone = try body.timeZone.map { try zone($0) }
         let id = try await store.createCustomer(customer, by: user)
         return .created(.init(body: .json(try await customerView(id, mask: mask))))
     }
@@ -32,7 +33,8 @@ extension CallDeskAPI {
         let id = try id(input.path.id)
         try await store.updateCustomer(id, name: try body.name.map { try field("name", $0, maxLength: 100) },
                                        kind: body.kind.flatMap { CustomerKind(rawValue: $0.rawValue) },
-                                       source: try body.source.map { try field("source", $0, maxLength: 100) }, by: user)
+                                       source: try body.source.map { try field("source", $0, maxLength: 100) },
+                                       timeZone: try body.timeZone.map { $0.isEmpty ? "" : try zone($0) }, by: user)
         return .ok(.init(body: .json(try await customerView(id, mask: mask))))
     }
 
@@ -70,6 +72,14 @@ extension CallDeskAPI {
     /// The 360° view of a customer just written.
     private func customerView(_ id: Int, mask: PhoneMask) async throws -> Components.Schemas.Customer {
         guard let card = try await store.customerCards(ids: [id]).first else { throw CRMError.notFound(entity: "customer", id: "\(id)") }
-        return try .init(card, mask: mask, now: Date())
+        return try .init(card, details: try await store.customerDetails(id), mask: mask, now: Date())
+    }
+
+    /// A time zone as IANA names it (`America/Los_Angeles`); a 400 naming `timeZone` otherwise.
+    private func zone(_ raw: String) throws -> String {
+        guard raw.count <= 64, let zone = TimeZone(identifier: raw), raw.contains("/") || raw == "UTC" else {
+            throw APIError.badField("timeZone", "'\(raw.prefix(64))' is not an IANA time zone such as Asia/Shanghai")
+        }
+        return zone.identifier
     }
 }

@@ -1411,6 +1411,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Customer/ownerHistory`.
             internal var ownerHistory: [Components.Schemas.OwnerMove]?
+            /// The customer's time zone (IANA) when it is not the centre's.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Customer/timeZone`.
+            internal var timeZone: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Customer/phones`.
             internal var phones: [Components.Schemas.Phone]
             /// - Remark: Generated from `#/components/schemas/Customer/vehicles`.
@@ -1435,6 +1439,7 @@ extension Components {
             ///   - ownerId: Absent while the customer waits in a pool (公海).
             ///   - ownerName:
             ///   - ownerHistory: Every change of hands, oldest first.
+            ///   - timeZone: The customer's time zone (IANA) when it is not the centre's.
             ///   - phones:
             ///   - vehicles:
             ///   - policies:
@@ -1450,6 +1455,7 @@ extension Components {
                 ownerId: Swift.Int64? = nil,
                 ownerName: Swift.String? = nil,
                 ownerHistory: [Components.Schemas.OwnerMove]? = nil,
+                timeZone: Swift.String? = nil,
                 phones: [Components.Schemas.Phone],
                 vehicles: [Components.Schemas.Vehicle],
                 policies: [Components.Schemas.Policy],
@@ -1465,6 +1471,7 @@ extension Components {
                 self.ownerId = ownerId
                 self.ownerName = ownerName
                 self.ownerHistory = ownerHistory
+                self.timeZone = timeZone
                 self.phones = phones
                 self.vehicles = vehicles
                 self.policies = policies
@@ -1481,6 +1488,7 @@ extension Components {
                 case ownerId
                 case ownerName
                 case ownerHistory
+                case timeZone
                 case phones
                 case vehicles
                 case policies
@@ -1519,6 +1527,10 @@ extension Components {
                     [Components.Schemas.OwnerMove].self,
                     forKey: .ownerHistory
                 )
+                self.timeZone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .timeZone
+                )
                 self.phones = try container.decode(
                     [Components.Schemas.Phone].self,
                     forKey: .phones
@@ -1555,6 +1567,7 @@ extension Components {
                     "ownerId",
                     "ownerName",
                     "ownerHistory",
+                    "timeZone",
                     "phones",
                     "vehicles",
                     "policies",
@@ -1581,6 +1594,10 @@ extension Components {
             internal var ownerId: Swift.Int64?
             /// - Remark: Generated from `#/components/schemas/CustomerCreate/source`.
             internal var source: Swift.String?
+            /// The customer's time zone (IANA, e.g. America/Los_Angeles); its follow-up calls fall in working hours there. Default: the centre's.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustomerCreate/timeZone`.
+            internal var timeZone: Swift.String?
             /// Creates a new `CustomerCreate`.
             ///
             /// - Parameters:
@@ -1590,13 +1607,15 @@ extension Components {
             ///   - grade:
             ///   - ownerId: Default: the caller.
             ///   - source:
+            ///   - timeZone: The customer's time zone (IANA, e.g. America/Los_Angeles); its follow-up calls fall in working hours there. Default: the centre's.
             internal init(
                 name: Swift.String,
                 kind: Components.Schemas.CustomerKind? = nil,
                 phones: [Swift.String],
                 grade: Components.Schemas.LeadGrade? = nil,
                 ownerId: Swift.Int64? = nil,
-                source: Swift.String? = nil
+                source: Swift.String? = nil,
+                timeZone: Swift.String? = nil
             ) {
                 self.name = name
                 self.kind = kind
@@ -1604,6 +1623,7 @@ extension Components {
                 self.grade = grade
                 self.ownerId = ownerId
                 self.source = source
+                self.timeZone = timeZone
             }
             internal enum CodingKeys: String, CodingKey {
                 case name
@@ -1612,6 +1632,7 @@ extension Components {
                 case grade
                 case ownerId
                 case source
+                case timeZone
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1639,13 +1660,18 @@ extension Components {
                     Swift.String.self,
                     forKey: .source
                 )
+                self.timeZone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .timeZone
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "name",
                     "kind",
                     "phones",
                     "grade",
                     "ownerId",
-                    "source"
+                    "source",
+                    "timeZone"
                 ])
             }
         }
@@ -1657,25 +1683,33 @@ extension Components {
             internal var kind: Components.Schemas.CustomerKind?
             /// - Remark: Generated from `#/components/schemas/CustomerUpdate/source`.
             internal var source: Swift.String?
+            /// The customer's time zone (IANA); empty: the centre's.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CustomerUpdate/timeZone`.
+            internal var timeZone: Swift.String?
             /// Creates a new `CustomerUpdate`.
             ///
             /// - Parameters:
             ///   - name:
             ///   - kind:
             ///   - source:
+            ///   - timeZone: The customer's time zone (IANA); empty: the centre's.
             internal init(
                 name: Swift.String? = nil,
                 kind: Components.Schemas.CustomerKind? = nil,
-                source: Swift.String? = nil
+                source: Swift.String? = nil,
+                timeZone: Swift.String? = nil
             ) {
                 self.name = name
                 self.kind = kind
                 self.source = source
+                self.timeZone = timeZone
             }
             internal enum CodingKeys: String, CodingKey {
                 case name
                 case kind
                 case source
+                case timeZone
             }
             internal init(from decoder: any Swift.Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1691,10 +1725,15 @@ extension Components {
                     Swift.String.self,
                     forKey: .source
                 )
+                self.timeZone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .timeZone
+                )
                 try decoder.ensureNoAdditionalProperties(knownKeys: [
                     "name",
                     "kind",
-                    "source"
+                    "source",
+                    "timeZone"
                 ])
             }
         }

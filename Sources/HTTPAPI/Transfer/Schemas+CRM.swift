@@ -58,6 +58,7 @@ extension Components.Schemas.Customer {
         policies = details.policies.map { .init($0) }
         leads = try details.leads.map { try .init($0) }
         ownerHistory = try details.ownerHistory.map { try .init($0) }
+        timeZone = details.timeZone
     }
 
     init(_ card: CustomerCard, mask: PhoneMask, now: Date) throws {

@@ -31,8 +31,12 @@ public struct FollowUpPlanner: Sendable {
         public let lastProgressAt: Date
         /// Whether it already has an open follow-up task.
         public let hasOpenFollowUp: Bool
+        /// The customer's time zone, whose working hours the call falls in (`nil`: the centre's).
+        public let timeZone: TimeZone?
 
-        public init(id: Int, customerID: Int, ownerID: Int, grade: LeadGrade, gradedAt: Date, lastProgressAt: Date, hasOpenFollowUp: Bool) {
+        public init(id: Int, customerID: Int, ownerID: Int, grade: LeadGrade, gradedAt: Date, lastProgressAt: Date, hasOpenFollowUp: Bool,
+                    timeZone: TimeZone? = nil) {
+            self.timeZone = timeZone
             self.id = id
             self.customerID = customerID
             self.ownerID = ownerID
@@ -57,12 +61,12 @@ public struct FollowUpPlanner: Sendable {
     /// each rep already has per working day (`YYYY-MM-DD`).
     public func plan(_ leads: [Lead], now: Date, booked: [Int: [String: Int]] = [:]) -> [PlannedTask] {
         var load = booked
-        var days = WorkDays(calendar)
+        // The centre's working days, and those of each other zone a customer lives in (working hours there).
+        var local = WorkDays(calendar)
+        var elsewhere: [String: WorkDays] = [:]
         var planned: [PlannedTask] = []
         let hours = max(15, (calendar.closes - calendar.opens) * 60)
-        for lead in leads.sorted(by: { ($0.lastProgressAt, $0.id) < ($1.lastProgressAt, $1.id) }) where !lead.hasOpenFollowUp {
-            guard let every = cadence[lead.grade] else { continue }
-            let seconds = TimeInterval(every.components.seconds)
+        func place(_ lead: Lead, every seconds: TimeInterval, _ days: inout WorkDays) -> PlannedTask {
             // The next call is one cadence after the last progress; a lead left longer is due now.
             let wanted = max(lead.lastProgressAt.addingTimeInterval(seconds), now)
             let candidates = days.workingDays(from: wanted, count: spreadDays)
@@ -75,8 +79,19 @@ public struct FollowUpPlanner: Sendable {
             // Spread within the day too: a slot every 15 minutes from the opening.
             let minutes = (taken * 15) % hours
             let due = max(days.nextWorkingTime(from: wanted), days.time(day, second: calendar.opens * 3600 + minutes * 60))
-            planned.append(PlannedTask(leadID: lead.id, customerID: lead.customerID, ownerID: lead.ownerID, dueAt: due,
-                                       key: "\(lead.id):\(lead.grade.rawValue):\(Int(lead.lastProgressAt.timeIntervalSince1970))"))
+            return PlannedTask(leadID: lead.id, customerID: lead.customerID, ownerID: lead.ownerID, dueAt: due,
+                               key: "\(lead.id):\(lead.grade.rawValue):\(Int(lead.lastProgressAt.timeIntervalSince1970))")
+        }
+        for lead in leads.sorted(by: { ($0.lastProgressAt, $0.id) < ($1.lastProgressAt, $1.id) }) where !lead.hasOpenFollowUp {
+            guard let every = cadence[lead.grade] else { continue }
+            let seconds = TimeInterval(every.components.seconds)
+            if let zone = lead.timeZone, zone.identifier != calendar.timeZone.identifier {
+                var zoned = calendar
+                zoned.timeZone = zone
+                planned.append(place(lead, every: seconds, &elsewhere[zone.identifier, default: WorkDays(zoned)]))
+            } else {
+                planned.append(place(lead, every: seconds, &local))
+            }
         }
         return planned
     }

@@ -70,9 +70,13 @@ public struct FollowUpScheduler: Service, Sendable {
         // The reps' booked days matter only when there is something to spread.
         let load = leads.isEmpty ? [:] : try await timed("read load") { try await store.openTaskLoad(from: today, timeZone: planner.calendar.timeZone, day: planner.calendar.day(of:)) }
         let planned = await timed("plan") {
-            planner.plan(leads.map {
-                FollowUpPlanner.Lead(id: $0.id, customerID: $0.customerId, ownerID: $0.ownerId, grade: $0.grade, gradedAt: $0.gradedAt,
-                                     lastProgressAt: $0.lastProgressAt, hasOpenFollowUp: $0.hasOpenFollowUp)
+            var zones: [String: TimeZone] = [:]
+            return planner.plan(leads.map { lead in
+                let zone = lead.timeZone.flatMap { name in
+                    zones[name] ?? TimeZone(identifier: name).map { zones[name] = $0; return $0 }
+                }
+                return FollowUpPlanner.Lead(id: lead.id, customerID: lead.customerId, ownerID: lead.ownerId, grade: lead.grade, gradedAt: lead.gradedAt,
+                                            lastProgressAt: lead.lastProgressAt, hasOpenFollowUp: lead.hasOpenFollowUp, timeZone: zone)
             }, now: now, booked: load)
         }
         let created = try await timed("insert") {
