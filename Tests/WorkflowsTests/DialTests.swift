@@ -31,6 +31,10 @@ struct DialTests {
             #expect(call.direction == .outbound && call.callee == DaemonHarness.knownNumber, "\(call.direction) \(call.callee ?? "-")")
             let trail = try await daemon.store.auditTrail(entity: "customer", id: daemon.knownCustomer).filter { $0.action == "dial" }
             #expect(trail.count == 1 && trail.first?.actorId == daemon.alice.user.id)
+            // The task keeps its calls: her supervisor sees every attempt behind it.
+            let attempts = try await api.send("/v1/calls?task=\(task)", token: daemon.supervisor.token).items()
+            #expect(attempts.compactMap { $0["id"] as? Int } == [call.id] && attempts.first?["taskId"] as? Int == task)
+            #expect(try await api.send("/v1/calls?task=\(task)", token: daemon.bob.token).items().isEmpty, "another agent sees none of them")
         }
     }
 }

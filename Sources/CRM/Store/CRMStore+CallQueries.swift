@@ -21,6 +21,7 @@ extension CRMStore {
             if let agent = filter.agentID { query = query.where(SQLColumn("id", table: "k"), .in, Self.callsOfAgent(agent)) }
             if let direction = filter.direction { query = query.where(SQLColumn("direction", table: "k"), .equal, SQLBind(direction.rawValue)) }
             if let result = filter.result { query = query.where(SQLColumn("result", table: "k"), .equal, SQLBind(result.rawValue)) }
+            if let task = filter.taskID { query = query.where(SQLColumn("task_id", table: "k"), .equal, SQLBind(task)) }
             if let customer = filter.customerID { query = query.where(SQLColumn("id", table: "k"), .in, Self.callsOfCustomer(customer)) }
             if let before = filter.beforeID { query = query.where(SQLColumn("id", table: "k"), .lessThan, SQLBind(before)) }
             query = viewer.access.restrictCalls(query, table: "k")

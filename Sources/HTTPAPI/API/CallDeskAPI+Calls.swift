@@ -12,7 +12,7 @@ extension CallDeskAPI {
             from: try query.from.map { try dates.parse("from", $0) }, to: try query.to.map { try dates.parse("to", $0) },
             agentID: try query.agent.map { try id($0) }, customerID: try query.customer.map { try id($0) },
             direction: query.direction.flatMap { CallDirection(rawValue: $0.rawValue) },
-            result: query.result.flatMap { CallResult(rawValue: $0.rawValue) },
+            result: query.result.flatMap { CallResult(rawValue: $0.rawValue) }, taskID: try query.task.map { try id($0) },
             beforeID: try PageCursor(parsing: query.cursor)?.id, limit: limit)
         return .ok(.init(body: .json(try await callPage(filter, user: user, mask: mask))))
     }

@@ -3346,6 +3346,13 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         name: "result",
                         as: Components.Schemas.CallResult.self
                     ),
+                    task: try converter.getOptionalQueryItemAsURI(
+                        in: request.soar_query,
+                        style: .form,
+                        explode: true,
+                        name: "task",
+                        as: Swift.Int64.self
+                    ),
                     limit: try converter.getOptionalQueryItemAsURI(
                         in: request.soar_query,
                         style: .form,

@@ -4066,6 +4066,10 @@ internal enum Operations {
                 internal var direction: Components.Schemas.CallDirection?
                 /// - Remark: Generated from `#/paths/calls/GET/query/result`.
                 internal var result: Components.Schemas.CallResult?
+                /// The calls made for one call task (dialled from it, or logged against it): every attempt behind it.
+                ///
+                /// - Remark: Generated from `#/paths/calls/GET/query/task`.
+                internal var task: Swift.Int64?
                 /// At most this many items (default 50).
                 ///
                 /// - Remark: Generated from `#/paths/calls/GET/query/limit`.
@@ -4083,6 +4087,7 @@ internal enum Operations {
                 ///   - customer:
                 ///   - direction:
                 ///   - result:
+                ///   - task: The calls made for one call task (dialled from it, or logged against it): every attempt behind it.
                 ///   - limit: At most this many items (default 50).
                 ///   - cursor: The `nextCursor` of the previous page.
                 internal init(
@@ -4092,6 +4097,7 @@ internal enum Operations {
                     customer: Swift.Int64? = nil,
                     direction: Components.Schemas.CallDirection? = nil,
                     result: Components.Schemas.CallResult? = nil,
+                    task: Swift.Int64? = nil,
                     limit: Components.Parameters.Limit? = nil,
                     cursor: Components.Parameters.Cursor? = nil
                 ) {
@@ -4101,6 +4107,7 @@ internal enum Operations {
                     self.customer = customer
                     self.direction = direction
                     self.result = result
+                    self.task = task
                     self.limit = limit
                     self.cursor = cursor
                 }
