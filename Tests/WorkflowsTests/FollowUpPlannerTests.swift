@@ -73,4 +73,24 @@ struct FollowUpPlannerTests {
         #expect(due[1] == (try Date("2026-11-02T09:00:00-08:00", strategy: .iso8601)), "\(String(describing: due[1]))")
         #expect(due[2] == now)
     }
+
+    @Test("a rep with 200 overdue leads gets 25 a day for the next 5 working days; the other 75 wait, the oldest progress first, for a later pass")
+    func capacityFull() {
+        let monday = Self.time("2026-11-02T09:00:00")
+        let leads = (1...200).map {
+            FollowUpPlanner.Lead(id: $0, customerID: $0, ownerID: 7, grade: .a, gradedAt: monday.addingTimeInterval(-90 * 86_400),
+                                 lastProgressAt: monday.addingTimeInterval(-Double(300 - $0) * 86_400), hasOpenFollowUp: false)
+        }
+        let planner = FollowUpPlanner(calendar: Self.calendar)
+        let planned = planner.plan(leads, now: monday)
+        #expect(planned.count == 125)
+        let perDay = Dictionary(grouping: planned, by: { Self.calendar.day(of: $0.dueAt) }).mapValues(\.count)
+        #expect(perDay.values.allSatisfy { $0 == 25 } && perDay.count == 5, "\(perDay)")
+        #expect(Set(planned.map(\.leadID)) == Set(1...125), "the longest waiting first")
+        // A week on, last week's days are behind: the next pass plans the other 75.
+        let nextMonday = monday.addingTimeInterval(7 * 86_400)
+        let booked = [7: Dictionary(grouping: planned.filter { $0.dueAt >= nextMonday }, by: { Self.calendar.day(of: $0.dueAt) }).mapValues(\.count)]
+        let later = planner.plan(leads.filter { $0.id > 125 }, now: nextMonday, booked: booked)
+        #expect(later.count == 75 && later.allSatisfy { $0.dueAt >= nextMonday })
+    }
 }

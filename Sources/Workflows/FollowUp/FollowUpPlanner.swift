@@ -3,7 +3,8 @@ import Foundation
 
 /// Plans follow-up calls by lead grade, as a pure function of the leads and the clock: A every
 /// week, B every month, C none (the marketing pool). A task falls in working hours on a working day,
-/// spread over the days so no rep gets more than their daily capacity. Each planned task carries a
+/// spread over the days so no rep gets more than their daily capacity; a lead that finds no room
+/// within `spreadDays` waits for a later pass (oldest progress first). Each planned task carries a
 /// key (lead, grade, last progress) so a second pass, or a second daemon, plans nothing twice, and
 /// every new progress (a logged call) opens the way for the next call.
 public struct FollowUpPlanner: Sendable {
@@ -66,12 +67,13 @@ public struct FollowUpPlanner: Sendable {
         var elsewhere: [String: WorkDays] = [:]
         var planned: [PlannedTask] = []
         let hours = max(15, (calendar.closes - calendar.opens) * 60)
-        func place(_ lead: Lead, every seconds: TimeInterval, _ days: inout WorkDays) -> PlannedTask {
+        func place(_ lead: Lead, every seconds: TimeInterval, _ days: inout WorkDays) -> PlannedTask? {
             // The next call is one cadence after the last progress; a lead left longer is due now.
             let wanted = max(lead.lastProgressAt.addingTimeInterval(seconds), now)
             let candidates = days.workingDays(from: wanted, count: spreadDays)
             var owner = load[lead.ownerID] ?? [:]
-            let day = candidates.first { (owner[days.key($0)] ?? 0) < dailyCapacity } ?? candidates[candidates.count - 1]
+            // No room in the rep's next days: a later pass plans it, when calls are made and days pass.
+            guard let day = candidates.first(where: { (owner[days.key($0)] ?? 0) < dailyCapacity }) else { return nil }
             let dayKey = days.key(day)
             let taken = owner[dayKey] ?? 0
             owner[dayKey] = taken + 1
@@ -88,9 +90,9 @@ public struct FollowUpPlanner: Sendable {
             if let zone = lead.timeZone, zone.identifier != calendar.timeZone.identifier {
                 var zoned = calendar
                 zoned.timeZone = zone
-                planned.append(place(lead, every: seconds, &elsewhere[zone.identifier, default: WorkDays(zoned)]))
+                place(lead, every: seconds, &elsewhere[zone.identifier, default: WorkDays(zoned)]).map { planned.append($0) }
             } else {
-                planned.append(place(lead, every: seconds, &local))
+                place(lead, every: seconds, &local).map { planned.append($0) }
             }
         }
         return planned

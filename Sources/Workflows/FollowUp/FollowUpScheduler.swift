@@ -27,7 +27,8 @@ public struct FollowUpScheduler: Service, Sendable {
         public var description: String {
             let made = escalated.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
             let calls = reminders.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
-            return "\(leads) open leads, \(planned) follow-ups due, \(created) new tasks; reminders: \(calls.isEmpty ? "none" : calls); escalated: \(made.isEmpty ? "none" : made)"
+            return "\(leads) open leads, \(planned) follow-ups due, \(created) new tasks"
+                + (leads > planned ? " (\(leads - planned) wait for room in their reps' next days)" : "") + "; reminders: \(calls.isEmpty ? "none" : calls); escalated: \(made.isEmpty ? "none" : made)"
                 + (waiting > 0 ? "; \(waiting) waiting for someone to take them" : "")
                 + "; back to the pool: \(recycled)"
         }
