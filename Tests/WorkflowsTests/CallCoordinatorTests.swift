@@ -117,6 +117,22 @@ struct CallCoordinatorTests {
         #expect(script.actions.contains(.callEnded(direction: .inbound, result: .noAnswer, blind: false)))
     }
 
+    @Test("a caller who hangs up while the pop waits: the pop goes out at its limit without the card, the final write still waits for the lookup and carries the customer")
+    func abandonedBeforeSlowLookup() throws {
+        var script = CoordinatorScript()
+        script.newInboundCall("1.1", number: "13800138000")
+        script.ring("1.1", agent: "1001")
+        script.advance(.seconds(1))
+        script.hangup("1.1")
+        script.advance(.seconds(2))
+        #expect(script.published.first?.pop.customers == [], "the pop went out at its limit")
+        #expect(!script.writes.contains { $0.status == .ended }, "the final write waits for the lookup (a loaded CI wrote it without the customer)")
+        script.answer(script.lookups[0], with: .known("13800138000", customer: 7, name: "李雷"))
+        let final = try #require(script.writes.last)
+        #expect(final.status == .ended && final.customerIDs == [7])
+        #expect(script.heldCalls == 0)
+    }
+
     @Test("events during a resync wait for the channel listing and are applied after it")
     func eventsWaitForResync() throws {
         var script = CoordinatorScript()

@@ -16,7 +16,8 @@ struct RecordingTests {
           arguments: [TestEngine.sqlite])
     func mixMonitorOnAnswer(_ engine: TestEngine) async throws {
         var simulator = SimulatorConfiguration.callCenter(agents: 1)
-        simulator.defaultAgent = .answers(after: 0.2, talk: 0.5)
+        // Long enough that MixMonitor reaches the channel before the hangup on a loaded CI machine.
+        simulator.defaultAgent = .answers(after: 0.2, talk: 4)
         simulator.talkTimeVariation = 0
         let configuration = CallLogConfiguration(recordingDirectory: "/var/spool/asterisk/monitor/calldesk")
         try await DaemonHarness.run(engine, simulator: simulator, callLog: configuration) { daemon in

@@ -303,10 +303,11 @@ public struct CallCoordinator: Sendable {
         calls[callID] = call
     }
 
-    /// Sends what the call holds once nothing holds it (or `force`), and writes its final record then.
-    private mutating func release(_ callID: String, force: Bool = false, into actions: inout [Action]) {
+    /// Sends what the call holds once nothing holds it (or `force`, or `forcePops` for the pops alone),
+    /// and writes its final record then.
+    private mutating func release(_ callID: String, force: Bool = false, forcePops: Bool = false, into actions: inout [Action]) {
         guard var call = calls[callID] else { return }
-        if force || !call.waitsForIdentity {
+        if force || forcePops || !call.waitsForIdentity {
             for pop in call.held { send(pop, call: &call, into: &actions) }
             call.held.removeAll()
             call.heldSince = nil
@@ -326,9 +327,9 @@ public struct CallCoordinator: Sendable {
         let holding = calls.filter { $0.value.heldSince != nil || $0.value.finalSince != nil }
         for (callID, call) in holding.sorted(by: { $0.key < $1.key }) {
             if let since = call.heldSince, now - since >= configuration.popHoldLimit {
-                calls[callID]?.lookupPending = false
-                calls[callID]?.cardsPending = false
-                release(callID, into: &actions)
+                // The pops go without their card; the final record still waits for the lookup (up to
+                // its own limit), so a call that ended meanwhile is not written without its customer.
+                release(callID, forcePops: true, into: &actions)
             }
             if let since = call.finalSince, now - since >= configuration.finalHoldLimit {
                 release(callID, force: true, into: &actions)
