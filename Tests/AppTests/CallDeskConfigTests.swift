@@ -155,6 +155,23 @@ struct HTTPExposureConfigTests {
         }
     }
 
+    @Test("the follow-up cadence, capacity and working hours come from the configuration; closing before opening is refused")
+    func followUpSettings() async throws {
+        let config = try await CallDeskConfig.load(file: nil, environment: [
+            "CALLDESK_FOLLOWUP_A_EVERY_DAYS": "3", "CALLDESK_FOLLOWUP_B_EVERY_DAYS": "14", "CALLDESK_FOLLOWUP_DAILY_CAPACITY": "40",
+            "CALLDESK_FOLLOWUP_OPENS_HOUR": "10", "CALLDESK_FOLLOWUP_CLOSES_HOUR": "20",
+        ])
+        #expect(config.followUp.cadence == [.a: .seconds(3 * 86_400), .b: .seconds(14 * 86_400)])
+        #expect(config.followUp.dailyCapacity == 40 && config.followUp.spreadDays == 5)
+        #expect(config.followUp.calendar.opens == 10 && config.followUp.calendar.closes == 20 && config.workCalendar.opens == 10)
+        await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_FOLLOWUP_OPENS_HOUR": "19"]) } throws: {
+            "\($0)".contains("followup.closes_hour")
+        }
+        await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_FOLLOWUP_A_EVERY_DAYS": "weekly"]) } throws: {
+            "\($0)".contains("followup.a_every_days")
+        }
+    }
+
     @Test("pool rules come from the configuration with the centre's time zone; a nonsense number is refused naming its key")
     func poolSettings() async throws {
         let config = try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_POOLS_CLAIMS_PER_DAY": "5", "CALLDESK_POOLS_RECYCLE_AFTER_DAYS": "14"])

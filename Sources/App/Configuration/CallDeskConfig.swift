@@ -32,6 +32,8 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
     public var dial = ClickToDial.Configuration()
     /// When follow-up calls may fall: working hours, holidays and make-up working days (调休).
     public var workCalendar = WorkCalendar()
+    /// Follow-up cadence by grade, reps' daily capacity and spread (`followup.*`), on `workCalendar`.
+    public var followUp = FollowUpPlanner(calendar: WorkCalendar())
     /// Escalation thresholds (`escalation.*`).
     public var escalation = EscalationPolicy()
     /// Renewal calls before a policy expires, win-back after (`renewal.*`).
@@ -129,6 +131,8 @@ public struct CallDeskConfig: Sendable, CustomStringConvertible {
             throw ConfigError(key: "followup.holidays", value: day, allowed: "dates like 2026-10-01")
         }
         escalation = try Self.escalationSettings(config)
+        try Self.workingHours(config, into: &workCalendar)
+        followUp = try Self.followUpSettings(config, calendar: workCalendar)
         (renewals, renewalTeam) = try Self.renewalSettings(config, calendar: workCalendar)
         pools = try Self.poolSettings(config, timeZone: timeZone)
         dial.agentChannel = config.string(forKey: "dial.agent_channel", default: dial.agentChannel)

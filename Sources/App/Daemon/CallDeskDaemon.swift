@@ -37,16 +37,16 @@ public struct CallDeskDaemon: Sendable {
                   callLog: CallLogConfiguration(callbackDelay: .seconds(config.callbackDueMinutes * 60), queueTeams: config.monitor.queueTeams,
                                                 defaultCallbackTeam: config.callbackTeam, recordingDirectory: config.recordingDirectory,
                                                 journalDirectory: config.journalDirectory),
-                  http: Self.http(config), dial: config.dial, workCalendar: config.workCalendar, escalation: config.escalation,
+                  http: Self.http(config), dial: config.dial, followUp: config.followUp, escalation: config.escalation,
                   renewals: (config.renewals, config.renewalTeam),
                   onHTTPRunning: onHTTPRunning)
     }
 
     /// The parts for the given PBX links; `logger` (when given) replaces each part's own label.
-    /// `workCalendar`: when follow-up calls may fall; `nil` plans none (the tests and benchmarks plan by hand).
+    /// `followUp`: the follow-up cadence and when calls may fall; `nil` plans none (the tests and benchmarks plan by hand).
     public init(store: CRMStore, pbxes: [AMIClientConfiguration], callLog: CallLogConfiguration, http: APIServer.Configuration,
                 dial: ClickToDial.Configuration = ClickToDial.Configuration(),
-                workCalendar: WorkCalendar? = nil, escalation: EscalationPolicy = EscalationPolicy(),
+                followUp: FollowUpPlanner? = nil, escalation: EscalationPolicy = EscalationPolicy(),
                 renewals: (planner: RenewalPlanner, team: String)? = nil, logger: Logger? = nil, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         var http = http
         if http.recordingDirectory == nil { http.recordingDirectory = callLog.recordingDirectory }
@@ -71,8 +71,8 @@ public struct CallDeskDaemon: Sendable {
         let presence = ConsolePresence(store: store, monitors: monitors, configuration: monitorConfiguration,
                                        logger: logger ?? Logger(label: "calldesk.presence"))
         self.presence = presence
-        followUps = workCalendar.map {
-            FollowUpScheduler(store: store, planner: FollowUpPlanner(calendar: $0), escalation: escalation, renewals: renewals?.planner,
+        followUps = followUp.map {
+            FollowUpScheduler(store: store, planner: $0, escalation: escalation, renewals: renewals?.planner,
                               renewalTeam: renewals?.team ?? "renewal", pools: http.pools, logger: logger ?? Logger(label: "calldesk.followup"))
         }
         self.imports = imports

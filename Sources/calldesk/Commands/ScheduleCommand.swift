@@ -25,7 +25,7 @@ struct ScheduleCommand: AsyncParsableCommand {
             }
             let store = try await options.openStore(config)
             do {
-                let report = try await FollowUpScheduler(store: store, planner: FollowUpPlanner(calendar: config.workCalendar), escalation: config.escalation,
+                let report = try await FollowUpScheduler(store: store, planner: config.followUp, escalation: config.escalation,
                                                       renewals: config.renewals, renewalTeam: config.renewalTeam, pools: config.pools).runPass(now: when)
                 print("as of \(ISO8601DateFormatter().string(from: when)): \(report)")
                 await store.close()
