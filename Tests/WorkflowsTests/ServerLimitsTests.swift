@@ -86,9 +86,10 @@ struct ServerLimitsTests {
         }
     }
 
-    static func upgrade(_ port: Int, token: String) async throws -> (RawSocket, String) {
+    static func upgrade(_ port: Int, token: String?, path: String = "/v1/agents/me/events", extra: String = "") async throws -> (RawSocket, String) {
         let socket = try RawSocket(port: port)
-        try socket.send("GET /v1/agents/me/events?token=\(token) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        let query = token.map { "?token=\($0)" } ?? ""
+        try socket.send("GET \(path)\(query) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + extra
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
         return (socket, try await offCooperativePool { try socket.receive() })
     }
@@ -100,10 +101,10 @@ struct ServerLimitsTests {
             let first = try await Self.upgrade(port, token: token)
             let second = try await Self.upgrade(port, token: token)
             #expect(first.1.hasPrefix("HTTP/1.1 101") && second.1.hasPrefix("HTTP/1.1 101"), "\(first.1) \(second.1)")
-            // hummingbird-websocket answers every refused upgrade with a bare 400 (2.8.1); the same URL
-            // without the upgrade headers says why, in JSON.
+            // The refused upgrade itself says why, in JSON (hummingbird-websocket alone writes a bare 400);
+            // the same URL without the upgrade headers says the same.
             let third = try await Self.upgrade(port, token: token)
-            #expect(third.1.hasPrefix("HTTP/1.1 400"), "\(third.1)")
+            #expect(third.1.hasPrefix("HTTP/1.1 429") && third.1.contains(#""error":"too_many_sockets""#), "\(third.1)")
             let why = try await APIClient(port: port).send("/v1/agents/me/events?token=\(token)")
             #expect(why.status == 429 && why.body.contains(#""error":"too_many_sockets""#), "\(why.body)")
             first.0.reset()
@@ -118,12 +119,40 @@ struct ServerLimitsTests {
             #expect(fourth.1.hasPrefix("HTTP/1.1 101"), "\(fourth.1)")
             fourth.0.reset()
             let refused = try await Self.upgrade(port, token: "cdk_nope")
-            #expect(!refused.1.hasPrefix("HTTP/1.1 101"))
+            #expect(refused.1.hasPrefix("HTTP/1.1 401") && refused.1.contains(#""error":"unauthorized""#)
+                && refused.1.lowercased().contains("www-authenticate: bearer"), "\(refused.1)")
             let unauthorized = try await APIClient(port: port).send("/v1/agents/me/events?token=cdk_nope")
             #expect(unauthorized.status == 401 && unauthorized.body.contains(#""error":"unauthorized""#))
             second.0.reset()
             third.0.reset()
         }
+    }
+
+    @Test("a refused upgrade answers in JSON with its reason: 404 for an agent out of reach or a path with no socket, 403 from another site's page")
+    func refusedUpgradesSayWhy() async throws {
+        try await Self.withServer { store, port in
+            let (_, token) = try await store.addUser(name: "王芳", role: .agent, extension: "1001")
+            _ = try await store.addUser(name: "赵强", role: .agent, extension: "1002")
+            let other = try await Self.upgrade(port, token: token, path: "/v1/agents/1002/events")
+            #expect(other.1.hasPrefix("HTTP/1.1 404") && other.1.contains(#""error":"not_found""#), "\(other.1)")
+            let missing = try await Self.upgrade(port, token: token, path: "/v1/agents/4711/events")
+            // Out of reach and missing answer alike, so nothing tells which extensions exist.
+            #expect(Self.body(of: missing.1) == Self.body(of: other.1).replacingOccurrences(of: "1002", with: "4711"), "\(missing.1)")
+            let session = token
+            let plain = try await Self.upgrade(port, token: nil, path: "/v1/me", extra: "Cookie: calldesk_session=\(session)\r\n")
+            #expect(plain.1.hasPrefix("HTTP/1.1 404") && plain.1.contains("no WebSocket at /v1/me"), "\(plain.1)")
+            let crossSite = try await Self.upgrade(port, token: nil, path: "/v1/live",
+                                                   extra: "Cookie: calldesk_session=\(session)\r\nOrigin: https://evil.example\r\n")
+            #expect(crossSite.1.hasPrefix("HTTP/1.1 403") && crossSite.1.contains(#""error":"cross_site""#), "\(crossSite.1)")
+            // The same cookie from CallDesk's own page upgrades.
+            let own = try await Self.upgrade(port, token: nil, path: "/v1/live", extra: "Cookie: calldesk_session=\(session)\r\nOrigin: http://127.0.0.1\r\n")
+            #expect(own.1.hasPrefix("HTTP/1.1 101"), "\(own.1)")
+            for socket in [other.0, missing.0, plain.0, crossSite.0, own.0] { socket.reset() }
+        }
+    }
+
+    static func body(of answer: String) -> String {
+        answer.components(separatedBy: "\r\n\r\n").dropFirst().joined()
     }
 
     @Test("revoking a token or disabling its user closes that user's open socket")

@@ -13,10 +13,13 @@ public struct APIRequestContext: RequestContext, WebSocketRequestContext {
     /// The token the user came with (memory only): an event socket re-checks it while open.
     var token: String?
     let remoteAddress: SocketAddress?
+    /// The connection: a refused WebSocket upgrade writes its answer on it (`UpgradeRefusalWriter`).
+    let channel: any Channel
 
     public init(source: Source) {
         coreContext = .init(source: source)
         webSocket = .init()
+        channel = source.channel
         remoteAddress = source.channel.remoteAddress
     }
 

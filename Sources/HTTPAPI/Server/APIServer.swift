@@ -129,7 +129,7 @@ public struct APIServer: Service {
             idleTimeout: .seconds(configuration.idleTimeout.components.seconds),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes,
                                             maxHeaderFieldCount: 200))
-        let webSocketResponder = router.buildResponder()
+        let webSocketResponder = UpgradeRefusingResponder(base: router.buildResponder(), isSocketPath: Self.isSocketPath)
         let maxHeaderBytes = configuration.maxHeaderBytes
         let tls = try configuration.tls?.serverConfiguration()
         let server = HTTPServerBuilder { responder in
@@ -145,6 +145,12 @@ public struct APIServer: Service {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "CallDesk"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+
+    /// The paths `AgentEventsRoute` and `LiveRoute` upgrade.
+    @Sendable static func isSocketPath(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        return parts == ["v1", "live"] || (parts.count == 4 && parts[0] == "v1" && parts[1] == "agents" && parts[3] == "events")
     }
 
     private static func checkMetricsAccess(_ access: Configuration.MetricsAccess, _ request: Request, _ context: APIRequestContext,
