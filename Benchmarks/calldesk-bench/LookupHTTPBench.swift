@@ -2,6 +2,8 @@ import App
 import ArgumentParser
 import CRM
 import Foundation
+import Hummingbird
+import NIOCore
 import NIOPosix
 
 /// `GET /v1/lookup` over loopback with a million customers, loaded by wrk (Debian's package) in its
@@ -14,7 +16,8 @@ struct LookupHTTPBench: AsyncParsableCommand {
     @Option(help: "wrk connections") var connections = 64
     @Option(help: "wrk threads") var threads = 2
     @Option(help: "Seconds of load") var seconds = 20
-    @Option(help: "lookup, or me (GET /v1/me: the API's cost without the database, for comparison)") var route = "lookup"
+    @Option(help: "lookup; me (GET /v1/me: the API's cost without the database); bare (a plain Hummingbird route: the framework's ceiling here)")
+    var route = "lookup"
 
     func run() async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else {
@@ -36,12 +39,12 @@ struct LookupHTTPBench: AsyncParsableCommand {
               local number
               if n % 10 == 0 then number = string.format("%%2B8615%09d", math.random(0, 999999999))
               else number = string.format("%%2B86139%08d", math.random(0, \(customers - 1))) end
-              local path = "\(route)" == "me" and "/v1/me" or ("/v1/lookup?phone=" .. number)
+              local path = "\(route)" ~= "lookup" and "/v1/me" or ("/v1/lookup?phone=" .. number)
               return wrk.format("GET", path, { ["Authorization"] = "Bearer \(token)" })
             end
             """.write(to: script, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: script) }
-            try await CallDeskDaemon.run(store: store, pbxes: [], logger: BenchDatabase.logger) { _, port in
+            let load: @Sendable (Int) async throws -> Void = { port in
                 let arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path, "http://127.0.0.1:\(port)"]
                 // wrk is waited for on NIO's pool for blocking work, never on a thread the server's tasks run on.
                 let text = try await NIOThreadPool.singleton.runIfActive {
@@ -61,6 +64,30 @@ struct LookupHTTPBench: AsyncParsableCommand {
                     Bench.say("[\(name)]   " + line.trimmingCharacters(in: .whitespaces))
                 }
             }
+            if route == "bare" {
+                try await Self.withBareServer(load)
+            } else {
+                try await CallDeskDaemon.run(store: store, pbxes: [], logger: BenchDatabase.logger) { _, port in try await load(port) }
+            }
+        }
+    }
+
+    /// A Hummingbird server with one route answering a small JSON, no middleware, no database: what
+    /// the framework alone does on this machine under the same load.
+    static func withBareServer(_ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+        let router = Router()
+        router.get("v1/me") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(string: #"{"id":1,"name":"bench-owner","role":"agent"}"#)))
+        }
+        let (ports, reported) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { reported.yield($0.localAddress?.port ?? 0) }, logger: BenchDatabase.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            guard let port = await ports.first(where: { _ in true }) else { return }
+            try await body(port)
+            group.cancelAll()
         }
     }
 }

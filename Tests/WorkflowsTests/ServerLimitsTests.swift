@@ -47,6 +47,23 @@ struct ServerLimitsTests {
         }
     }
 
+    @Test("the bearer scheme is read in any case with blanks around the token; another scheme or an empty token is 401")
+    func bearerForms() async throws {
+        try await Self.withServer { store, port in
+            let (_, token) = try await store.addUser(name: "王芳", role: .agent, extension: "1001")
+            let api = APIClient(port: port)
+            for value in ["Bearer \(token)", "bearer \(token)", "BEARER   \(token)  ", "BeArEr \(token)\t"] {
+                let answer = try await api.send("/v1/me", headers: [("Authorization", value)])
+                #expect(answer.status == 200 && answer.body.contains("王芳"), "\(value.replacingOccurrences(of: token, with: "<token>")): \(answer.status)")
+            }
+            for value in ["Basic \(token)", "Bearer", "Bearer    ", "Bearer\(token)", "Bearer x\(token)"] {
+                let answer = try await api.send("/v1/me", headers: [("Authorization", value)])
+                #expect(answer.status == 401 && answer.headers.contains(name: "WWW-Authenticate"),
+                        "\(value.replacingOccurrences(of: token, with: "<token>")): \(answer.status)")
+            }
+        }
+    }
+
     @Test("/metrics under http.metrics: token takes a supervisor's or admin's token, not an agent's or none")
     func metricsByToken() async throws {
         try await Self.withServer(metrics: .token) { store, port in

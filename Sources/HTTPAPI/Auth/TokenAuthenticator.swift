@@ -50,7 +50,6 @@ struct TokenAuthenticator: RouterMiddleware {
         var context = context
         context.user = user
         context.token = token
-        context.logger[metadataKey: "user"] = "\(user.name)"
         return try await RequestScope.$current.withValue(RequestScope(user: user, address: address)) {
             try await next(request, context)
         }
@@ -58,11 +57,20 @@ struct TokenAuthenticator: RouterMiddleware {
 
     /// The token and whether it came from the session cookie.
     private func token(in request: Request) -> (String, Bool)? {
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            return (String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces), false)
-        }
+        if let header = request.headers[.authorization], let token = Self.bearer(header) { return (token, false) }
         if allowsQueryToken, let token = request.uri.queryParameters.get("token") { return (String(token), false) }
         return Self.sessionCookie(in: request).map { ($0, true) }
+    }
+
+    /// The token of an `Authorization: Bearer <token>` value (the scheme in any case, blanks around
+    /// the token ignored); read on every request, so without Foundation's character sets.
+    static func bearer(_ header: String) -> String? {
+        let scheme = "bearer "
+        guard header.utf8.count > scheme.utf8.count,
+              zip(header.utf8, scheme.utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        let token = header.dropFirst(scheme.count).drop(while: isBlank)
+        return String(token[..<(token.lastIndex { !isBlank($0) }.map(token.index(after:)) ?? token.startIndex)])
     }
 
     static func sessionCookie(in request: Request) -> String? {
