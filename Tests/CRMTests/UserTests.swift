@@ -1,5 +1,7 @@
 import TestSupport
 import CRM
+import Foundation
+import SQLKit
 import Testing
 
 @Suite("Users and API tokens")
@@ -14,6 +16,28 @@ struct UserTests {
                 try await sql.select().column("token_hash").from("api_tokens").all(decodingColumn: "token_hash", as: String.self)
             }
             #expect(!stored.contains(token))
+        }
+    }
+
+    @Test("of many tokens, one query names those still working and their users: not a revoked one, an expired one, a disabled user's or an unknown one",
+          arguments: TestEngine.available)
+    func tokenHolders(_ engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            let (wang, wangToken) = try await store.addUser(name: "王芳", role: .agent, extension: "1001")
+            let (zhao, zhaoToken) = try await store.addUser(name: "赵强", role: .agent, extension: "1002")
+            let (li, liToken) = try await store.addUser(name: "李娜", role: .agent, extension: "1003")
+            let (second, _) = try await store.issueToken(userID: wang.id, label: "wallboard", lifetime: nil)
+            let (short, _) = try await store.issueToken(userID: zhao.id, label: "short", lifetime: .seconds(60))
+            let revoked = try #require(try await store.tokens(userID: li.id).first?.id)
+            try await store.revokeToken(id: revoked, userID: li.id, actor: nil)
+            let (disabled, disabledToken) = try await store.addUser(name: "周杰", role: .agent, extension: "1004")
+            try await store.database.withConnection { sql in
+                try await sql.update("users").set("disabled_at", to: Date()).where("id", .equal, disabled.id).run()
+            }
+            let all: Set = [wangToken, second, zhaoToken, short, liToken, disabledToken, "cdk_unknown"]
+            #expect(try await store.tokenHolders(all) == [wangToken: wang.id, second: wang.id, zhaoToken: zhao.id, short: zhao.id])
+            #expect(try await store.tokenHolders(all, now: Date().addingTimeInterval(120)) == [wangToken: wang.id, second: wang.id, zhaoToken: zhao.id])
+            #expect(try await store.tokenHolders([]) == [:])
         }
     }
 

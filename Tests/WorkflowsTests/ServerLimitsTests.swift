@@ -176,11 +176,15 @@ struct ServerLimitsTests {
     func revokedSocketCloses() async throws {
         try await Self.withServer { store, port in
             let (user, token) = try await store.addUser(name: "王芳", role: .agent, extension: "1001")
+            let (_, bystanderToken) = try await store.addUser(name: "李娜", role: .agent, extension: "1003")
             let (socket, answer) = try await Self.upgrade(port, token: token)
-            #expect(answer.hasPrefix("HTTP/1.1 101"))
+            let (bystander, bystanderAnswer) = try await Self.upgrade(port, token: bystanderToken)
+            #expect(answer.hasPrefix("HTTP/1.1 101") && bystanderAnswer.hasPrefix("HTTP/1.1 101"))
             let id = try #require(try await store.tokens(userID: user.id).first?.id)
             try await store.revokeToken(id: id, userID: user.id, actor: nil)
             #expect(try await offCooperativePool { socket.closesWithin(seconds: 8) })
+            // Another user's socket, checked in the same rounds, stays open (several rounds of 200 ms).
+            #expect(try await offCooperativePool { !bystander.closesWithin(seconds: 1) })
 
             let (other, otherToken) = try await store.addUser(name: "赵强", role: .agent, extension: "1002")
             let (second, secondAnswer) = try await Self.upgrade(port, token: otherToken)
@@ -189,6 +193,7 @@ struct ServerLimitsTests {
                 try await sql.update("users").set("disabled_at", to: Date()).where("id", .equal, other.id).run()
             }
             #expect(try await offCooperativePool { second.closesWithin(seconds: 8) })
+            bystander.reset()
         }
     }
 }

@@ -39,6 +39,29 @@ extension CRMStore {
         }
     }
 
+    /// Of `tokens`, those that still work (not revoked, not expired, their user not disabled), with
+    /// their user's id: one query for every open event socket's check.
+    public func tokenHolders(_ tokens: Set<String>, now: Date = Date()) async throws -> [String: Int] {
+        guard !tokens.isEmpty else { return [:] }
+        let byHash = Dictionary(tokens.map { (Self.hash(token: $0), $0) }, uniquingKeysWith: { first, _ in first })
+        let rows = try await database.withConnection { sql in
+            try await sql.select().column(SQLColumn("token_hash", table: "t")).column(SQLColumn("user_id", table: "t"))
+                .from(SQLAlias(SQLIdentifier("api_tokens"), as: SQLIdentifier("t")))
+                .join(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), on: SQLColumn("id", table: "u"), .equal, SQLColumn("user_id", table: "t"))
+                .where(SQLColumn("token_hash", table: "t"), .in, SQLBind.group(Array(byHash.keys)))
+                .where(SQLColumn("revoked_at", table: "t"), .is, SQLLiteral.null)
+                .where { $0.where(SQLColumn("expires_at", table: "t"), .is, SQLLiteral.null).orWhere(SQLColumn("expires_at", table: "t"), .greaterThan, SQLBind(now)) }
+                .where(SQLColumn("disabled_at", table: "u"), .is, SQLLiteral.null)
+                .all(decoding: TokenHolder.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+        return Dictionary(rows.compactMap { row in byHash[row.tokenHash].map { ($0, row.userId) } }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private struct TokenHolder: Decodable {
+        let tokenHash: String
+        let userId: Int
+    }
+
     /// A user's tokens, newest first, without their values.
     public func tokens(userID: Int) async throws -> [TokenInfo] {
         try await database.withConnection { sql in

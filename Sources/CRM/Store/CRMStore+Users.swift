@@ -84,8 +84,16 @@ extension CRMStore {
         return "cdk_" + bytes.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The token's SHA-256 in lower-case hex, as stored (asked on every request the token cache misses).
     static func hash(token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(token.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }
 

@@ -8,27 +8,29 @@ import Vocabulary
 import Workflows
 
 /// What every live WebSocket shares: a cap on the sockets one user holds (of every kind together),
-/// the subscription that ends however the socket does, and the re-check that closes a socket soon
+/// the subscription that ends however the socket does, and the watch that closes a socket soon
 /// after its token is revoked or its user disabled.
 struct LiveSockets: Sendable {
-    /// How many sockets a user may hold, and how often an open one checks its token.
+    /// How many sockets a user may hold.
     struct Limits: Sendable {
         var maxPerUser: Int
-        var recheck: Duration
     }
 
     let store: CRMStore
     let hub: LiveHub
     let limits: Limits
+    /// Ends a socket soon after its token stops working.
+    let watch: SocketWatch
     /// Roles that see phone numbers masked, on the sockets as in the API.
     let maskedRoles: Set<UserRole>
     private let open = SocketCount()
 
-    init(store: CRMStore, hub: LiveHub, limits: Limits, maskedRoles: Set<UserRole>) {
+    init(store: CRMStore, hub: LiveHub, limits: Limits, maskedRoles: Set<UserRole>, watch: SocketWatch) {
         self.store = store
         self.hub = hub
         self.limits = limits
         self.maskedRoles = maskedRoles
+        self.watch = watch
     }
 
     /// How `user` sees phone numbers.
@@ -64,14 +66,13 @@ struct LiveSockets: Sendable {
                     // Reading until the client closes; pings are answered by the WebSocket layer.
                     for try await _ in inbound {}
                 }
-                group.addTask { [store, limits] in
-                    // A token revoked or a user disabled (here or by the CLI) ends the socket within `recheck`.
-                    // A database that is away for a moment keeps the socket open.
-                    while let token = context.token {
-                        try await Task.sleep(for: limits.recheck)
-                        guard (try? await store.user(forToken: token)).map({ $0?.id == viewer.id }) ?? true else { break }
+                if let token = context.token {
+                    group.addTask { [watch] in
+                        // A token revoked or a user disabled (here, by the CLI, by another daemon) ends the socket within the watch's round.
+                        await watch.untilInvalid(token: token, userID: viewer.id)
+                        guard !Task.isCancelled else { return }
+                        context.logger.notice("live socket closed: its token or user is no longer valid", metadata: ["user": "\(viewer.id)"])
                     }
-                    context.logger.notice("live socket closed: its token or user is no longer valid", metadata: ["user": "\(viewer.id)"])
                 }
                 // Whichever side ends first ends the connection.
                 defer { group.cancelAll() }

@@ -70,6 +70,7 @@ public struct APIServer: Service {
     static let bodyLimit = 64 * 1024
 
     private let application: Application<RouterResponder<APIRequestContext>>
+    private let socketWatch: SocketWatch
 
     /// `health` is asked on each `/health` request; `metrics`, when given, writes the Prometheus text
     /// exposition served at `/metrics`; `onRunning` learns the bound port (useful with port 0).
@@ -116,8 +117,9 @@ public struct APIServer: Service {
         try api.registerHandlers(on: v1, configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
         // The event socket: a browser's WebSocket cannot send headers, so it alone takes ?token=.
         let sockets = router.group("v1").add(middleware: TokenAuthenticator(store: store, allowsQueryToken: true, refusals: refusals))
-        let live = LiveSockets(store: store, hub: hub, limits: .init(maxPerUser: configuration.maxSocketsPerUser, recheck: configuration.socketRecheck),
-                               maskedRoles: configuration.maskedRoles)
+        socketWatch = SocketWatch(store: store, every: configuration.socketRecheck, logger: logger)
+        let live = LiveSockets(store: store, hub: hub, limits: .init(maxPerUser: configuration.maxSocketsPerUser),
+                               maskedRoles: configuration.maskedRoles, watch: socketWatch)
         AgentEventsRoute(store: store, sockets: live).register(on: sockets)
         LiveRoute(store: store, sockets: live, pauseCodes: configuration.monitor.pauseCodes, timeZone: configuration.timeZone,
                   queueTeams: configuration.monitor.queueTeams, presence: presence)
@@ -172,6 +174,10 @@ public struct APIServer: Service {
     }
 
     public func run() async throws {
-        try await application.run()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await socketWatch.run() }
+            defer { group.cancelAll() }
+            try await application.run()
+        }
     }
 }
