@@ -32,9 +32,8 @@ final class SocketWatch: Sendable {
             state.all[state.next] = Watched(token: token, userID: userID, ended: continuation)
             return state.next
         }
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.watched.withLock { $0.all.removeValue(forKey: id) }
-        }
+        // However the wait ends (the token stopped working, the socket closed and cancelled it), the entry goes.
+        defer { _ = watched.withLock { $0.all.removeValue(forKey: id) } }
         for await _ in ended { return }
     }
 
