@@ -126,7 +126,16 @@ public struct CallCoordinator: Sendable {
     public var liveCallCount: Int { tracker.liveCallCount }
 
     /// Lookups whose answer is still out.
-    public var pendingLookups: Int { calls.values.count(where: \.lookupPending) }
+    public var pendingLookups: Int {
+        // Read in place, as in `expire`: no call's state is copied to count.
+        var count = 0
+        var index = calls.startIndex
+        while index != calls.endIndex {
+            if calls.values[index].lookupPending { count += 1 }
+            calls.formIndex(after: &index)
+        }
+        return count
+    }
 
     /// Whether events wait for a resync listing.
     public var isResyncing: Bool { if case .resyncing = phase { true } else { false } }
@@ -323,15 +332,23 @@ public struct CallCoordinator: Sendable {
 
     /// Held messages and final writes past their limits go out.
     private mutating func expire(into actions: inout [Action]) {
-        // Only calls holding something are looked at (thousands may be up; few hold anything).
-        let holding = calls.filter { $0.value.heldSince != nil || $0.value.finalSince != nil }
-        for (callID, call) in holding.sorted(by: { $0.key < $1.key }) {
-            if let since = call.heldSince, now - since >= configuration.popHoldLimit {
+        // Thousands of calls may be up and few hold anything: the flags are read in place, no call's
+        // state is copied (copying each on every tick held up the pops queued behind it).
+        var holding: [(callID: String, held: ContinuousClock.Instant?, final: ContinuousClock.Instant?)] = []
+        var index = calls.startIndex
+        while index != calls.endIndex {
+            let (held, final) = (calls.values[index].heldSince, calls.values[index].finalSince)
+            if held != nil || final != nil { holding.append((calls.keys[index], held, final)) }
+            calls.formIndex(after: &index)
+        }
+        for call in holding.sorted(by: { $0.callID < $1.callID }) {
+            let callID = call.callID
+            if let since = call.held, now - since >= configuration.popHoldLimit {
                 // The pops go without their card; the final record still waits for the lookup (up to
                 // its own limit), so a call that ended meanwhile is not written without its customer.
                 release(callID, forcePops: true, into: &actions)
             }
-            if let since = call.finalSince, now - since >= configuration.finalHoldLimit {
+            if let since = call.final, now - since >= configuration.finalHoldLimit {
                 release(callID, force: true, into: &actions)
             }
         }

@@ -28,12 +28,18 @@ struct MonitorBoards: Sendable {
         self.directory = directory
     }
 
-    /// Numbers waiting in line whose customer has not been looked up; each is returned once.
-    mutating func unnamed() -> [String] {
-        let waiting = Set(monitor.queues.values.flatMap { $0.callers.compactMap(\.number) })
-        let fresh = waiting.subtracting(asked)
-        asked.formUnion(fresh)
-        if asked.count > 10_000 { asked = waiting }
+    /// Numbers waiting in the queues that `changes` name whose customer has not been looked up; each
+    /// is returned once. Only those queues are read: a busy centre's lines hold thousands, and the
+    /// monitor takes dozens of inputs a second.
+    mutating func unnamed(in changes: Set<QueueMonitor.Change>) -> [String] {
+        var fresh: [String] = []
+        for change in changes {
+            guard case .queue(let name) = change, let queue = monitor.queues[name] else { continue }
+            for caller in queue.callers {
+                if let number = caller.number, asked.insert(number).inserted { fresh.append(number) }
+            }
+        }
+        if asked.count > 10_000 { asked = Set(monitor.queues.values.flatMap { $0.callers.compactMap(\.number) }) }
         return fresh.sorted()
     }
 

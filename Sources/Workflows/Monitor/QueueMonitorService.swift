@@ -91,7 +91,7 @@ public final class QueueMonitorService: Service, Sendable {
             }
             for await input in inputs {
                 let changes = apply(input, to: &state, feed: feed, work: &work)
-                for number in state.unnamed() { lookUp(number, feed: feed, work: &work) }
+                for number in state.unnamed(in: changes) { lookUp(number, feed: feed, work: &work) }
                 publish(changes, of: state)
                 for pause in state.pauseTransitions(changes, at: Date()) {
                     work.addTask { [store, pbx, logger, configuration] in
