@@ -113,7 +113,10 @@ struct EventSink {
         received += events.count
         switch consumer {
         case "tracker":
-            for event in events { outputs &+= tracker.handle(event.message, receivedAt: event.receivedAt).count }
+            // As the call coordinator reads a batch: in place, no event copied.
+            events.withUnsafeBufferPointer { batch in
+                for index in batch.indices { outputs &+= tracker.handle(batch[index].message, receivedAt: batch[index].receivedAt).count }
+            }
         case "coordinator":
             outputs &+= coordinator.handle(.events(events)).count
         default:

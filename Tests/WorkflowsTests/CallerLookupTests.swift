@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 @testable import Workflows
 
-@Suite("Caller lookup ahead of the pop", .timeLimit(.minutes(1)))
+@Suite("Caller lookup ahead of the pop", .timeLimit(.minutes(3)))
 struct CallerLookupTests {
     /// Runs `body` over a store holding one customer on each of two numbers.
     private func withStore(_ engine: TestEngine, _ body: (CRMStore, _ first: Int, _ second: Int) async throws -> Void) async throws {

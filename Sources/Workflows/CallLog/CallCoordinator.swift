@@ -148,7 +148,10 @@ public struct CallCoordinator: Sendable {
             if case .resyncing(let generation, let reason, let buffered) = phase {
                 phase = .resyncing(generation: generation, reason: reason, buffered: buffered + events)
             } else {
-                for event in events { follow(event, into: &actions) }
+                // In place: a batch's events are not copied one by one (each copy retains storage the reading thread made).
+                events.withUnsafeBufferPointer { batch in
+                    for index in batch.indices { follow(batch[index], into: &actions) }
+                }
             }
         case .resyncNeeded(let reason):
             resyncGeneration += 1
