@@ -16,7 +16,6 @@ struct LiveSockets: Sendable {
         var maxPerUser: Int
     }
 
-    let store: CRMStore
     let hub: LiveHub
     let limits: Limits
     /// Ends a socket soon after its token stops working.
@@ -25,8 +24,7 @@ struct LiveSockets: Sendable {
     let maskedRoles: Set<UserRole>
     private let open = SocketCount()
 
-    init(store: CRMStore, hub: LiveHub, limits: Limits, maskedRoles: Set<UserRole>, watch: SocketWatch) {
-        self.store = store
+    init(hub: LiveHub, limits: Limits, maskedRoles: Set<UserRole>, watch: SocketWatch) {
         self.hub = hub
         self.limits = limits
         self.maskedRoles = maskedRoles

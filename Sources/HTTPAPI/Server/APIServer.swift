@@ -118,7 +118,7 @@ public struct APIServer: Service {
         // The event socket: a browser's WebSocket cannot send headers, so it alone takes ?token=.
         let sockets = router.group("v1").add(middleware: TokenAuthenticator(store: store, allowsQueryToken: true, refusals: refusals))
         socketWatch = SocketWatch(store: store, every: configuration.socketRecheck, logger: logger)
-        let live = LiveSockets(store: store, hub: hub, limits: .init(maxPerUser: configuration.maxSocketsPerUser),
+        let live = LiveSockets(hub: hub, limits: .init(maxPerUser: configuration.maxSocketsPerUser),
                                maskedRoles: configuration.maskedRoles, watch: socketWatch)
         AgentEventsRoute(store: store, sockets: live).register(on: sockets)
         LiveRoute(store: store, sockets: live, pauseCodes: configuration.monitor.pauseCodes, timeZone: configuration.timeZone,
