@@ -8,7 +8,7 @@ import Testing
 
 /// The ARI client and event client against the simulated PBX's ARI, and the simulator's ARI
 /// against the real captures: each channel's events in the same order as Asterisk sent them.
-@Suite("The simulated PBX's ARI behaves like the captured Asterisk", .timeLimit(.minutes(1)))
+@Suite("The simulated PBX's ARI behaves like the captured Asterisk", .timeLimit(.minutes(3)))
 struct SimulatedARITests {
     /// The captures' Asterisk, fast; the captures' customer 558 and agent 1099 stay on the line.
     static func configuration() -> SimulatorConfiguration {

@@ -6,7 +6,7 @@ import Synchronization
 import TestSupport
 import Testing
 
-@Suite("Recording on answer", .timeLimit(.minutes(1)))
+@Suite("Recording on answer", .timeLimit(.minutes(3)))
 struct RecordingTests {
     final class Seen: Sendable {
         let starts = Mutex<[String]>([])

@@ -163,7 +163,7 @@ struct ScreenPopTests {
     }
 }
 
-@Suite("Agent event sockets that die", .timeLimit(.minutes(1)))
+@Suite("Agent event sockets that die", .timeLimit(.minutes(3)))
 struct DeadSocketTests {
     @Test("a socket closed with a TCP reset leaves no subscription behind", arguments: [TestEngine.sqlite])
     func resetSocketUnsubscribes(_ engine: TestEngine) async throws {
