@@ -238,7 +238,9 @@ struct SimulatorProtocolTests {
                 _ = try await client.send(AMIAction("QueueRemove", ["Queue": "hotline", "Interface": "Local/1001@agents/n"]))
                 _ = try await client.send(AMIAction("QueueRemove", ["Queue": "hotline", "Interface": "Local/1002@agents/n"]))
                 _ = try await client.send(AMIAction("QueueAdd", ["Queue": "hotline", "Interface": "Local/1009@agents/n", "MemberName": "Agent1009"]))
-                _ = try await client.send(AMIAction("Originate", ["Channel": "Local/100@inbound", "Application": "Wait", "Data": "40",
+                // The caller waits 60 s (real time here): a loaded machine stalling the loop past the ring timeout and the
+                // caller's wait at once would otherwise hang the caller up before the queue rings again (CI saw that with 0.4 s).
+                _ = try await client.send(AMIAction("Originate", ["Channel": "Local/100@inbound", "Application": "Wait", "Data": "6000",
                                                                  "CallerID": "\"Wang Wu\" <13700002222>", "Async": "true"]))
                 let noAnswer = try await events.first { $0.event?.name == "AgentRingNoAnswer" }
                 let event = try #require(noAnswer.event?.message.as(AgentRingNoAnswerEvent.self))
