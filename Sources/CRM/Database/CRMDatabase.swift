@@ -170,8 +170,8 @@ public final class CRMDatabase: Sendable {
 
     /// Closes every connection and the pool's event loop.
     public func shutdown() async {
-        try? readerSlot.withLock { reader in
-            try reader?.close()
+        readerSlot.withLock { reader in
+            reader?.close()
             reader = nil
         }
         switch pool {

@@ -36,6 +36,8 @@ extension CRMDatabase {
             if ["busy", "locked", "ioError", "full", "cantOpen", "interrupt"].contains(where: reason.hasPrefix) { return .transient }
             if ["constraint", "mismatch", "tooBig", "range", "error"].contains(where: reason.hasPrefix) { return .permanent }
             return .unknown
+        case let error as SQLiteReadFailure:
+            return error.isTransient ? .transient : .permanent
         case is DecodingError, is EncodingError:
             return .permanent
         case is ChannelError, is IOError, is CancellationError:

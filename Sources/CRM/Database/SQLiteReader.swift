@@ -1,89 +1,133 @@
 import Foundation
-import GRDB
+import Synchronization
 import Telephony
+import VaporCSQLite
 import Vocabulary
 
-/// The hot reads on SQLite (a caller's lookup by phone, for the screen-pop and `GET /v1/lookup`):
-/// several read-only connections beside the writer (WAL lets them read while it writes), each
-/// keeping its prepared statements, one query per lookup, run on the caller's thread.
+/// The hot reads on SQLite (a caller's lookup by phone, for the screen-pop and `GET /v1/lookup`, and
+/// every API request's token): read-only connections beside the writer (WAL lets them read while it
+/// writes), each keeping its prepared statements, one query per lookup, run on the caller's thread.
 ///
 /// Why not SQLKit here (measured, `calldesk-bench lookup`, 1,000,000 customers): through
 /// sqlite-nio's single pooled connection and its thread hops a lookup took p50 259 µs, p99 555 µs,
-/// and queued behind writes; the same query through this reader takes a few microseconds.
-/// Writes and every other read stay on SQLKit.
+/// and queued behind writes. Writes and every other read stay on SQLKit.
+///
+/// The connections are opened on sqlite-nio's own SQLite, the library the writer uses: a second copy
+/// of SQLite in the process (GRDB's system library did this before) would not see the writer's POSIX
+/// locks, which a process shares among all its file handles, so a checkpoint could restart the WAL
+/// under a reader, and closing one copy's handle drops the other's locks (sqlite.org, "How To
+/// Corrupt An SQLite Database File", 2.2.1).
 final class SQLiteReader: Sendable {
-    private let pool: DatabasePool
+    private struct State: ~Copyable {
+        var idle: [SQLiteReadConnection] = []
+        var closed = false
+    }
 
-    init(path: String, readers: Int = 4) throws {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.maximumReaderCount = max(1, readers)
-        configuration.label = "calldesk.sqlite-reader"
-        // A checkpoint by the writer can hold a reader off for a moment: wait, do not fail the lookup.
-        configuration.busyMode = .timeout(5)
-        // Pages straight from the OS's cache by memory map, not a pread per page.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 1073741824") }
-        pool = try DatabasePool(path: path, configuration: configuration)
+    private let path: String
+    private let keptIdle: Int
+    private let state = Mutex(State())
+
+    /// Opens one connection at once (so a file that cannot be read fails here); more open as callers
+    /// overlap, and up to `readers` stay open between reads.
+    init(path: String, readers: Int = 4) throws(SQLiteReadFailure) {
+        self.path = path
+        keptIdle = max(1, readers)
+        let first = try SQLiteReadConnection(path: path, sql: Self.sql)
+        state.withLock { $0.idle.append(first) }
     }
 
     /// Customers on this exact E.164 number, by id.
     func customers(onNumber e164: String) throws -> [CustomerMatch] {
-        try read { db in
-            try Row.fetchAll(db.cachedStatement(sql: Self.matchSQL), arguments: [e164]).map { row in
-                CustomerMatch(id: row[0], name: row[1], kind: CustomerKind(rawValue: row[2]) ?? .individual, ownerID: row[3])
+        var matches: [CustomerMatch] = []
+        try read { connection in
+            try connection.rows(.match, [.text(e164)]) { row in
+                matches.append(CustomerMatch(id: row.int(0), name: row.text(1), kind: CustomerKind(rawValue: row.text(2)) ?? .individual,
+                                             ownerID: row.optionalInt(3)))
             }
         }
+        return matches
     }
 
     /// Customers on this exact E.164 number with their phones, current grade and owner (and the
     /// owner's team, or the pool's for a pooled customer, for the access check), by id: one query.
     func summaries(onNumber e164: String) throws -> [(summary: CustomerSummary, ownerTeam: Int?)] {
-        try read { db in
-            var result: [(summary: CustomerSummary, ownerTeam: Int?)] = []
-            var phones: [PhoneNumber] = []
-            var current: Row?
-            func flush() {
-                guard let row = current else { return }
-                let grade: String? = row[6]
-                result.append((CustomerSummary(id: row[0], name: row[1], kind: CustomerKind(rawValue: row[2]) ?? .individual, phones: phones,
-                                               grade: grade.flatMap(LeadGrade.init(rawValue:)), ownerID: row[3], ownerName: row[4]),
-                               row[5]))
-            }
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: Self.summarySQL), arguments: [e164])
-            while let row = try rows.next() {
-                let id: Int = row[0]
-                if current.map({ $0[0] as Int }) != id {
+        struct Customer {
+            let id: Int, name: String, kind: CustomerKind, ownerID: Int?, ownerName: String?, ownerTeam: Int?, grade: LeadGrade?
+        }
+        var result: [(summary: CustomerSummary, ownerTeam: Int?)] = []
+        var current: Customer?
+        var phones: [PhoneNumber] = []
+        func flush() {
+            guard let customer = current else { return }
+            result.append((CustomerSummary(id: customer.id, name: customer.name, kind: customer.kind, phones: phones, grade: customer.grade,
+                                           ownerID: customer.ownerID, ownerName: customer.ownerName), customer.ownerTeam))
+        }
+        try read { connection in
+            try connection.rows(.summary, [.text(e164)]) { row in
+                let id = row.int(0)
+                if current?.id != id {
                     flush()
-                    current = row.copy()
+                    current = Customer(id: id, name: row.text(1), kind: CustomerKind(rawValue: row.text(2)) ?? .individual,
+                                       ownerID: row.optionalInt(3), ownerName: row.optionalText(4), ownerTeam: row.optionalInt(5),
+                                       grade: row.optionalText(6).flatMap(LeadGrade.init(rawValue:)))
                     phones = []
                 }
-                let kind: String = row[8]
-                phones.append(PhoneNumber(e164: row[7], kind: PhoneKind(rawValue: kind) ?? .other))
+                phones.append(PhoneNumber(e164: row.text(7), kind: PhoneKind(rawValue: row.text(8)) ?? .other))
             }
-            flush()
-            return result
         }
+        flush()
+        return result
     }
 
     /// The enabled user holding a live token with this hash (every API request and every open event
     /// socket's re-check asks this).
     func user(forTokenHash hash: String, now: Date) throws -> User? {
-        try read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.tokenSQL), arguments: [hash, now.timeIntervalSince1970]) else { return nil }
-            let role: String = row[2]
-            guard let parsed = UserRole(rawValue: role) else { return nil }
-            return User(id: row[0], name: row[1], role: parsed, extension: row[3], teamID: row[4], seniority: row[5])
+        var user: User?
+        try read { connection in
+            try connection.rows(.token, [.text(hash), .real(now.timeIntervalSince1970)]) { row in
+                guard let role = UserRole(rawValue: row.text(2)) else { return }
+                user = User(id: row.int(0), name: row.text(1), role: role, extension: row.optionalText(3), teamID: row.optionalInt(4),
+                            seniority: row.int(5))
+            }
+        }
+        return user
+    }
+
+    /// Closes the idle connections now and each lent one as it comes back; reads after this fail.
+    func close() {
+        state.withLock { state in
+            state.closed = true
+            state.idle.removeAll()
         }
     }
 
-    func close() throws {
-        try pool.close()
+    /// Lends `body` a connection of its own: an idle one, or a new one when every one is busy.
+    func read(_ body: (SQLiteReadConnection) throws -> Void) throws {
+        let lent = try state.withLock { state throws(SQLiteReadFailure) -> SQLiteReadConnection? in
+            guard !state.closed else { throw SQLiteReadFailure(code: SQLITE_MISUSE, message: "the database is closed") }
+            return state.idle.popLast()
+        }
+        let connection = try lent ?? SQLiteReadConnection(path: path, sql: Self.sql)
+        defer {
+            state.withLock { state in
+                if !state.closed, state.idle.count < keptIdle { state.idle.append(connection) }
+            }
+        }
+        try body(connection)
     }
 
-    /// A synchronous read on one of the reader connections (not GRDB's async variant, which hops
-    /// threads). Each lookup is one SELECT, consistent on its own: no BEGIN and COMMIT around it.
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.unsafeRead(body)
+    private static func sql(_ query: SQLiteReadConnection.Query) -> String {
+        switch query {
+        case .token: tokenSQL
+        case .match: matchSQL
+        case .summary: summarySQL
+        case .cardCustomers: Cards.customers
+        case .cardPhones: Cards.phones
+        case .cardVehicles: Cards.vehicles
+        case .cardPolicies: Cards.policies
+        case .cardTasks: Cards.tasks
+        case .cardInteractions: Cards.interactions
+        }
     }
 
     /// sqlite-nio stores a `Date` as its seconds since 1970 (a REAL).
