@@ -7,8 +7,10 @@ extension CRMStore {
     /// Screen-pop cards for these customers, in the same order: a handful of indexed reads in one lease.
     public func customerCards(ids: [Int]) async throws -> [CustomerCard] {
         guard !ids.isEmpty else { return [] }
-        // Independent reads, each on its own connection: on PostgreSQL they overlap (a screen-pop
-        // waits for one round trip instead of six); SQLite's single connection runs them in turn.
+        // SQLite: one snapshot on a reader connection, never queued behind the writer.
+        if let reader = database.reader { return try reader.cards(ids: ids) }
+        // PostgreSQL: independent reads, each on its own connection, overlapping (a screen-pop waits
+        // for one round trip instead of six).
         async let summariesRead = summaries(ids: ids)
         async let vehiclesRead = database.withConnection { sql in
             try await sql.select().columns("id", "customer_id", "vin", "model", "plate").from("vehicles")
@@ -17,12 +19,12 @@ extension CRMStore {
         }
         async let policiesRead = database.withConnection { sql in
             try await sql.select().columns("id", "customer_id", "vehicle_id", "insurer", "expiry_date")
-                .from("insurance_policies").where("customer_id", .in, ids).orderBy("expiry_date")
+                .from("insurance_policies").where("customer_id", .in, ids).orderBy("expiry_date").orderBy("id")
                 .all(decoding: PolicyRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
         async let tasksRead = database.withConnection { sql in
             try await sql.select().columns("id", "customer_id", "kind", "due_at", "owner_id", "note").from("tasks")
-                .where("customer_id", .in, ids).where("status", .equal, TaskStatus.open.rawValue).orderBy("due_at")
+                .where("customer_id", .in, ids).where("status", .equal, TaskStatus.open.rawValue).orderBy("due_at").orderBy("id")
                 .all(decoding: TaskRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
         async let interactionsRead = database.withConnection { sql in
