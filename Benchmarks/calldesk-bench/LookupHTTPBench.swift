@@ -18,6 +18,7 @@ struct LookupHTTPBench: AsyncParsableCommand {
     @Option(help: "Seconds of load") var seconds = 20
     @Option(help: "lookup; me (GET /v1/me: the API's cost without the database); bare (a plain Hummingbird route: the framework's ceiling here)")
     var route = "lookup"
+    @Option(help: "Another path to load instead (same token)") var path: String?
 
     func run() async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else {
@@ -39,7 +40,7 @@ struct LookupHTTPBench: AsyncParsableCommand {
               local number
               if n % 10 == 0 then number = string.format("%%2B8615%09d", math.random(0, 999999999))
               else number = string.format("%%2B86139%08d", math.random(0, \(customers - 1))) end
-              local path = "\(route)" ~= "lookup" and "/v1/me" or ("/v1/lookup?phone=" .. number)
+              local path = "\(route)" ~= "lookup" and "\(path ?? "/v1/me")" or ("\(path ?? "/v1/lookup")?phone=" .. number)
               return wrk.format("GET", path, { ["Authorization"] = "Bearer \(token)" })
             end
             """.write(to: script, atomically: true, encoding: .utf8)
