@@ -1,11 +1,11 @@
-import CRM
+@testable import CRM
 import Foundation
 import SQLKit
 import Synchronization
 import TestSupport
 import Testing
 
-@Suite("Lookups while the writer writes")
+@Suite("SQLite readers beside the writer")
 struct LookupUnderWritesTests {
     /// The writer adds customers with two phones each, one transaction per customer, while four readers
     /// look up the numbers written so far: each lookup finds its customer whole (both phones), never
@@ -50,6 +50,43 @@ struct LookupUnderWritesTests {
                 var lookups = 0
                 for try await count in group { lookups += count }
                 #expect(lookups > customers)
+            }
+        }
+    }
+
+    /// Two copies of SQLite in one process do not see each other's POSIX locks on the same file (a
+    /// process shares them): the readers must use the writer's library, sqlite-nio's.
+    @Test("the process has one SQLite library: no system libsqlite3 loaded beside sqlite-nio's")
+    func oneSQLiteLibrary() async throws {
+        try await TestDatabase.withStore(.sqlite) { store async throws in
+            _ = try await store.lookup(phone: "13800138000", visibleTo: Self.admin)
+            let maps = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+            let libraries = Set(maps.split(separator: "\n").compactMap { $0.split(separator: " ").last }.filter { $0.contains("libsqlite3") })
+            #expect(libraries.isEmpty, "\(libraries)")
+        }
+    }
+
+    /// A statement SQLite prepares again at each new binding costs a parse and a plan per lookup.
+    @Test("the lookup's statements are prepared once, not again for each number")
+    func preparedOnce() async throws {
+        try await TestDatabase.withStore(.sqlite) { store async throws in
+            for i in 0..<5 { _ = try await store.seedCustomer("客户\(i)", phones: [Self.mobile(i), Self.landline(i)]) }
+            guard case .sqlite(let path) = store.database.location else { return }
+            let connection = try SQLiteReadConnection(path: path, sql: SQLiteReader.sql)
+            for i in 0..<5 {
+                for query in [SQLiteReadConnection.Query.match, .summary] {
+                    var rows = 0
+                    try connection.rows(query, [.text(Self.mobile(i))]) { _ in rows += 1 }
+                    #expect(rows == (query == .match ? 1 : 2))
+                }
+                try connection.rows(.token, [.text("no such hash"), .real(Double(i))]) { _ in Issue.record("no token matches") }
+                for query in [SQLiteReadConnection.Query.cardCustomers, .cardPhones, .cardVehicles, .cardPolicies, .cardTasks] {
+                    try connection.rows(query, [.text("[\(i + 1),\(i + 2)]")]) { _ in }
+                }
+                try connection.rows(.cardInteractions, [.int(i + 1)]) { _ in }
+            }
+            for query in SQLiteReadConnection.Query.allCases {
+                #expect(connection.reprepares(query) == 0, "\(query)")
             }
         }
     }

@@ -123,6 +123,11 @@ final class SQLiteReadConnection: @unchecked Sendable {
         guard status == SQLITE_OK else { throw failure(status) }
     }
 
+    /// How often SQLite prepared `query` again since this connection prepared it (0 for one never run).
+    func reprepares(_ query: Query) -> Int {
+        statements[query.rawValue].map { Int(sqlite_nio_sqlite3_stmt_status($0, Int32(SQLITE_STMTSTATUS_REPREPARE), 0)) } ?? 0
+    }
+
     private func prepared(_ query: Query) throws(SQLiteReadFailure) -> OpaquePointer {
         if let statement = statements[query.rawValue] { return statement }
         var statement: OpaquePointer?

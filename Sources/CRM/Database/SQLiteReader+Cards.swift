@@ -60,22 +60,22 @@ extension SQLiteReader {
             SELECT c.id, c.name, c.kind, c.owner_id, u.name,
                    (SELECT l.grade FROM leads l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1)
             FROM customers c LEFT JOIN users u ON u.id = c.owner_id
-            WHERE c.id IN (SELECT value FROM json_each(?))
+            WHERE c.id IN (SELECT value FROM json_each(CAST(? AS TEXT)))
             """
-        static let phones = "SELECT customer_id, e164, kind FROM phones WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY id"
+        static let phones = "SELECT customer_id, e164, kind FROM phones WHERE customer_id IN (SELECT value FROM json_each(CAST(? AS TEXT))) ORDER BY id"
         static let vehicles = """
-            SELECT id, customer_id, vin, model, plate FROM vehicles WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY id
+            SELECT id, customer_id, vin, model, plate FROM vehicles WHERE customer_id IN (SELECT value FROM json_each(CAST(? AS TEXT))) ORDER BY id
             """
         static let policies = """
             SELECT id, customer_id, vehicle_id, insurer, expiry_date FROM insurance_policies
-            WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY expiry_date, id
+            WHERE customer_id IN (SELECT value FROM json_each(CAST(? AS TEXT))) ORDER BY expiry_date, id
             """
         static let tasks = """
             SELECT id, customer_id, kind, due_at, owner_id, note FROM tasks
-            WHERE customer_id IN (SELECT value FROM json_each(?)) AND status = '\(TaskStatus.open.rawValue)' ORDER BY due_at, id
+            WHERE customer_id IN (SELECT value FROM json_each(CAST(? AS TEXT))) AND status = '\(TaskStatus.open.rawValue)' ORDER BY due_at, id
             """
         static let interactions = """
-            SELECT id, kind, outcome, note, occurred_at FROM interactions WHERE customer_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 5
+            SELECT id, kind, outcome, note, occurred_at FROM interactions WHERE customer_id = CAST(? AS INTEGER) ORDER BY occurred_at DESC, id DESC LIMIT 5
             """
     }
 }

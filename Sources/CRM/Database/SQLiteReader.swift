@@ -45,38 +45,33 @@ final class SQLiteReader: Sendable {
                                              ownerID: row.optionalInt(3)))
             }
         }
-        return matches
+        return matches.sorted { $0.id < $1.id }
     }
 
     /// Customers on this exact E.164 number with their phones, current grade and owner (and the
     /// owner's team, or the pool's for a pooled customer, for the access check), by id: one query.
     func summaries(onNumber e164: String) throws -> [(summary: CustomerSummary, ownerTeam: Int?)] {
         struct Customer {
-            let id: Int, name: String, kind: CustomerKind, ownerID: Int?, ownerName: String?, ownerTeam: Int?, grade: LeadGrade?
+            let name: String, kind: CustomerKind, ownerID: Int?, ownerName: String?, ownerTeam: Int?, grade: LeadGrade?
         }
-        var result: [(summary: CustomerSummary, ownerTeam: Int?)] = []
-        var current: Customer?
-        var phones: [PhoneNumber] = []
-        func flush() {
-            guard let customer = current else { return }
-            result.append((CustomerSummary(id: customer.id, name: customer.name, kind: customer.kind, phones: phones, grade: customer.grade,
-                                           ownerID: customer.ownerID, ownerName: customer.ownerName), customer.ownerTeam))
-        }
+        var customers: [Int: Customer] = [:]
+        var phones: [(customerID: Int, phoneID: Int, number: PhoneNumber)] = []
         try read { connection in
             try connection.rows(.summary, [.text(e164)]) { row in
                 let id = row.int(0)
-                if current?.id != id {
-                    flush()
-                    current = Customer(id: id, name: row.text(1), kind: CustomerKind(rawValue: row.text(2)) ?? .individual,
-                                       ownerID: row.optionalInt(3), ownerName: row.optionalText(4), ownerTeam: row.optionalInt(5),
-                                       grade: row.optionalText(6).flatMap(LeadGrade.init(rawValue:)))
-                    phones = []
+                if customers[id] == nil {
+                    customers[id] = Customer(name: row.text(1), kind: CustomerKind(rawValue: row.text(2)) ?? .individual,
+                                             ownerID: row.optionalInt(3), ownerName: row.optionalText(4), ownerTeam: row.optionalInt(5),
+                                             grade: row.optionalText(6).flatMap(LeadGrade.init(rawValue:)))
                 }
-                phones.append(PhoneNumber(e164: row.text(7), kind: PhoneKind(rawValue: row.text(8)) ?? .other))
+                phones.append((id, row.int(9), PhoneNumber(e164: row.text(7), kind: PhoneKind(rawValue: row.text(8)) ?? .other)))
             }
         }
-        flush()
-        return result
+        phones.sort { ($0.customerID, $0.phoneID) < ($1.customerID, $1.phoneID) }
+        return customers.sorted { $0.key < $1.key }.map { id, customer in
+            (CustomerSummary(id: id, name: customer.name, kind: customer.kind, phones: phones.filter { $0.customerID == id }.map(\.number),
+                                    grade: customer.grade, ownerID: customer.ownerID, ownerName: customer.ownerName), customer.ownerTeam)
+        }
     }
 
     /// The enabled user holding a live token with this hash (every API request and every open event
@@ -116,7 +111,8 @@ final class SQLiteReader: Sendable {
         try body(connection)
     }
 
-    private static func sql(_ query: SQLiteReadConnection.Query) -> String {
+    /// Each query's text.
+    static func sql(_ query: SQLiteReadConnection.Query) -> String {
         switch query {
         case .token: tokenSQL
         case .match: matchSQL
@@ -130,26 +126,30 @@ final class SQLiteReader: Sendable {
         }
     }
 
+    // Each `?` is written `CAST(? AS …)`: SQLite (3.54) prepares a statement again at every new
+    // binding when its planner looked at a bare `?` (a join on `e164 = ?`, an ORDER BY beside it),
+    // which cost a parse and a plan per lookup (`SQLITE_STMTSTATUS_REPREPARE`); a cast is not looked
+    // into and still uses the index. The rows are few and sorted in Swift.
+
     /// sqlite-nio stores a `Date` as its seconds since 1970 (a REAL).
     static let tokenSQL = """
         SELECT u.id, u.name, u.role, u.extension, u.team_id, u.seniority FROM api_tokens t JOIN users u ON u.id = t.user_id
-        WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled_at IS NULL
+        WHERE t.token_hash = CAST(? AS TEXT) AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > CAST(? AS REAL)) AND u.disabled_at IS NULL
         """
 
     static let matchSQL = """
         SELECT c.id, c.name, c.kind, c.owner_id FROM phones p JOIN customers c ON c.id = p.customer_id
-        WHERE p.e164 = ? AND c.merged_into IS NULL ORDER BY c.id
+        WHERE p.e164 = CAST(? AS TEXT) AND c.merged_into IS NULL
         """
 
     static let summarySQL = """
         SELECT c.id, c.name, c.kind, c.owner_id, u.name, CASE WHEN c.owner_id IS NULL THEN c.pool_team_id ELSE u.team_id END,
                (SELECT l.grade FROM leads l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1),
-               o.e164, o.kind
+               o.e164, o.kind, o.id
         FROM phones p
         JOIN customers c ON c.id = p.customer_id
         LEFT JOIN users u ON u.id = c.owner_id
         JOIN phones o ON o.customer_id = c.id
-        WHERE p.e164 = ? AND c.merged_into IS NULL
-        ORDER BY c.id, o.id
+        WHERE p.e164 = CAST(? AS TEXT) AND c.merged_into IS NULL
         """
 }
