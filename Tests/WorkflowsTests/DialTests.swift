@@ -31,7 +31,12 @@ struct DialTests {
             #expect(call.direction == .outbound && call.callee == DaemonHarness.knownNumber, "\(call.direction) \(call.callee ?? "-")")
             let trail = try await daemon.store.auditTrail(entity: "customer", id: daemon.knownCustomer).filter { $0.action == "dial" }
             #expect(trail.count == 1 && trail.first?.actorId == daemon.alice.user.id)
-            // The task keeps its calls: her supervisor sees every attempt behind it.
+            // The task keeps its calls: her supervisor sees every attempt behind it, once the log has linked the
+            // call to her customer (the call's row can be written a moment before its links, as the call goes on).
+            try await daemon.waitUntil("the supervisor sees the dialled call") {
+                let seen = try await api.send("/v1/calls?task=\(task)", token: daemon.supervisor.token).items()
+                return !seen.isEmpty
+            }
             let attempts = try await api.send("/v1/calls?task=\(task)", token: daemon.supervisor.token).items()
             #expect(attempts.compactMap { $0["id"] as? Int } == [call.id] && attempts.first?["taskId"] as? Int == task)
             #expect(try await api.send("/v1/calls?task=\(task)", token: daemon.bob.token).items().isEmpty, "another agent sees none of them")
