@@ -95,12 +95,12 @@ final class SQLiteReadConnection: @unchecked Sendable {
             case .real(let value): sqlite_nio_sqlite3_bind_double(statement, position, value)
             case .int(let value): sqlite_nio_sqlite3_bind_int64(statement, position, Int64(value))
             }
-            guard status == SQLITE_OK else { throw failure(status) }
+            guard status == SQLITE_OK else { throw failure() }
         }
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
             if status == SQLITE_DONE { return }
-            guard status == SQLITE_ROW else { throw failure(status) }
+            guard status == SQLITE_ROW else { throw failure() }
             try row(Columns(statement: statement))
         }
     }
@@ -120,7 +120,7 @@ final class SQLiteReadConnection: @unchecked Sendable {
 
     private func execute(_ sql: String) throws(SQLiteReadFailure) {
         let status = sqlite_nio_sqlite3_exec(handle, sql, nil, nil, nil)
-        guard status == SQLITE_OK else { throw failure(status) }
+        guard status == SQLITE_OK else { throw failure() }
     }
 
     /// How often SQLite prepared `query` again since this connection prepared it (0 for one never run).
@@ -132,12 +132,13 @@ final class SQLiteReadConnection: @unchecked Sendable {
         if let statement = statements[query.rawValue] { return statement }
         var statement: OpaquePointer?
         let status = sqlite_nio_sqlite3_prepare_v3(handle, sql(query), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
-        guard status == SQLITE_OK, let statement else { throw failure(status) }
+        guard status == SQLITE_OK, let statement else { throw failure() }
         statements[query.rawValue] = statement
         return statement
     }
 
-    private func failure(_ status: Int32) -> SQLiteReadFailure {
+    /// What the last call on this connection failed with (its extended result code and message).
+    private func failure() -> SQLiteReadFailure {
         SQLiteReadFailure(code: sqlite_nio_sqlite3_extended_errcode(handle), message: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
     }
 }

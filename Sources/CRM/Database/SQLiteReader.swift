@@ -70,7 +70,7 @@ final class SQLiteReader: Sendable {
         phones.sort { ($0.customerID, $0.phoneID) < ($1.customerID, $1.phoneID) }
         return customers.sorted { $0.key < $1.key }.map { id, customer in
             (CustomerSummary(id: id, name: customer.name, kind: customer.kind, phones: phones.filter { $0.customerID == id }.map(\.number),
-                                    grade: customer.grade, ownerID: customer.ownerID, ownerName: customer.ownerName), customer.ownerTeam)
+                             grade: customer.grade, ownerID: customer.ownerID, ownerName: customer.ownerName), customer.ownerTeam)
         }
     }
 
