@@ -46,11 +46,10 @@ extension SQLiteReader {
         }
         return ids.compactMap { id in
             guard let customer = customers[id] else { return nil }
-            let open = tasks[id] ?? []
-            return CustomerCard(id: id, name: customer.name, kind: customer.kind, grade: customer.grade, ownerID: customer.ownerID,
-                                ownerName: customer.ownerName, phones: phones[id] ?? [], vehicles: vehicles[id] ?? [],
-                                policies: policies[id] ?? [], lastInteractions: interactions[id] ?? [],
-                                openTasks: open.filter { $0.kind != .complaint }, openComplaints: open.filter { $0.kind == .complaint })
+            let summary = CustomerSummary(id: id, name: customer.name, kind: customer.kind, phones: phones[id] ?? [], grade: customer.grade,
+                                          ownerID: customer.ownerID, ownerName: customer.ownerName)
+            return CustomerCard(summary, vehicles: vehicles[id] ?? [], policies: policies[id] ?? [],
+                                lastInteractions: interactions[id] ?? [], open: tasks[id] ?? [])
         }
     }
 

@@ -60,6 +60,14 @@ public struct CustomerCard: Sendable, Hashable, Codable {
 }
 
 extension CustomerCard {
+    /// A card from a customer's summary and parts; open complaints are listed apart from the other open tasks.
+    init(_ summary: CustomerSummary, vehicles: [Vehicle], policies: [Policy], lastInteractions: [Interaction], open: [OpenTask]) {
+        self.init(id: summary.id, name: summary.name, kind: summary.kind, grade: summary.grade, ownerID: summary.ownerID,
+                  ownerName: summary.ownerName, phones: summary.phones, vehicles: vehicles, policies: policies,
+                  lastInteractions: lastInteractions, openTasks: open.filter { $0.kind != .complaint },
+                  openComplaints: open.filter { $0.kind == .complaint })
+    }
+
     /// The same card with every phone number passed through `show` (agents see them masked).
     public func withPhones(_ show: (String) -> String) -> CustomerCard {
         CustomerCard(id: id, name: name, kind: kind, grade: grade, ownerID: ownerID, ownerName: ownerName,

@@ -41,19 +41,15 @@ extension CRMStore {
         let policiesOf = Dictionary(grouping: policies, by: \.customerId)
         let tasksOf = Dictionary(grouping: tasks, by: \.customerId)
         return summaries.map { summary in
-            let open = (tasksOf[summary.id] ?? []).map {
-                CustomerCard.OpenTask(id: $0.id, kind: $0.kind, dueAt: $0.dueAt, ownerId: $0.ownerId, note: $0.note)
-            }
-            return CustomerCard(
-                id: summary.id, name: summary.name, kind: summary.kind, grade: summary.grade,
-                ownerID: summary.ownerID, ownerName: summary.ownerName, phones: summary.phones,
-                vehicles: (vehiclesOf[summary.id] ?? []).map { .init(id: $0.id, vin: $0.vin, model: $0.model, plate: $0.plate) },
-                policies: (policiesOf[summary.id] ?? []).map {
-                    .init(id: $0.id, vehicleId: $0.vehicleId, insurer: $0.insurer, expiryDate: $0.expiryDate)
-                },
-                lastInteractions: interactions[summary.id] ?? [],
-                openTasks: open.filter { $0.kind != TaskKind.complaint },
-                openComplaints: open.filter { $0.kind == TaskKind.complaint })
+            CustomerCard(summary,
+                         vehicles: (vehiclesOf[summary.id] ?? []).map { .init(id: $0.id, vin: $0.vin, model: $0.model, plate: $0.plate) },
+                         policies: (policiesOf[summary.id] ?? []).map {
+                             .init(id: $0.id, vehicleId: $0.vehicleId, insurer: $0.insurer, expiryDate: $0.expiryDate)
+                         },
+                         lastInteractions: interactions[summary.id] ?? [],
+                         open: (tasksOf[summary.id] ?? []).map {
+                             CustomerCard.OpenTask(id: $0.id, kind: $0.kind, dueAt: $0.dueAt, ownerId: $0.ownerId, note: $0.note)
+                         })
         }
     }
 
