@@ -4,7 +4,7 @@ import Telephony
 import Vocabulary
 
 extension CRMStore {
-    /// Screen-pop cards for these customers, in the same order: a handful of indexed reads in one lease.
+    /// Screen-pop cards for these customers, in the same order: a handful of indexed reads.
     public func customerCards(ids: [Int]) async throws -> [CustomerCard] {
         guard !ids.isEmpty else { return [] }
         // SQLite: one snapshot on a reader connection, never queued behind the writer.
