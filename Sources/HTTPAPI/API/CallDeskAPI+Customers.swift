@@ -25,10 +25,15 @@ extension CallDeskAPI {
     }
 
     func lookup(_ input: Operations.Lookup.Input) async throws -> Operations.Lookup.Output {
+        .ok(.init(body: .json(try await lookupResult(phone: input.query.phone))))
+    }
+
+    /// `GET /v1/lookup`'s answer, for the generated handler and `LookupFastPath` alike.
+    func lookupResult(phone raw: String) async throws -> Components.Schemas.LookupResult {
         let (user, mask) = try viewer()
-        let phone = try text("phone", input.query.phone, maxLength: 40)
+        let phone = try text("phone", raw, maxLength: 40)
         let (number, customers) = try await store.lookup(phone: phone, visibleTo: user)
         try await auditUnmasked(user, mask, entity: "customer", ids: customers.map(\.id))
-        return .ok(.init(body: .json(.init(number: number.map { mask.show($0.e164) }, customers: try customers.map { try .init($0, mask: mask) }))))
+        return .init(number: number.map { mask.show($0.e164) }, customers: try customers.map { try .init($0, mask: mask) })
     }
 }

@@ -69,6 +69,12 @@ struct CallDeskAPI: APIProtocol {
     /// A body field's text, trimmed: not empty, within `maxLength`, no NUL or other control characters
     /// (line breaks allowed where `multiline`); a 400 naming the field otherwise.
     func field(_ name: String, _ raw: String, maxLength: Int, multiline: Bool = false) throws -> String {
+        if Self.isPrintableASCIIWithoutEdgeBlanks(raw) {
+            // The common case, read on its bytes: nothing to trim, no control character, a character per byte.
+            guard !raw.isEmpty else { throw APIError.badField(name, "must not be empty") }
+            guard raw.utf8.count <= maxLength else { throw APIError.badField(name, "must be at most \(maxLength) characters") }
+            return raw
+        }
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw APIError.badField(name, "must not be empty") }
         guard trimmed.count <= maxLength else { throw APIError.badField(name, "must be at most \(maxLength) characters") }
@@ -77,6 +83,12 @@ struct CallDeskAPI: APIProtocol {
             throw APIError.badField(name, "must not hold control characters")
         }
         return trimmed
+    }
+
+    /// Whether `text` is all printable ASCII (space to `~`) and neither starts nor ends with a space.
+    static func isPrintableASCIIWithoutEdgeBlanks(_ text: String) -> Bool {
+        let bytes = text.utf8
+        return bytes.first != 0x20 && bytes.last != 0x20 && bytes.allSatisfy { (0x20...0x7E).contains($0) }
     }
 
     /// Audits that `user` saw these records' numbers unmasked, when their role sees them so.

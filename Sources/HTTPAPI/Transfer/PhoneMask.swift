@@ -11,7 +11,15 @@ struct PhoneMask: Sendable, Hashable {
     }
 
     func show(_ number: String) -> String {
-        guard hides, number.count >= 7 else { return number }
+        guard hides else { return number }
+        let bytes = number.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            // E.164 and the like: a character per byte.
+            guard bytes.count >= 7 else { return number }
+            let kept = max(1, bytes.count - 8)
+            return String(Substring(bytes.prefix(kept))) + "****" + String(Substring(bytes.suffix(4)))
+        }
+        guard number.count >= 7 else { return number }
         let characters = Array(number)
         let kept = max(1, characters.count - 8)
         return String(characters[..<kept]) + "****" + String(characters[(characters.count - 4)...])
