@@ -1,3 +1,4 @@
+import App
 import ArgumentParser
 import Foundation
 import NIOCore
@@ -18,6 +19,8 @@ struct Bench: AsyncParsableCommand {
     /// `CALLDESK_BENCH_NIO_EXECUTOR=1` runs every task on NIO's event loops instead of Swift's
     /// cooperative pool, to compare the two (the daemon uses the cooperative pool).
     static func main() async {
+        // The daemon's log handler, as `calldesk serve` sets it up (each logger still says its level).
+        LogSetup.bootstrap(level: .trace)
         if ProcessInfo.processInfo.environment["CALLDESK_BENCH_NIO_EXECUTOR"] == "1" {
             let installed = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
             say("tasks run on NIO's event loops: \(installed)")

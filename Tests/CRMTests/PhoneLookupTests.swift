@@ -1,5 +1,5 @@
 import TestSupport
-import CRM
+@testable import CRM
 import SQLKit
 import Testing
 
@@ -48,26 +48,32 @@ struct PhoneLookupTests {
         }
     }
 
-    @Test("the lookup uses the phone index, not a table scan (query plan)", arguments: TestEngine.available)
+    @Test("the lookups use the phone index, not a table scan (the plans of the statements they run)", arguments: TestEngine.available)
     func usesIndex(_ engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
             for i in 0..<50 { _ = try await store.seedCustomer("客户\(i)", phones: [String(13_800_000_000 + i)]) }
-            let plan: [String] = try await store.database.withTransaction { sql in
-                let query = CRMStore.phoneLookup(sql, e164: "+8613800000007").query
-                switch engine {
-                case .sqlite:
-                    return try await sql.raw("EXPLAIN QUERY PLAN \(query)").all()
-                        .map { try $0.decode(column: "detail", as: String.self) }
-                case .postgres:
-                    // With sequential scans priced out, a plan still showing one would prove no usable index exists.
-                    try await sql.raw("SET LOCAL enable_seqscan = off").run()
-                    return try await sql.raw("EXPLAIN \(query)").all()
-                        .map { try $0.decode(column: "QUERY PLAN", as: String.self) }
+            let statements = engine == .sqlite ? [SQLiteReader.sql(.match), SQLiteReader.sql(.summary)]
+                : [PostgresNumberMatches.sql, PostgresNumberSummaries.sql]
+            for (index, statement) in statements.enumerated() {
+                let plan: [String] = try await store.database.withTransaction { sql in
+                    switch engine {
+                    case .sqlite:
+                        return try await sql.raw("EXPLAIN QUERY PLAN \(unsafeRaw: statement)").all()
+                            .map { try $0.decode(column: "detail", as: String.self) }
+                    case .postgres:
+                        // With sequential scans priced out, a plan still showing one would prove no usable index exists.
+                        try await sql.raw("SET LOCAL enable_seqscan = off").run()
+                        try await sql.raw("PREPARE plan_check_\(unsafeRaw: "\(index)")(text) AS \(unsafeRaw: statement)").run()
+                        let plan = try await sql.raw("EXPLAIN EXECUTE plan_check_\(unsafeRaw: "\(index)")('+8613800000007')").all()
+                            .map { try $0.decode(column: "QUERY PLAN", as: String.self) }
+                        try await sql.raw("DEALLOCATE plan_check_\(unsafeRaw: "\(index)")").run()
+                        return plan
+                    }
                 }
+                let joined = plan.joined(separator: "\n")
+                #expect(joined.contains("idx_phones_e164"), "plan:\n\(joined)")
+                #expect(!joined.contains("SCAN p\n") && !joined.hasSuffix("SCAN p") && !joined.contains("Seq Scan on phones"), "plan:\n\(joined)")
             }
-            let joined = plan.joined(separator: "\n")
-            #expect(joined.contains("idx_phones_e164"), "plan:\n\(joined)")
-            #expect(!joined.contains("SCAN p\n") && !joined.hasSuffix("SCAN p") && !joined.contains("Seq Scan on phones"), "plan:\n\(joined)")
         }
     }
 }

@@ -8,10 +8,11 @@ struct StoreLoggingTests {
     func noParametersAtTrace(_ engine: TestEngine) async throws {
         let recorder = LogRecorder()
         let token = try await TestDatabase.withStore(engine, logger: recorder.logger()) { store in
-            let (_, token) = try await store.addUser(name: "王芳", role: .agent, extension: "1001")
+            let (user, token) = try await store.addUser(name: "王芳", role: .agent, extension: "1001")
             let customer = try await store.seedCustomer("李雷", phones: ["13800138000"])
             _ = try await store.user(forToken: token)
             _ = try await store.customers(onNumber: "+8613800138000")
+            _ = try await store.lookup(phone: "13800138000", visibleTo: user)
             _ = try await store.customerCards(ids: [customer])
             return token
         }

@@ -97,6 +97,15 @@ public final class CRMDatabase: Sendable {
         }
     }
 
+    /// On PostgreSQL, runs `body` on one leased connection itself, for the statements it keeps prepared
+    /// (`PostgresNumberSummaries`); `nil` on SQLite.
+    func withPostgresConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T? {
+        guard case .postgres(let pool, _) = pool else { return nil }
+        let connection = try await lease(pool)
+        defer { pool.releaseConnection(connection) }
+        return try await body(connection)
+    }
+
     /// Runs a future-returning `body` on one leased connection entirely on the pool's event loop,
     /// so a short read costs one hop in and one out (the screen-pop lookup path).
     public func withConnectionFuture<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) -> EventLoopFuture<T>) async throws -> T {

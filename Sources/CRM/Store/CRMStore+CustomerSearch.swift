@@ -34,34 +34,17 @@ extension CRMStore {
             let found = try reader.summaries(onNumber: number.e164)
             return (number, found.filter { viewer.access.mayView(customerOwnedBy: $0.summary.ownerID, ownerTeam: $0.ownerTeam) }.map(\.summary))
         }
-        // PostgreSQL: the same one query, one round trip; the access check on its rows.
-        let found = try await summaries(onNumber: number.e164)
-        return (number, found.filter { viewer.access.mayView(customerOwnedBy: $0.summary.ownerID, ownerTeam: $0.ownerTeam) }.map(\.summary))
-    }
-
-    /// Customers on this exact number with their phones, current grade, owner and owner's team: one
-    /// query (a row per phone of each customer), as `SQLiteReader` asks it of SQLite.
-    private func summaries(onNumber e164: String) async throws -> [(summary: CustomerSummary, ownerTeam: Int?)] {
-        struct Row: Decodable {
-            let id: Int; let name: String; let kind: CustomerKind; let ownerId: Int?; let ownerName: String?; let ownerTeam: Int?
-            let grade: LeadGrade?; let phone: String; let phoneKind: PhoneKind
-        }
-        let rows = try await database.withConnection { sql in
-            try await sql.raw("""
-                SELECT c.id AS id, c.name AS name, c.kind AS kind, c.owner_id AS owner_id, u.name AS owner_name,
-                       CASE WHEN c.owner_id IS NULL THEN c.pool_team_id ELSE u.team_id END AS owner_team,
-                       (SELECT l.grade FROM leads l WHERE l.customer_id = c.id ORDER BY l.id DESC LIMIT 1) AS grade,
-                       o.e164 AS phone, o.kind AS phone_kind
-                FROM phones p JOIN customers c ON c.id = p.customer_id LEFT JOIN users u ON u.id = c.owner_id JOIN phones o ON o.customer_id = c.id
-                WHERE p.e164 = \(bind: e164) AND c.merged_into IS NULL ORDER BY c.id, o.id
-                """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-        }
-        var result: [(summary: CustomerSummary, ownerTeam: Int?)] = []
+        // PostgreSQL: the same one query, prepared once per connection, one round trip; the access check on its rows.
+        let rows = try await database.withPostgresConnection { connection in
+            try await connection.execute(PostgresNumberSummaries(e164: number.e164), logger: logger).reduce(into: []) { $0.append($1) }
+        } ?? []
+        var found: [(summary: CustomerSummary, ownerTeam: Int?)] = []
         for (index, row) in rows.enumerated() where index == 0 || rows[index - 1].id != row.id {
-            let phones = rows[index...].prefix { $0.id == row.id }.map { PhoneNumber(e164: $0.phone, kind: $0.phoneKind) }
-            result.append((CustomerSummary(id: row.id, name: row.name, kind: row.kind, phones: phones, grade: row.grade,
-                                           ownerID: row.ownerId, ownerName: row.ownerName), row.ownerTeam))
+            let phones = rows[index...].prefix { $0.id == row.id }.map { PhoneNumber(e164: $0.phone, kind: PhoneKind(rawValue: $0.phoneKind) ?? .other) }
+            found.append((CustomerSummary(id: row.id, name: row.name, kind: CustomerKind(rawValue: row.kind) ?? .individual, phones: phones,
+                                          grade: row.grade.flatMap(LeadGrade.init(rawValue:)), ownerID: row.ownerID, ownerName: row.ownerName),
+                          row.ownerTeam))
         }
-        return result
+        return (number, found.filter { viewer.access.mayView(customerOwnedBy: $0.summary.ownerID, ownerTeam: $0.ownerTeam) }.map(\.summary))
     }
 }

@@ -9,21 +9,9 @@ extension CRMStore {
     /// One indexed lookup on `phones.e164`; this is the screen-pop hot path.
     public func customers(onNumber e164: String) async throws -> [CustomerMatch] {
         if let reader = database.reader { return try reader.customers(onNumber: e164) }
-        return try await database.withConnectionFuture { sql in
-            Self.phoneLookup(sql, e164: e164).all(decoding: CustomerMatch.self, keyDecodingStrategy: .convertFromSnakeCase)
-        }
-    }
-
-    /// The lookup query itself, shared by the store and the query-plan test.
-    public static func phoneLookup(_ sql: any SQLDatabase, e164: String) -> SQLSelectBuilder {
-        sql.select()
-            .column(SQLColumn("id", table: "c")).column(SQLColumn("name", table: "c"))
-            .column(SQLColumn("kind", table: "c")).column(SQLColumn("owner_id", table: "c"))
-            .from(SQLAlias(SQLIdentifier("phones"), as: SQLIdentifier("p")))
-            .join(SQLAlias(SQLIdentifier("customers"), as: SQLIdentifier("c")), on: SQLColumn("id", table: "c"), .equal, SQLColumn("customer_id", table: "p"))
-            .where(SQLColumn("e164", table: "p"), .equal, SQLBind(e164))
-            .where(SQLColumn("merged_into", table: "c"), .is, SQLLiteral.null)
-            .orderBy(SQLColumn("id", table: "c"))
+        return try await database.withPostgresConnection { connection in
+            try await connection.execute(PostgresNumberMatches(e164: e164), logger: logger).reduce(into: []) { $0.append($1) }
+        } ?? []
     }
 
     /// Customers matching what a person typed: a phone in any notation, else a part of the name.
