@@ -49,7 +49,7 @@ public struct APIServer: Service {
         /// Mark the session cookie `Secure` (browsers reach CallDesk over HTTPS, its own or a proxy's).
         public var secureCookie = false
         /// Serve `GET /v1/lookup`'s common case without the spec-first runtime (`LookupFastPath`: the
-        /// same answer, byte for byte, at about twice the rate); off only to compare the two.
+        /// same answer, byte for byte, at about 1.5 times the rate); off only to compare the two.
         var fastLookup = true
 
         /// Who may read `/metrics`: anyone, clients on this machine (a Prometheus beside CallDesk), or
