@@ -3,7 +3,7 @@ import PostgresKit
 /// The screen-pop's lookup by number as a PostgreSQL prepared statement, parsed and planned once per
 /// connection: the customers on the number, as `SQLiteReader` asks SQLite (SQLKit's plain query is
 /// parsed and planned again on every call, which cost more than the lookup itself).
-struct PostgresNumberMatches: PostgresPreparedStatement {
+struct PostgresNumberMatches: PostgresNumberStatement {
     typealias Row = CustomerMatch
 
     static let sql = """
@@ -12,12 +12,6 @@ struct PostgresNumberMatches: PostgresPreparedStatement {
         """
 
     let e164: String
-
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(e164)
-        return bindings
-    }
 
     func decodeRow(_ row: PostgresRow) throws -> CustomerMatch {
         let (id, name, kind, ownerID) = try row.decode((Int, String, String, Int?).self)

@@ -3,7 +3,7 @@ import PostgresKit
 /// The API's lookup by number (`GET /v1/lookup`) as a PostgreSQL prepared statement, parsed and
 /// planned once per connection: the same query `SQLiteReader` asks of SQLite, a row per phone of
 /// each customer on the number (SQLKit's plain query is parsed and planned again on every call).
-struct PostgresNumberSummaries: PostgresPreparedStatement {
+struct PostgresNumberSummaries: PostgresNumberStatement {
     typealias Row = (id: Int, name: String, kind: String, ownerID: Int?, ownerName: String?, ownerTeam: Int?, grade: String?,
                      phone: String, phoneKind: String)
 
@@ -17,12 +17,6 @@ struct PostgresNumberSummaries: PostgresPreparedStatement {
         """
 
     let e164: String
-
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(e164)
-        return bindings
-    }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         let (id, name, kind, ownerID, ownerName, ownerTeam, grade, phone, phoneKind) =

@@ -13,8 +13,8 @@ struct PhoneMask: Sendable, Hashable {
     func show(_ number: String) -> String {
         guard hides else { return number }
         let bytes = number.utf8
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            // E.164 and the like: a character per byte.
+        if bytes.allSatisfy({ (0x20...0x7E).contains($0) }) {
+            // E.164 and the like, printable ASCII: a character per byte.
             guard bytes.count >= 7 else { return number }
             let kept = max(1, bytes.count - 8)
             return String(Substring(bytes.prefix(kept))) + "****" + String(Substring(bytes.suffix(4)))
