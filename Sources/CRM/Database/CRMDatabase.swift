@@ -97,13 +97,13 @@ public final class CRMDatabase: Sendable {
         }
     }
 
-    /// On PostgreSQL, runs `body` on one leased connection itself, for the statements it keeps prepared
-    /// (`PostgresNumberSummaries`); `nil` on SQLite.
-    func withPostgresConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T? {
+    /// On PostgreSQL, the rows of a prepared statement (parsed and planned once per connection) run on
+    /// one leased connection; `nil` on SQLite.
+    func rows<Statement: PostgresPreparedStatement>(of statement: Statement) async throws -> [Statement.Row]? where Statement.Row: Sendable {
         guard case .postgres(let pool, _) = pool else { return nil }
         let connection = try await lease(pool)
         defer { pool.releaseConnection(connection) }
-        return try await body(connection)
+        return try await connection.execute(statement, logger: logger).reduce(into: []) { $0.append($1) }
     }
 
     /// Runs a future-returning `body` on one leased connection entirely on the pool's event loop,

@@ -1,11 +1,13 @@
 import PostgresKit
+import Telephony
+import Vocabulary
 
 /// The API's lookup by number (`GET /v1/lookup`) as a PostgreSQL prepared statement, parsed and
 /// planned once per connection: the same query `SQLiteReader` asks of SQLite, a row per phone of
 /// each customer on the number (SQLKit's plain query is parsed and planned again on every call).
 struct PostgresNumberSummaries: PostgresNumberStatement {
     typealias Row = (id: Int, name: String, kind: String, ownerID: Int?, ownerName: String?, ownerTeam: Int?, grade: String?,
-                     phone: String, phoneKind: String)
+                     phone: String?, phoneKind: String?)
 
     static let sql = """
         SELECT c.id, c.name, c.kind, c.owner_id, u.name,
@@ -18,9 +20,27 @@ struct PostgresNumberSummaries: PostgresNumberStatement {
 
     let e164: String
 
-    func decodeRow(_ row: PostgresRow) throws -> Row {
+    func decodeRow(_ row: PostgresRow) throws -> Row { try Self.decode(row) }
+
+    /// One row of this statement's shape (also `PostgresCardReads.Summaries`').
+    static func decode(_ row: PostgresRow) throws -> Row {
         let (id, name, kind, ownerID, ownerName, ownerTeam, grade, phone, phoneKind) =
-            try row.decode((Int, String, String, Int?, String?, Int?, String?, String, String).self)
+            try row.decode((Int, String, String, Int?, String?, Int?, String?, String?, String?).self)
         return (id, name, kind, ownerID, ownerName, ownerTeam, grade, phone, phoneKind)
+    }
+
+    /// The customers in rows of this shape (a row per phone, by customer; one without a phone where the
+    /// customer has none), with their owner's team.
+    static func summaries(_ rows: [Row]) -> [(summary: CustomerSummary, ownerTeam: Int?)] {
+        var found: [(summary: CustomerSummary, ownerTeam: Int?)] = []
+        for (index, row) in rows.enumerated() where index == 0 || rows[index - 1].id != row.id {
+            let phones = rows[index...].prefix { $0.id == row.id }.compactMap { row in
+                row.phone.map { PhoneNumber(e164: $0, kind: row.phoneKind.flatMap(PhoneKind.init(rawValue:)) ?? .other) }
+            }
+            found.append((CustomerSummary(id: row.id, name: row.name, kind: CustomerKind(rawValue: row.kind) ?? .individual, phones: phones,
+                                          grade: row.grade.flatMap(LeadGrade.init(rawValue:)), ownerID: row.ownerID, ownerName: row.ownerName),
+                          row.ownerTeam))
+        }
+        return found
     }
 }

@@ -35,16 +35,7 @@ extension CRMStore {
             return (number, found.filter { viewer.access.mayView(customerOwnedBy: $0.summary.ownerID, ownerTeam: $0.ownerTeam) }.map(\.summary))
         }
         // PostgreSQL: the same one query, prepared once per connection, one round trip; the access check on its rows.
-        let rows = try await database.withPostgresConnection { connection in
-            try await connection.execute(PostgresNumberSummaries(e164: number.e164), logger: logger).reduce(into: []) { $0.append($1) }
-        } ?? []
-        var found: [(summary: CustomerSummary, ownerTeam: Int?)] = []
-        for (index, row) in rows.enumerated() where index == 0 || rows[index - 1].id != row.id {
-            let phones = rows[index...].prefix { $0.id == row.id }.map { PhoneNumber(e164: $0.phone, kind: PhoneKind(rawValue: $0.phoneKind) ?? .other) }
-            found.append((CustomerSummary(id: row.id, name: row.name, kind: CustomerKind(rawValue: row.kind) ?? .individual, phones: phones,
-                                          grade: row.grade.flatMap(LeadGrade.init(rawValue:)), ownerID: row.ownerID, ownerName: row.ownerName),
-                          row.ownerTeam))
-        }
+        let found = PostgresNumberSummaries.summaries(try await database.rows(of: PostgresNumberSummaries(e164: number.e164)) ?? [])
         return (number, found.filter { viewer.access.mayView(customerOwnedBy: $0.summary.ownerID, ownerTeam: $0.ownerTeam) }.map(\.summary))
     }
 }

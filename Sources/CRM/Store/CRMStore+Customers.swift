@@ -9,9 +9,7 @@ extension CRMStore {
     /// One indexed lookup on `phones.e164`; this is the screen-pop hot path.
     public func customers(onNumber e164: String) async throws -> [CustomerMatch] {
         if let reader = database.reader { return try reader.customers(onNumber: e164) }
-        return try await database.withPostgresConnection { connection in
-            try await connection.execute(PostgresNumberMatches(e164: e164), logger: logger).reduce(into: []) { $0.append($1) }
-        } ?? []
+        return try await database.rows(of: PostgresNumberMatches(e164: e164)) ?? []
     }
 
     /// Customers matching what a person typed: a phone in any notation, else a part of the name.
