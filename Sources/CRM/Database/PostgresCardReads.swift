@@ -23,6 +23,7 @@ enum PostgresCardReads {
         func decodeRow(_ row: PostgresRow) throws -> Row { try PostgresNumberSummaries.decode(row) }
     }
 
+    /// The customers' vehicles, by id.
     struct Vehicles: PostgresCustomersStatement {
         typealias Row = (customerID: Int, vehicle: CustomerCard.Vehicle)
         static let sql = "SELECT customer_id, id, vin, model, plate FROM vehicles WHERE customer_id = ANY($1) ORDER BY id"
@@ -34,6 +35,7 @@ enum PostgresCardReads {
         }
     }
 
+    /// The customers' insurance policies, soonest expiry first.
     struct Policies: PostgresCustomersStatement {
         typealias Row = (customerID: Int, policy: CustomerCard.Policy)
         static let sql = """
@@ -48,6 +50,7 @@ enum PostgresCardReads {
         }
     }
 
+    /// The customers' open tasks, soonest due first.
     struct OpenTasks: PostgresCustomersStatement {
         /// No task where the row's kind is none CallDesk knows (as SQLite's reader skips it).
         typealias Row = (customerID: Int, task: CustomerCard.OpenTask?)
