@@ -55,9 +55,23 @@ struct SimulatedARITests {
         return try await withRunningService({ SimulatedARIServer(pbx: pbx, port: 0, logger: ARIEventClientTests.logger, onRunning: $0) }) { port in
             let client = ARIClient(baseURL: "http://127.0.0.1:\(port)", username: "crmd", password: password)
             let events = ARIEventClient(configuration: ARIEventClientTests.configuration(port: port), logger: ARIEventClientTests.logger)
-            let recorder = Recorder(events.events())
+            let subscription = events.events()
+            // The recorder reads the events with a tick between them, so that a wait past its deadline
+            // fails then, naming what came, even when no event comes at all.
+            let (ticked, input) = AsyncStream.makeStream(of: ARIStreamElement?.self)
+            let recorder = Recorder(ticked)
             return try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await events.run() }
+                tasks.addTask {
+                    for await element in subscription { input.yield(element) }
+                    input.finish()
+                }
+                tasks.addTask {
+                    while true {
+                        try await Task.sleep(for: .milliseconds(100))
+                        input.yield(nil)
+                    }
+                }
                 defer { tasks.cancelAll() }
                 try await recorder.waitForConnection()
                 // The application is registered a moment after the socket is up (in Asterisk too): a call
@@ -188,27 +202,30 @@ struct SimulatedARITests {
     }
 }
 
-/// Collects an event client's events and waits for the ones a scenario needs (the suite's time
-/// limit ends a scenario that never sees them).
+/// Collects an event client's events and waits for the ones a scenario needs; a wait fails at its
+/// deadline, saying what came (the stream it reads carries a tick, `nil`, every 100 ms).
 actor Recorder {
-    private var iterator: AsyncStream<ARIStreamElement>.AsyncIterator
+    private var iterator: AsyncStream<ARIStreamElement?>.AsyncIterator
     private var seen: [ARIEvent] = []
 
-    init(_ events: AsyncStream<ARIStreamElement>) {
+    init(_ events: AsyncStream<ARIStreamElement?>) {
         iterator = events.makeAsyncIterator()
     }
 
     var streams: [String: [String]] { SimulatedARITests.streams(seen) }
 
-    private func next() async -> ARIStreamElement? {
+    /// The next event or tick (`.some(nil)`), or `nil` when the stream ended.
+    private func next() async -> ARIStreamElement?? {
         var iterator = self.iterator
         defer { self.iterator = iterator }
         return await iterator.next(isolation: self)
     }
 
-    func waitForConnection() async throws {
+    func waitForConnection(within timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
         while let element = await next() {
             if case .connected = element { return }
+            guard ContinuousClock.now < deadline else { throw HarnessFailure("the event stream did not connect in \(timeout)") }
         }
         throw HarnessFailure("the event stream ended before it connected")
     }
@@ -221,7 +238,7 @@ actor Recorder {
             // Past the deadline, say what came instead of waiting for the suite's time limit.
             guard ContinuousClock.now < deadline else { throw HarnessFailure("\(count) matching events not seen in \(timeout); saw \(seen.map(\.type))") }
             guard let element = await next() else { throw HarnessFailure("the event stream ended; saw \(seen.map(\.type))") }
-            guard let event = element.event else { continue }
+            guard let event = element?.event else { continue }
             seen.append(event)
             if condition(event) { matched += 1 }
         }
