@@ -29,13 +29,12 @@ extension CRMStore {
     /// phone number) and the customers on it that `viewer` may see.
     public func lookup(phone: String, visibleTo viewer: User) async throws -> (number: PhoneNumber?, customers: [CustomerSummary]) {
         guard let number = normalizer.normalize(phone).phoneNumber else { return (nil, []) }
-        if let reader = database.reader {
-            // SQLite: one query on a reader connection, the access check on its rows.
-            let found = try reader.summaries(onNumber: number.e164)
-            return (number, found.filter { viewer.access.mayView(customerOwnedBy: $0.summary.ownerID, ownerTeam: $0.ownerTeam) }.map(\.summary))
+        // One query: on SQLite's reader connections, or prepared once per PostgreSQL connection; the access check on its rows.
+        let found = if let reader = database.reader {
+            try reader.summaries(onNumber: number.e164)
+        } else {
+            PostgresNumberSummaries.summaries(try await database.rows(of: PostgresNumberSummaries(e164: number.e164)) ?? [])
         }
-        // PostgreSQL: the same one query, prepared once per connection, one round trip; the access check on its rows.
-        let found = PostgresNumberSummaries.summaries(try await database.rows(of: PostgresNumberSummaries(e164: number.e164)) ?? [])
         return (number, found.filter { viewer.access.mayView(customerOwnedBy: $0.summary.ownerID, ownerTeam: $0.ownerTeam) }.map(\.summary))
     }
 }
