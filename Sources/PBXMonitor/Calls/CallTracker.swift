@@ -82,41 +82,35 @@ public struct CallTracker: Sendable {
 
     /// Applies one event; `receivedAt` is used when the event has no `Timestamp`.
     public mutating func handle(_ message: AMIMessage, receivedAt: Date) -> [Output] {
-        let name = message.eventName
         // A good third of a busy PBX's events are about devices, queue members and the manager
         // session, not about a call: they leave every call as it is, and cost no field read.
-        switch name {
-        case "DeviceStateChange", "ExtensionStatus", "PeerStatus", "ContactStatus", "Registry", "FullyBooted", "SuccessfulAuth",
-             "QueueMember", "QueueMemberStatus", "QueueMemberPause", "QueueMemberAdded", "QueueMemberRemoved", "QueueParams",
-             "QueueStatusComplete", "QueueSummary", "QueueSummaryComplete", "CoreShowChannelsComplete", nil:
-            return []
-        default:
-            break
-        }
+        guard let name = message.eventName else { return [] }
+        let event = TrackedEvent(name: name)
+        if case .ignored = event { return [] }
         let time = message.timestamp ?? receivedAt
         if let id = message["Linkedid"] ?? message["Uniqueid"].flatMap({ callOfLeg[$0] }), let index = calls.index(forKey: id),
            calls.values[index].lastSeen < time {
             calls.values[index].lastSeen = time
         }
         // The switch below knows the event's kind: its views are made unchecked.
-        switch name {
-        case "Newchannel":
+        switch event {
+        case .newchannel:
             return newChannel(AMIChannelSnapshot(message), at: time)
-        case "NewCallerid", "Newstate":
-            return update(AMIChannelSnapshot(message), at: time, stateChange: name == "Newstate")
-        case "QueueCallerJoin":
+        case .newCallerID, .newstate:
+            return update(AMIChannelSnapshot(message), at: time, stateChange: event == .newstate)
+        case .queueCallerJoin:
             withCall(of: message) { call in
                 call.record.queue = message["Queue"]
                 call.record.queuePosition = message["Position"].flatMap { Int($0) }
             }
-        case "AgentCalled":
+        case .agentCalled:
             let event = AgentCalledEvent(unchecked: message)
             return ringing(agent(event), channel: event.channel, at: time)
-        case "DialBegin":
+        case .dialBegin:
             return dialBegin(message, at: time)
-        case "DialEnd":
+        case .dialEnd:
             return dialEnd(message, at: time)
-        case "AgentConnect":
+        case .agentConnect:
             let event = AgentConnectEvent(unchecked: message)
             guard let id = event.channel.linkedID else { return [] }
             let agent = agent(event)
@@ -125,34 +119,34 @@ public struct CallTracker: Sendable {
                 call.record.holdTime = call.record.holdTime ?? event.holdTime
                 return [.answered(agent: agent, call: call.record)]
             } ?? []
-        case "AgentRingNoAnswer":
+        case .agentRingNoAnswer:
             let event = AgentRingNoAnswerEvent(unchecked: message)
             guard let id = event.channel.linkedID, let call = calls[id] else { return [] }
             return [.agentStoppedRinging(agent: agent(event), call: call.record)]
-        case "AgentComplete":
+        case .agentComplete:
             if let talk = AgentCompleteEvent(unchecked: message).talkTime {
                 withCall(of: message) { $0.record.talkTime = ($0.record.talkTime ?? 0) + talk }
             }
-        case "QueueCallerAbandon":
+        case .queueCallerAbandon:
             withCall(of: message) { call in
                 call.abandoned = true
                 call.record.holdTime = QueueCallerAbandonEvent(unchecked: message).holdTime
             }
-        case "OriginateResponse":
+        case .originateResponse:
             if let uniqueID = message["Uniqueid"], let id = callOfLeg[uniqueID], let reason = OriginateResponseEvent(unchecked: message).reason {
                 calls[id]?.originateReason = reason
             }
-        case "UserEvent":
+        case .userEvent:
             if message["UserEvent"] == "CallDesk", message["Result"] == CallResult.voicemail.rawValue {
                 withCall(of: message) { $0.voicemail = true }
             }
-        case "Newexten":
+        case .newexten:
             if message["Application"]?.lowercased() == "voicemail" { withCall(of: message) { $0.voicemail = true } }
-        case "VarSet":
+        case .varSet:
             if message["Variable"] == "CALLDESK_TASK", let value = message["Value"] { withCall(of: message) { $0.record.taskTag = value } }
-        case "Hangup":
+        case .hangup:
             return hangup(message, at: time)
-        default:
+        case .ignored, .other:
             break
         }
         return []
