@@ -1,13 +1,16 @@
 import NIOCore
 
-/// Bridges one TCP channel's decoded frames (a read's worth at a time) and lifecycle to its `AMIClient`.
+/// Bridges one TCP channel's bytes (decoded a read at a time) and lifecycle to its `AMIClient`.
 final class AMIChannelHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = [AMIFrame]
+    typealias InboundIn = ByteBuffer
     private let client: AMIClient
+    private var decoder: AMIReadDecoder
+    private var frames: [AMIFrame] = []
     private var closeReason = "connection closed by the PBX"
 
-    init(client: AMIClient) {
+    init(client: AMIClient, maxMessageSize: Int) {
         self.client = client
+        decoder = AMIReadDecoder(maxMessageSize: maxMessageSize)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -16,7 +19,9 @@ final class AMIChannelHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        for frame in unwrapInboundIn(data) { client.frameReceived(frame) }
+        decoder.decode(unwrapInboundIn(data), into: &frames)
+        for frame in frames { client.frameReceived(frame) }
+        frames.removeAll(keepingCapacity: true)
     }
 
     /// The socket's read is decoded: its events go out as one batch.

@@ -320,8 +320,7 @@ public final class AMIClient: Service, @unchecked Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(AMIBatchDecoder(maxMessageSize: maxMessageSize)))
-                    try channel.pipeline.syncOperations.addHandler(AMIChannelHandler(client: self))
+                    try channel.pipeline.syncOperations.addHandler(AMIChannelHandler(client: self, maxMessageSize: maxMessageSize))
                 }
             }
             .connect(host: host, port: port)
