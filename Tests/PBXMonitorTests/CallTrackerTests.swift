@@ -130,6 +130,20 @@ struct CallTrackerTests {
         #expect(record.result == CallResult.voicemail && record.queue == "hotline" && record.answeredBy == nil)
     }
 
+    @Test("an event is known by its name wherever its Event: header stands, whatever the header's case; a message that is no event changes nothing")
+    func eventNameAnywhere() throws {
+        var tracker = CallTracker(pbx: "main")
+        let start = Date(timeIntervalSince1970: 1_000)
+        let leg: [(String, String)] = [("Channel", "PJSIP/trunk-00000001"), ("ChannelState", "6"), ("CallerIDNum", "13800138000"),
+                                       ("Context", "inbound"), ("Exten", "100"), ("Uniqueid", "1.1"), ("Linkedid", "1.1")]
+        let started = tracker.handle(AMIMessage(headers: [("Privilege", "call,all")] + leg + [("Event", "Newchannel")]), receivedAt: start)
+        #expect(started.count == 1 && tracker.tracks("1.1"))
+        #expect(tracker.handle(AMIMessage(headers: [("Response", "Success")] + leg), receivedAt: start).isEmpty)
+        let record = try #require(finished(tracker.handle(AMIMessage(headers: leg + [("Cause", "16"), ("EVENT", "Hangup")]),
+                                                          receivedAt: start.addingTimeInterval(6))).first)
+        #expect(record.linkedID == "1.1" && record.result == CallResult.noAnswer)
+    }
+
     @Test("a call transferred from one agent to another stays one record: it pops on the second agent, both are its agents, talk adds up")
     func transfer() throws {
         var tracker = CallTracker(pbx: "main")

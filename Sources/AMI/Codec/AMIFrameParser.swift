@@ -12,7 +12,11 @@ public struct AMIFrameParser: Sendable {
     private var expectBanner: Bool
     /// Offset (from the reader index) where the next unscanned line of the current message starts.
     private var lineStart = 0
+    /// The current message's headers, copied into `store` when it ends.
     private var fields: [AMIMessage.Field] = []
+    private var store = AMIFieldStore(capacity: 0)
+    /// The next free slot of `store`, as this parser knows it.
+    private var storeEnd = 0
     private var badLine: String?
     private var isFollows = false
     /// In a `Follows` answer: its output has begun (every line is output now) / `--END COMMAND--` was seen.
@@ -61,7 +65,7 @@ public struct AMIFrameParser: Sendable {
                 if let line = badLine {
                     frame = .protocolError(.notAHeader(line: line))
                 } else {
-                    frame = .message(AMIMessage(bytes: slice, fields: fields))
+                    frame = .message(AMIMessage(bytes: slice, fields: storeFields()))
                 }
                 fields.removeAll(keepingCapacity: true)
                 badLine = nil
@@ -129,6 +133,20 @@ public struct AMIFrameParser: Sendable {
         }
         lineStart = start
         return .needMore
+    }
+
+    /// Headers per store: some 60 events' worth.
+    private static let storeCapacity = 1024
+
+    /// The current message's headers, moved into `store` (or a new one, when it is full or a copy of this parser took the slots).
+    private mutating func storeFields() -> AMIMessage.Fields {
+        let range = fields.withUnsafeBufferPointer { fields in
+            if let range = store.claim(fields, at: storeEnd) { return range }
+            store = AMIFieldStore(capacity: max(Self.storeCapacity, fields.count))
+            return store.claim(fields, at: 0) ?? 0..<0
+        }
+        storeEnd = range.upperBound
+        return AMIMessage.Fields(store: store, range: range)
     }
 
     private mutating func resetFollows() {

@@ -9,16 +9,16 @@ import Secrets
 /// `String` is made only for the values a caller reads.
 public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
     @usableFromInline struct Field: Sendable, Hashable {
-        var nameStart: UInt32
-        var nameLength: UInt32
-        var valueStart: UInt32
-        var valueLength: UInt32
+        @usableFromInline var nameStart: UInt32
+        @usableFromInline var nameLength: UInt32
+        @usableFromInline var valueStart: UInt32
+        @usableFromInline var valueLength: UInt32
     }
 
     @usableFromInline let bytes: ByteBuffer
-    @usableFromInline let fields: [Field]
+    @usableFromInline let fields: Fields
 
-    init(bytes: ByteBuffer, fields: [Field]) {
+    init(bytes: ByteBuffer, fields: Fields) {
         self.bytes = bytes
         self.fields = fields
     }
@@ -43,7 +43,7 @@ public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
             buffer.writeStaticString("\r\n")
         }
         buffer.writeStaticString("\r\n")
-        self.init(bytes: buffer, fields: fields)
+        self.init(bytes: buffer, fields: Fields(fields))
     }
 
     /// The message exactly as it crossed the wire, ending with its blank line.
@@ -102,14 +102,42 @@ public struct AMIMessage: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the event's name is `name` (exact bytes; Asterisk's names are fixed), without making a String.
     public func isEvent(named name: StaticString) -> Bool {
-        guard let first = fields.first, nameIs(first, "event"), Int(first.valueLength) == name.utf8CodeUnitCount else {
-            return eventName == name.description
-        }
+        guard let first = fields.first, nameIs(first, "event") else { return eventName == name.description }
+        guard Int(first.valueLength) == name.utf8CodeUnitCount else { return false }
         return bytes.withUnsafeReadableBytes { raw in
             let key = name.utf8Start
             for i in 0..<Int(first.valueLength) where raw[Int(first.valueStart) + i] != key[i] { return false }
             return true
         }
+    }
+
+    /// Runs `body` on the event name's bytes when the first header is `Event:`, as Asterisk writes
+    /// every event, without making a String; `nil` otherwise (ask `eventName` then).
+    @inlinable
+    public func withEventNameBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        guard let first = fields.first, nameIs(first, "event") else { return nil }
+        return bytes.withUnsafeReadableBytes { raw in
+            body(UnsafeRawBufferPointer(rebasing: raw[Int(first.valueStart)..<Int(first.valueStart + first.valueLength)]))
+        }
+    }
+
+    /// Whether the first `name` header (compared case-insensitively) has exactly the value `expected`,
+    /// its ASCII letters compared case-insensitively when `ignoringCase`; without making a String.
+    public func value(of name: StaticString, is expected: StaticString, ignoringCase: Bool = false) -> Bool {
+        bytes.withUnsafeReadableBytes { raw in
+            let key = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+            guard let field = fields.first(where: { Self.matches($0, key, in: raw) }),
+                  Int(field.valueLength) == expected.utf8CodeUnitCount else { return false }
+            let wanted = UnsafeBufferPointer(start: expected.utf8Start, count: expected.utf8CodeUnitCount)
+            let value = UnsafeRawBufferPointer(rebasing: raw[Int(field.valueStart)..<Int(field.valueStart + field.valueLength)])
+            return ignoringCase ? value.elementsEqual(wanted) { Self.asciiLowercased($0) == Self.asciiLowercased($1) }
+                : value.elementsEqual(wanted)
+        }
+    }
+
+    @inline(__always)
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 
     /// Compares a field name with a lowercase ASCII key without making a String (hot path).

@@ -84,8 +84,7 @@ public struct CallTracker: Sendable {
     public mutating func handle(_ message: AMIMessage, receivedAt: Date) -> [Output] {
         // A good third of a busy PBX's events are about devices, queue members and the manager
         // session, not about a call: they leave every call as it is, and cost no field read.
-        guard let name = message.eventName else { return [] }
-        let event = TrackedEvent(name: name)
+        let event = TrackedEvent(message)
         if case .ignored = event { return [] }
         let time = message.timestamp ?? receivedAt
         if let id = message["Linkedid"] ?? message["Uniqueid"].flatMap({ callOfLeg[$0] }), let index = calls.index(forKey: id),
@@ -137,13 +136,13 @@ public struct CallTracker: Sendable {
                 calls[id]?.originateReason = reason
             }
         case .userEvent:
-            if message["UserEvent"] == "CallDesk", message["Result"] == CallResult.voicemail.rawValue {
+            if message.value(of: "UserEvent", is: "CallDesk"), message["Result"] == CallResult.voicemail.rawValue {
                 withCall(of: message) { $0.voicemail = true }
             }
         case .newexten:
-            if message["Application"]?.lowercased() == "voicemail" { withCall(of: message) { $0.voicemail = true } }
+            if message.value(of: "Application", is: "voicemail", ignoringCase: true) { withCall(of: message) { $0.voicemail = true } }
         case .varSet:
-            if message["Variable"] == "CALLDESK_TASK", let value = message["Value"] { withCall(of: message) { $0.record.taskTag = value } }
+            if message.value(of: "Variable", is: "CALLDESK_TASK"), let value = message["Value"] { withCall(of: message) { $0.record.taskTag = value } }
         case .hangup:
             return hangup(message, at: time)
         case .ignored, .other:
@@ -301,7 +300,7 @@ public struct CallTracker: Sendable {
 
     private mutating func dialEnd(_ message: AMIMessage, at time: Date) -> [Output] {
         let destination = AMIChannelSnapshot(message, prefix: "Dest")
-        guard message["DialStatus"] == "ANSWER", let linkedID = destination.linkedID, let call = calls[linkedID],
+        guard message.value(of: "DialStatus", is: "ANSWER"), let linkedID = destination.linkedID, let call = calls[linkedID],
               call.record.queue == nil || call.record.answeredBy != nil, let device = destination.name, isAgentLeg(destination) else { return [] }
         let agent = AgentRef(extension: DeviceName.extension(of: device), memberName: nil, device: device)
         // A transfer keeps the agent who took the call; the one it moved to joins the agents connected.
