@@ -93,6 +93,20 @@ struct ServerLimitsTests {
         }
     }
 
+    @Test("a connection that asks again within the header timeout each time stays open well past it, and is closed once it falls silent")
+    func keptBusy() async throws {
+        try await Self.withServer { _, port in
+            let socket = try RawSocket(port: port)
+            // Four requests 1.2 s apart: 3.6 s, longer than the 2 s timeout, which counts from each answer.
+            for _ in 0..<4 {
+                try socket.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try await offCooperativePool { try socket.receive() }.hasPrefix("HTTP/1.1 200"))
+                try await Task.sleep(for: .milliseconds(1_200))
+            }
+            #expect(try await offCooperativePool { socket.closesWithin(seconds: 8) })
+        }
+    }
+
     @Test("a request head over the limit is answered 431")
     func oversizedHead() async throws {
         try await Self.withServer { _, port in

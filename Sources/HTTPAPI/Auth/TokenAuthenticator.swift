@@ -68,9 +68,10 @@ struct TokenAuthenticator: RouterMiddleware {
         let scheme = "bearer "
         guard header.utf8.count > scheme.utf8.count,
               zip(header.utf8, scheme.utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        let token = header.dropFirst(scheme.count).drop(while: isBlank)
-        return String(token[..<(token.lastIndex { !isBlank($0) }.map(token.index(after:)) ?? token.startIndex)])
+        let isBlank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        let token = header.utf8.dropFirst(scheme.utf8.count).drop(while: isBlank)
+        let end = token.lastIndex { !isBlank($0) }.map(token.index(after:)) ?? token.startIndex
+        return String(Substring(token[..<end]))
     }
 
     static func sessionCookie(in request: Request) -> String? {

@@ -14,7 +14,30 @@ final class TokenCache: Sendable {
 
     private let lifetime: Duration
     private let capacity: Int
-    private let entries = Mutex<[Data: Entry]>([:])
+    /// A token's SHA-256, as four words (a `Data` key cost an allocation and a slower hash per request).
+    private struct Key: Hashable, Sendable {
+        let words: (UInt64, UInt64, UInt64, UInt64)
+
+        init(_ token: String) {
+            var token = token
+            let digest = token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+            words = digest.withUnsafeBytes { bytes in
+                (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                 bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+            }
+        }
+
+        static func == (lhs: Key, rhs: Key) -> Bool { lhs.words == rhs.words }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(words.0)
+            hasher.combine(words.1)
+            hasher.combine(words.2)
+            hasher.combine(words.3)
+        }
+    }
+
+    private let entries = Mutex<[Key: Entry]>([:])
 
     init(lifetime: Duration = .seconds(2), capacity: Int = 10_000) {
         self.lifetime = lifetime
@@ -23,7 +46,7 @@ final class TokenCache: Sendable {
 
     /// The user holding `token` (`nil`: none), from memory when known within the lifetime, else from `lookup`.
     func user(for token: String, lookup: (String) async throws -> User?) async throws -> User? {
-        let key = Data(SHA256.hash(data: Data(token.utf8)))
+        let key = Key(token)
         let now = ContinuousClock.now
         if let entry = entries.withLock({ $0[key] }), entry.until > now { return entry.user }
         let user = try await lookup(token)

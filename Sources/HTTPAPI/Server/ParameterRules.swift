@@ -21,6 +21,8 @@ struct ParameterRules: Sendable {
 
     /// Rules by method and path template as the router writes it (`GET /v1/calls/{id}`).
     let operations: [String: [Rule]]
+    /// The same, by path template and then method: what each request asks, without a key made for it.
+    private let byTemplate: [String: [String: [Rule]]]
 
     init(document: Data, prefix: String) throws {
         let spec = try YAMLDecoder().decode(Document.self, from: document)
@@ -32,11 +34,17 @@ struct ParameterRules: Sendable {
             }
         }
         self.operations = operations
+        var byTemplate: [String: [String: [Rule]]] = [:]
+        for (key, rules) in operations {
+            let parts = key.split(separator: " ", maxSplits: 1)
+            byTemplate[String(parts[1]), default: [:]][String(parts[0])] = rules
+        }
+        self.byTemplate = byTemplate
     }
 
     /// The parameters of `method` on `template`, checked; throws a 400 naming the first one that is wrong.
     func check(method: String, template: String, value: (Rule) -> String?) throws {
-        for rule in operations["\(method) \(template)"] ?? [] where rule.location == .path || rule.location == .query {
+        for rule in byTemplate[template]?[method] ?? [] where rule.location == .path || rule.location == .query {
             guard let raw = value(rule) else {
                 if rule.required { throw APIError.badParameter(rule.name, "", expected: "a value (it is required)") }
                 continue
@@ -143,7 +151,9 @@ struct ParameterRules: Sendable {
 extension ParameterRules.Rule {
     /// Throws a 400 naming this parameter when `raw` breaks its rule.
     func check(_ raw: String) throws {
-        if raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // Printable ASCII (nearly every value) has no control character and as many characters as bytes.
+        let printable = raw.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        if !printable, raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw APIError.badParameter(name, raw.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined(),
                                         expected: "text without control characters")
         }
@@ -162,8 +172,9 @@ extension ParameterRules.Rule {
             }
         }
         if type == "string" {
-            if let minLength, raw.count < minLength { throw APIError.badParameter(name, raw, expected: "at least \(minLength) characters") }
-            if let maxLength, raw.count > maxLength { throw APIError.badParameter(name, raw, expected: "at most \(maxLength) characters") }
+            let length = printable ? raw.utf8.count : raw.count
+            if let minLength, length < minLength { throw APIError.badParameter(name, raw, expected: "at least \(minLength) characters") }
+            if let maxLength, length > maxLength { throw APIError.badParameter(name, raw, expected: "at most \(maxLength) characters") }
         }
     }
 }
