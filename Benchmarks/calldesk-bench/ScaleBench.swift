@@ -110,7 +110,7 @@ struct ScaleBench: AsyncParsableCommand {
         }
         let all = samples.list.withLock { $0 }
         let steady = all.filter { $0.at > start + .seconds(Double(prime) / 100 + 60) }.map(\.latency)
-        print("[\(engine)] scale: pops during the start (\(prime) calls in \(prime / 100) s): \(LatencySummary(samples: all.map(\.latency)))")
+        print("[\(engine)] scale: every pop of the run (\(prime) calls placed in the first \(prime / 100) s, then \(rate) a second): \(LatencySummary(samples: all.map(\.latency)))")
         if !steady.isEmpty { print("[\(engine)] scale: pops in the steady state: \(LatencySummary(samples: steady))") }
         let bucketsAtEnd = await Self.popCounts(port: httpPort)
         print("[\(engine)] scale: inside the daemon (calldesk_screen_pop_seconds, cumulative), whole run: " + PopHistogram.describe(bucketsAtEnd))

@@ -24,15 +24,14 @@ struct TokenAuthenticator: RouterMiddleware {
     var cache: TokenCache?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let address = context.remoteAddressText
         if openPaths.contains(request.uri.path) {
-            return try await RequestScope.$current.withValue(RequestScope(user: nil, address: address)) {
+            return try await RequestScope.$current.withValue(RequestScope(user: nil, remote: context.remoteAddress)) {
                 try await next(request, context)
             }
         }
         guard let (token, fromCookie) = token(in: request) else {
             refusals?.refused(reason: "no token")
-            context.logger.notice("request without a token refused", metadata: ["path": "\(request.uri.path)", "address": "\(address)"])
+            context.logger.notice("request without a token refused", metadata: ["path": "\(request.uri.path)", "address": "\(context.remoteAddressText)"])
             throw APIError.unauthorized
         }
         let found: User?
@@ -43,14 +42,14 @@ struct TokenAuthenticator: RouterMiddleware {
         }
         guard let user = found else {
             refusals?.refused(reason: "unknown token")
-            context.logger.notice("unknown, revoked or expired token refused", metadata: ["path": "\(request.uri.path)", "address": "\(address)"])
+            context.logger.notice("unknown, revoked or expired token refused", metadata: ["path": "\(request.uri.path)", "address": "\(context.remoteAddressText)"])
             throw APIError.unauthorized
         }
         if fromCookie { try Self.checkSameOrigin(request) }
         var context = context
         context.user = user
         context.token = token
-        return try await RequestScope.$current.withValue(RequestScope(user: user, address: address)) {
+        return try await RequestScope.$current.withValue(RequestScope(user: user, remote: context.remoteAddress)) {
             try await next(request, context)
         }
     }

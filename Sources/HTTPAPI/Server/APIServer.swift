@@ -111,14 +111,14 @@ public struct APIServer: Service {
                               throttle: LoginThrottle(), refusals: refusals, imports: imports, monitors: monitors, dialers: dialers, logger: logger)
         try PageRoutes(api: api, store: store, secureCookie: configuration.secureCookie || configuration.tls != nil).register(
             on: router, sessionMiddleware: TokenAuthenticator(store: store, openPaths: ["/session"], refusals: refusals, cache: tokens))
+        // Compact JSON, keys sorted: the API's one style (the runtime's default is pretty-printed).
+        let openAPI = OpenAPIRuntime.Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
         let v1 = router.group("v1")
             .add(middleware: BodyLimitMiddleware(limit: Self.bodyLimit, uploads: ["/v1/imports": CallDeskAPI.importLimit]))
             .add(middleware: TokenAuthenticator(store: store, openPaths: ["/v1/login"], refusals: refusals, cache: tokens))
-            .add(middleware: ParameterCheckMiddleware(rules: rules))
+        if configuration.fastLookup { v1.add(middleware: LookupFastPath(api: api, rules: rules, configuration: openAPI)) }
+        v1.add(middleware: ParameterCheckMiddleware(rules: rules))
             .add(middleware: RawHeaderMiddleware())
-        // Compact JSON, keys sorted: the API's one style (the runtime's default is pretty-printed).
-        let openAPI = OpenAPIRuntime.Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
-        if configuration.fastLookup { v1.add(middleware: LookupFastPath(api: api, configuration: openAPI)) }
         try api.registerHandlers(on: v1, configuration: openAPI)
         // The event socket: a browser's WebSocket cannot send headers, so it alone takes ?token=.
         let sockets = router.group("v1").add(middleware: TokenAuthenticator(store: store, allowsQueryToken: true, refusals: refusals))
