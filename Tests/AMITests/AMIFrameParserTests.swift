@@ -38,17 +38,19 @@ struct AMIFrameParserTests {
         #expect(Fixtures.messages(Fixtures.decode(Fixtures.bytes(capture))).count == blocks.count)
     }
 
-    @Test("split at every byte position, the small captures decode to the same frames",
+    @Test("split at every byte position, the small captures decode to the same frames, in one buffer and as two socket reads",
           arguments: Fixtures.serverCaptures.filter { Fixtures.bytes($0).count < 2_500 })
     func everySplit(_ capture: String) {
         let bytes = Fixtures.bytes(capture)
         let whole = Fixtures.decode(bytes)
         for split in 1..<bytes.count {
             #expect(Fixtures.decode(bytes, chunks: [split]) == whole, "split at \(split)")
+            #expect(AMIReadDecoderTests.decode(bytes, reads: [split]) == whole, "two reads split at \(split)")
         }
     }
 
-    @Test("random chunkings of every capture decode to the same frames", arguments: Fixtures.serverCaptures)
+    @Test("random chunkings of every capture decode to the same frames, in one buffer and as socket reads of 1 to 5,000 bytes",
+          arguments: Fixtures.serverCaptures)
     func randomChunks(_ capture: String) {
         let bytes = Fixtures.bytes(capture)
         let whole = Fixtures.decode(bytes)
@@ -56,6 +58,8 @@ struct AMIFrameParserTests {
         for _ in 0..<20 {
             let chunks = (0..<bytes.count / 8 + 1).map { _ in Int.random(in: 1...200, using: &rng) }
             #expect(Fixtures.decode(bytes, chunks: chunks) == whole)
+            #expect(AMIReadDecoderTests.decode(bytes, reads: chunks) == whole)
+            #expect(AMIReadDecoderTests.decode(bytes, reads: chunks.map { $0 * 25 }) == whole)
         }
     }
 

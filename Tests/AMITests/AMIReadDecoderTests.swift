@@ -1,7 +1,6 @@
 import AMI
 import NIOCore
 import Testing
-import TestSupport
 
 @Suite("AMI decoding a socket's reads without copying them")
 struct AMIReadDecoderTests {
@@ -20,28 +19,6 @@ struct AMIReadDecoderTests {
             offset = end
         }
         return frames
-    }
-
-    @Test("split into two reads at every byte position, the small captures decode to the same frames as in one piece",
-          arguments: Fixtures.serverCaptures.filter { Fixtures.bytes($0).count < 2_500 })
-    func everySplit(_ capture: String) {
-        let bytes = Fixtures.bytes(capture)
-        let whole = Fixtures.decode(bytes)
-        for split in 1..<bytes.count {
-            #expect(Self.decode(bytes, reads: [split]) == whole, "split at \(split)")
-        }
-    }
-
-    @Test("reads of random sizes, from 1 byte to 5,000, decode every capture to the same frames", arguments: Fixtures.serverCaptures)
-    func randomReads(_ capture: String) {
-        let bytes = Fixtures.bytes(capture)
-        let whole = Fixtures.decode(bytes)
-        var rng = SeededGenerator(seed: UInt64(bytes.count))
-        for round in 0..<20 {
-            let limit = round.isMultiple(of: 2) ? 300 : 5_000
-            let reads = (0..<bytes.count + 1).lazy.map { _ in Int.random(in: 1...limit, using: &rng) }.prefix(bytes.count)
-            #expect(Self.decode(bytes, reads: Array(reads)) == whole)
-        }
     }
 
     @Test("a message far longer than a read, with more messages behind it in the last read, decodes whole")

@@ -6,6 +6,7 @@ final class AMIChannelHandler: ChannelInboundHandler, @unchecked Sendable {
     private let client: AMIClient
     private var decoder: AMIReadDecoder
     private var frames: [AMIFrame] = []
+    private var delivering = false
     private var closeReason = "connection closed by the PBX"
 
     init(client: AMIClient, maxMessageSize: Int) {
@@ -20,8 +21,17 @@ final class AMIChannelHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         decoder.decode(unwrapInboundIn(data), into: &frames)
-        for frame in frames { client.frameReceived(frame) }
+        // A read that comes in while frames are handed on (re-entrantly) only adds its frames: the
+        // loop below hands them on after the ones before, in order.
+        guard !delivering else { return }
+        delivering = true
+        var index = 0
+        while index < frames.count {
+            client.frameReceived(frames[index])
+            index += 1
+        }
         frames.removeAll(keepingCapacity: true)
+        delivering = false
     }
 
     /// The socket's read is decoded: its events go out as one batch.
