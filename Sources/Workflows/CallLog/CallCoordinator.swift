@@ -108,7 +108,7 @@ public struct CallCoordinator: Sendable {
     public let configuration: CallLogConfiguration
     public internal(set) var tracker: CallTracker
     var directory: AgentDirectory
-    var calls: [String: CallState] = [:]
+    var calls = CallStates()
     var phase: Phase = .following
     private var resyncGeneration = 0
     /// The clock's last reading (from ticks), for held messages that need a start.
@@ -126,16 +126,7 @@ public struct CallCoordinator: Sendable {
     public var liveCallCount: Int { tracker.liveCallCount }
 
     /// Lookups whose answer is still out.
-    public var pendingLookups: Int {
-        // Read in place, as in `expire`: no call's state is copied to count.
-        var count = 0
-        var index = calls.startIndex
-        while index != calls.endIndex {
-            if calls.values[index].lookupPending { count += 1 }
-            calls.formIndex(after: &index)
-        }
-        return count
-    }
+    public var pendingLookups: Int { calls.lookupsOut }
 
     /// Whether events wait for a resync listing.
     public var isResyncing: Bool { if case .resyncing = phase { true } else { false } }
@@ -199,7 +190,7 @@ public struct CallCoordinator: Sendable {
                 phase = .following
                 for event in buffered { follow(event, into: &actions) }
             }
-            for callID in calls.keys.sorted() { release(callID, force: true, into: &actions) }
+            for callID in calls.callIDs.sorted() { release(callID, force: true, into: &actions) }
         }
         return actions
     }
@@ -335,23 +326,14 @@ public struct CallCoordinator: Sendable {
 
     /// Held messages and final writes past their limits go out.
     private mutating func expire(into actions: inout [Action]) {
-        // Thousands of calls may be up and few hold anything: the flags are read in place, no call's
-        // state is copied (copying each on every tick held up the pops queued behind it).
-        var holding: [(callID: String, held: ContinuousClock.Instant?, final: ContinuousClock.Instant?)] = []
-        var index = calls.startIndex
-        while index != calls.endIndex {
-            let (held, final) = (calls.values[index].heldSince, calls.values[index].finalSince)
-            if held != nil || final != nil { holding.append((calls.keys[index], held, final)) }
-            calls.formIndex(after: &index)
-        }
-        for call in holding.sorted(by: { $0.callID < $1.callID }) {
-            let callID = call.callID
-            if let since = call.held, now - since >= configuration.popHoldLimit {
+        for callID in calls.holding.sorted() {
+            guard let call = calls[callID] else { continue }
+            if let since = call.heldSince, now - since >= configuration.popHoldLimit {
                 // The pops go without their card; the final record still waits for the lookup (up to
                 // its own limit), so a call that ended meanwhile is not written without its customer.
                 release(callID, forcePops: true, into: &actions)
             }
-            if let since = call.final, now - since >= configuration.finalHoldLimit {
+            if let since = call.finalSince, now - since >= configuration.finalHoldLimit {
                 release(callID, force: true, into: &actions)
             }
         }

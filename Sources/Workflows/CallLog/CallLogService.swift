@@ -68,7 +68,6 @@ public final class CallLogService: Service {
                 for await input in inputs {
                     for action in coordinator.handle(input) { perform(action, feed: feed, writer: writer, work: &work) }
                     metrics.liveCalls.record(coordinator.liveCallCount)
-                    // Counting lookups looks at every live call: on the clock, not on the event path.
                     if case .tick = input { metrics.lookupsHeld.record(coordinator.pendingLookups) }
                 }
                 // Lookups and recordings still out are of no use now; the writer is never cancelled on a graceful stop.
