@@ -57,6 +57,13 @@ let package = Package(
             name: "Retrying",
             swiftSettings: swiftSettings
         ),
+        // Tasks run on a NIO event loop (a task executor), so a task fed by a socket resumes where its
+        // data arrives. A leaf above SwiftNIO.
+        .target(
+            name: "EventLoopExecutors",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         // Secrets out of what is printed: URL passwords, secret protocol fields. A leaf.
         .target(
             name: "Secrets",
@@ -85,7 +92,7 @@ let package = Package(
         .target(
             name: "AMI",
             dependencies: [
-                "Secrets", "Retrying",
+                "Secrets", "Retrying", "EventLoopExecutors",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,7 +140,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Workflows", "CRM", "Vocabulary", "Telephony",
+                "Workflows", "CRM", "Vocabulary", "Telephony", "EventLoopExecutors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -210,6 +217,7 @@ let package = Package(
             name: "calldesk-bench",
             dependencies: [
                 "CRM", "Telephony", "AMI", "App", "Workflows", "HTTPAPI", "PBXSimulator", "Vocabulary", "DaemonFixture", "PBXMonitor",
+                "EventLoopExecutors",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

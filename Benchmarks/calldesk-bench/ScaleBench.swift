@@ -1,5 +1,6 @@
 import ArgumentParser
 import CRM
+import EventLoopExecutors
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -61,9 +62,12 @@ struct ScaleBench: AsyncParsableCommand {
         var bucketsAtSteady: [String: Int]?
         try await withThrowingTaskGroup(of: Void.self) { group in
             for token in tokens {
-                group.addTask {
-                    try await WebSocketClient.connect(url: "ws://127.0.0.1:\(httpPort)/v1/agents/me/events?token=\(token)", logger: BenchDatabase.logger) {
-                        inbound, _, _ in
+                // Each page reads on its socket's event loop, as a browser reads on its network thread:
+                // the time taken is the daemon's and the wire's, not a wake-up of this process's task pool.
+                let loop = MultiThreadedEventLoopGroup.singleton.next()
+                group.addTask(executorPreference: EventLoopTaskExecutor(loop)) {
+                    try await WebSocketClient.connect(url: "ws://127.0.0.1:\(httpPort)/v1/agents/me/events?token=\(token)",
+                                                      eventLoopGroup: loop, logger: BenchDatabase.logger) { inbound, _, _ in
                         for try await message in inbound.messages(maxSize: 1 << 20) {
                             let received = ContinuousClock.now
                             guard case .text(let text) = message, text.contains("\"event\":\"ringing\""),

@@ -1,3 +1,4 @@
+import EventLoopExecutors
 import Foundation
 import Logging
 import Metrics
@@ -16,6 +17,9 @@ public final class AMIClient: Service, @unchecked Sendable {
     public let configuration: AMIClientConfiguration
     public var pbx: String { configuration.pbx }
     let eventLoop: any EventLoop
+    /// Runs tasks on the loop that reads the PBX: a consumer preferring it gets each read's events
+    /// without waking another thread (the call log's coordinator does, for the screen-pop's sake).
+    public let taskExecutor: any TaskExecutor
     private let logger: Logger
     private var machine: AMIConnectionStateMachine
     private var channel: (any Channel)?
@@ -60,6 +64,7 @@ public final class AMIClient: Service, @unchecked Sendable {
         self.configuration = configuration
         self.metrics = AMIMetrics(pbx: configuration.pbx, factory: metrics)
         self.eventLoop = eventLoopGroup.next()
+        self.taskExecutor = EventLoopTaskExecutor(eventLoop)
         var logger = logger
         logger[metadataKey: "pbx"] = "\(configuration.pbx)"
         self.logger = logger

@@ -1,4 +1,5 @@
 import CRM
+import EventLoopExecutors
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
@@ -51,30 +52,34 @@ struct LiveSockets: Sendable {
         defer { open.release(viewer.id) }
         context.logger.info("live socket connected", metadata: ["user": "\(viewer.id)", "topics": "\(topics.map(\.description).sorted())"])
         defer { context.logger.info("live socket disconnected", metadata: ["user": "\(viewer.id)"]) }
-        // The subscription ends however the socket does: a close, a reset, a failed write.
-        try await hub.withSubscription(topics) { subscription in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await outbound.write(.text(hello))
-                    for await message in subscription {
-                        if let text = try encode(message) { try await outbound.write(.text(text)) }
+        // The socket's tasks run on its own event loop: a message published for it wakes that loop
+        // alone, and is written from there, with no thread of the global pool in between.
+        try await withTaskExecutorPreference(EventLoopTaskExecutor(context.channel.eventLoop)) {
+            // The subscription ends however the socket does: a close, a reset, a failed write.
+            try await hub.withSubscription(topics) { subscription in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await outbound.write(.text(hello))
+                        for await message in subscription {
+                            if let text = try encode(message) { try await outbound.write(.text(text)) }
+                        }
                     }
-                }
-                group.addTask {
-                    // Reading until the client closes; pings are answered by the WebSocket layer.
-                    for try await _ in inbound {}
-                }
-                if let token = context.token {
-                    group.addTask { [watch] in
-                        // A token revoked or a user disabled (here, by the CLI, by another daemon) ends the socket within the watch's round.
-                        await watch.untilInvalid(token: token, userID: viewer.id)
-                        guard !Task.isCancelled else { return }
-                        context.logger.notice("live socket closed: its token or user is no longer valid", metadata: ["user": "\(viewer.id)"])
+                    group.addTask {
+                        // Reading until the client closes; pings are answered by the WebSocket layer.
+                        for try await _ in inbound {}
                     }
+                    if let token = context.token {
+                        group.addTask { [watch] in
+                            // A token revoked or a user disabled (here, by the CLI, by another daemon) ends the socket within the watch's round.
+                            await watch.untilInvalid(token: token, userID: viewer.id)
+                            guard !Task.isCancelled else { return }
+                            context.logger.notice("live socket closed: its token or user is no longer valid", metadata: ["user": "\(viewer.id)"])
+                        }
+                    }
+                    // Whichever side ends first ends the connection.
+                    defer { group.cancelAll() }
+                    try await group.next()
                 }
-                // Whichever side ends first ends the connection.
-                defer { group.cancelAll() }
-                try await group.next()
             }
         }
     }

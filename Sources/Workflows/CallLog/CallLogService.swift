@@ -51,27 +51,31 @@ public final class CallLogService: Service {
         var coordinator = CallCoordinator(pbx: pbx, configuration: configuration, directory: roster.current)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await writer.run() }
-            await withDiscardingTaskGroup { work in
-                work.addTask { [logger] in
-                    await cancelWhenGracefulShutdown {
-                        for await element in self.events { Self.forward(element, to: feed, logger: logger) }
+            // The coordinator and what feeds it run on the loop that reads the PBX: an event reaches
+            // the coordinator, and its pop the hub, without crossing threads.
+            await withTaskExecutorPreference(ami.taskExecutor) {
+                await withDiscardingTaskGroup { work in
+                    work.addTask { [logger] in
+                        await cancelWhenGracefulShutdown {
+                            for await element in self.events { Self.forward(element, to: feed, logger: logger) }
+                        }
+                        feed.yield(.stopping)
+                        feed.finish()
                     }
-                    feed.yield(.stopping)
-                    feed.finish()
+                    work.addTask { [configuration] in
+                        while (try? await Task.sleep(for: configuration.tickInterval)) != nil { feed.yield(.tick(.now)) }
+                    }
+                    work.addTask { [configuration, logger] in
+                        await roster.keepFresh(every: configuration.agentRefreshInterval, logger: logger) { feed.yield(.agentsChanged($0)) }
+                    }
+                    for await input in inputs {
+                        for action in coordinator.handle(input) { perform(action, feed: feed, writer: writer, work: &work) }
+                        metrics.liveCalls.record(coordinator.liveCallCount)
+                        if case .tick = input { metrics.lookupsHeld.record(coordinator.pendingLookups) }
+                    }
+                    // Lookups and recordings still out are of no use now; the writer is never cancelled on a graceful stop.
+                    work.cancelAll()
                 }
-                work.addTask { [configuration] in
-                    while (try? await Task.sleep(for: configuration.tickInterval)) != nil { feed.yield(.tick(.now)) }
-                }
-                work.addTask { [configuration, logger] in
-                    await roster.keepFresh(every: configuration.agentRefreshInterval, logger: logger) { feed.yield(.agentsChanged($0)) }
-                }
-                for await input in inputs {
-                    for action in coordinator.handle(input) { perform(action, feed: feed, writer: writer, work: &work) }
-                    metrics.liveCalls.record(coordinator.liveCallCount)
-                    if case .tick = input { metrics.lookupsHeld.record(coordinator.pendingLookups) }
-                }
-                // Lookups and recordings still out are of no use now; the writer is never cancelled on a graceful stop.
-                work.cancelAll()
             }
             logger.info("call log stopping; writing what is queued", metadata: ["backlog": "\(writer.backlog)"])
             writer.finish()
