@@ -117,6 +117,24 @@ struct CallCoordinatorTests {
         #expect(script.actions.contains(.callEnded(direction: .inbound, result: .noAnswer, blind: false)))
     }
 
+    @Test("a tick looks only at the calls holding something: the side lists follow holds, lookups and ends among calls that hold nothing")
+    func ticksSeeOnlyHoldingCalls() {
+        var script = CoordinatorScript()
+        for index in 1...50 { script.newInboundCall("\(index).1", number: "1380013\(String(format: "%04d", index))") }
+        #expect(script.coordinator.pendingLookups == 50 && script.coordinator.calls.holding.isEmpty)
+        for lookup in script.lookups.dropFirst(2) { script.answer(lookup, with: .known(lookup.number, customer: 7, name: "李雷")) }
+        #expect(script.coordinator.pendingLookups == 2 && script.coordinator.calls.holding.isEmpty)
+        script.ring("1.1", agent: "1001")
+        script.hangup("2.1")
+        script.ring("3.1", agent: "1002")
+        #expect(script.coordinator.calls.holding == ["1.1", "2.1"], "a ring and an end wait for their lookups; 3.1's pop went out")
+        script.answer(script.lookups[0], with: .known(script.lookups[0].number, customer: 7, name: "李雷"))
+        #expect(script.coordinator.calls.holding == ["2.1"] && script.coordinator.pendingLookups == 1)
+        script.advance(.seconds(16))
+        #expect(script.coordinator.calls.holding.isEmpty && script.coordinator.calls["2.1"] == nil, "the held final went out at its limit")
+        #expect(script.coordinator.pendingLookups == 0 && script.coordinator.calls.count == 49)
+    }
+
     @Test("a caller who hangs up while the pop waits: the pop goes out at its limit without the card, the final write still waits for the lookup and carries the customer")
     func abandonedBeforeSlowLookup() throws {
         var script = CoordinatorScript()
