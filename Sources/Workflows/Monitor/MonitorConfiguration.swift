@@ -45,6 +45,9 @@ public struct MonitorConfiguration: Sendable {
     public var reconcileInterval: Duration = .seconds(30)
     /// How often wrap-ups are checked for their end.
     public var tickInterval: Duration = .seconds(1)
+    /// A queue's board goes out at most this often: a busy line changes with every caller, and its
+    /// board lists them all (`BoardPacing`).
+    public var queueBoardInterval: Duration = .milliseconds(100)
     /// Which team each queue belongs to (a supervisor's wallboard shows their team's queues).
     public var queueTeams = QueueTeams()
     /// Teams whose agents' phones follow their console: opening it adds the phone to each of the team's

@@ -35,6 +35,8 @@ public final class QueueMonitorService: Service, Sendable {
         case figures(queues: [String: QueueFigures], agents: [Int: (calls: Int, talkTime: Int)], pauses: [Int: Int], abandoned: [AbandonedCall])
         case named(number: String, name: String?)
         case directory(AgentDirectory)
+        /// The queue boards held back by the pacing are due.
+        case flushBoards
     }
 
     public init(ami: AMIClient, store: CRMStore, hub: LiveHub, configuration: MonitorConfiguration = MonitorConfiguration(),
@@ -89,8 +91,9 @@ public final class QueueMonitorService: Service, Sendable {
             work.addTask { [logger] in
                 await roster.keepFresh(every: .seconds(30), logger: logger) { feed.yield(.directory($0)) }
             }
+            var pacing = BoardPacing(interval: configuration.queueBoardInterval)
             for await input in inputs {
-                let changes = apply(input, to: &state, feed: feed, work: &work)
+                let changes = pace(apply(input, to: &state, feed: feed, work: &work), flush: input, pacing: &pacing, feed: feed, work: &work)
                 for number in state.unnamed(in: changes) { lookUp(number, feed: feed, work: &work) }
                 publish(changes, of: state)
                 for pause in state.pauseTransitions(changes, at: Date()) {
@@ -173,7 +176,25 @@ public final class QueueMonitorService: Service, Sendable {
         case .directory(let directory):
             state.directory = directory
             return Set(state.monitor.agentInterfaces.map(QueueMonitor.Change.agent))
+        case .flushBoards:
+            return []
         }
+    }
+
+    /// The changes to publish now: agents' at once, queues' as `pacing` lets them (the rest at its flush).
+    private func pace(_ changes: Set<QueueMonitor.Change>, flush input: Input, pacing: inout BoardPacing,
+                      feed: AsyncStream<Input>.Continuation, work: inout DiscardingTaskGroup) -> Set<QueueMonitor.Change> {
+        if case .flushBoards = input { return changes.union(pacing.flush(at: .now).map(QueueMonitor.Change.queue)) }
+        let queues = Set(changes.compactMap { if case .queue(let name) = $0 { name } else { nil } })
+        guard !queues.isEmpty else { return changes }
+        let (ready, askFlush) = pacing.changed(queues, at: .now)
+        if askFlush {
+            work.addTask { [interval = pacing.interval] in
+                try? await Task.sleep(for: interval)
+                feed.yield(.flushBoards)
+            }
+        }
+        return changes.filter { if case .queue(let name) = $0 { ready.contains(name) } else { true } }
     }
 
     /// Reads `QueueStatus` in a child task; the listing comes back as `.status`.
