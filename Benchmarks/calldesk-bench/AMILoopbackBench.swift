@@ -16,6 +16,8 @@ struct AMILoopbackBench: AsyncParsableCommand {
     @Option(help: "What consumes the events: subscriber (counts them), tracker (folds them into calls), coordinator (the call log's decisions), or all")
     var through = "all"
     @Flag(help: "One stream element per event instead of one per socket read") var unbatched = false
+    @Flag(help: "Consume on the client's own event loop (its task executor), as the call log's coordinator runs in the daemon")
+    var onClientLoop = false
 
     func run() async throws {
         let consumers = through == "all" ? ["subscriber", "tracker", "coordinator"] : [through]
@@ -42,16 +44,19 @@ struct AMILoopbackBench: AsyncParsableCommand {
         var sink = EventSink(consumer: consumer)
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
-            var start: ContinuousClock.Instant?
-            for await element in subscription {
-                if case .connected = element { start = .now }
-                sink.take(element)
-                if sink.received + sink.overflow >= total { break }
+            let start = await withTaskExecutorPreference(onClientLoop ? client.taskExecutor : nil) {
+                var start: ContinuousClock.Instant?
+                for await element in subscription {
+                    if case .connected = element { start = .now }
+                    sink.take(element)
+                    if sink.received + sink.overflow >= total { break }
+                }
+                return start
             }
             let (received, overflow, outputs) = (sink.received, sink.overflow, sink.outputs)
             let elapsed = (ContinuousClock.now - (start ?? .now)).seconds
-            print(String(format: "[ami-loopback] %d events over TCP → %@ (%@): %.0f events/s, %.1f MB/s (%.2f s, %d dropped, %d outputs)",
-                         received, consumer, unbatched ? "one element per event" : "one element per read", Double(received) / elapsed,
+            print(String(format: "[ami-loopback] %d events over TCP → %@%@ (%@): %.0f events/s, %.1f MB/s (%.2f s, %d dropped, %d outputs)",
+                         received, consumer, onClientLoop ? " on the client's loop" : "", unbatched ? "one element per event" : "one element per read", Double(received) / elapsed,
                          Double(payload.readableBytes) / elapsed / 1e6, elapsed, overflow, outputs))
             group.cancelAll()
         }

@@ -27,6 +27,8 @@ struct ScaleBench: AsyncParsableCommand {
     @Option(help: "Customers to seed") var customers = 100_000
     @Option(help: "sqlite, postgres or both") var engine = "both"
     @Option(help: "The calldesk executable to run as the daemon") var daemon = ".build/release/calldesk"
+    @Flag(help: "The pages read on this process's task pool instead of their sockets' event loops (as before stop 22)")
+    var pagesOnPool = false
 
     func run() async throws {
         try await BenchDatabase.forEach(engine) { name, store in
@@ -65,7 +67,7 @@ struct ScaleBench: AsyncParsableCommand {
                 // Each page reads on its socket's event loop, as a browser reads on its network thread:
                 // the time taken is the daemon's and the wire's, not a wake-up of this process's task pool.
                 let loop = MultiThreadedEventLoopGroup.singleton.next()
-                group.addTask(executorPreference: EventLoopTaskExecutor(loop)) {
+                group.addTask(executorPreference: pagesOnPool ? nil : EventLoopTaskExecutor(loop)) {
                     try await WebSocketClient.connect(url: "ws://127.0.0.1:\(httpPort)/v1/agents/me/events?token=\(token)",
                                                       eventLoopGroup: loop, logger: BenchDatabase.logger) { inbound, _, _ in
                         for try await message in inbound.messages(maxSize: 1 << 20) {

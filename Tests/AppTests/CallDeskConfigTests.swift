@@ -220,5 +220,11 @@ struct HTTPExposureConfigTests {
         await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_MONITOR_QUEUE_TEAMS": "vip"]) } throws: {
             "\($0)".contains("monitor.queue_teams")
         }
+        #expect(config.monitor.queueBoardInterval == .milliseconds(100))
+        let paced = try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_MONITOR_QUEUE_BOARD_MS": "250"])
+        #expect(paced.monitor.queueBoardInterval == .milliseconds(250))
+        await #expect { try await CallDeskConfig.load(file: nil, environment: ["CALLDESK_MONITOR_QUEUE_BOARD_MS": "fast"]) } throws: {
+            "\($0)".contains("monitor.queue_board_ms") && "\($0)".contains("0 (every change) to 5000")
+        }
     }
 }

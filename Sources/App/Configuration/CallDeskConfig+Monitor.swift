@@ -2,7 +2,7 @@ import Configuration
 import Workflows
 
 extension CallDeskConfig {
-    /// The `monitor.*` keys: pause codes, service-level rules (per queue too), queue teams, console login.
+    /// The `monitor.*` keys: pause codes, service-level rules (per queue too), queue teams, console login, board pacing.
     static func monitorSettings(_ config: ConfigReader) throws -> MonitorConfiguration {
         var monitor = MonitorConfiguration()
         monitor.consoleLoginTeams = Set(config.stringArray(forKey: "monitor.console_login_teams", default: []))
@@ -23,6 +23,11 @@ extension CallDeskConfig {
             throw ConfigError(key: "monitor.console_grace_seconds", value: grace, allowed: "seconds from 0 to 86400")
         }
         monitor.consoleGrace = .seconds(graceSeconds)
+        let boardPace = config.string(forKey: "monitor.queue_board_ms") ?? "100"
+        guard let boardMilliseconds = Int(boardPace), (0...5_000).contains(boardMilliseconds) else {
+            throw ConfigError(key: "monitor.queue_board_ms", value: boardPace, allowed: "milliseconds from 0 (every change) to 5000")
+        }
+        monitor.queueBoardInterval = .milliseconds(boardMilliseconds)
         monitor.memberInterface = config.string(forKey: "monitor.member_interface", default: monitor.memberInterface)
         guard monitor.memberInterface.contains("{extension}") else {
             throw ConfigError(key: "monitor.member_interface", value: monitor.memberInterface, allowed: "an interface with {extension}, e.g. PJSIP/{extension}")
