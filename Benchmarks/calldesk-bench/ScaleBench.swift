@@ -1,3 +1,4 @@
+import AMI
 import ArgumentParser
 import CRM
 import EventLoopExecutors
@@ -22,6 +23,8 @@ struct ScaleBench: AsyncParsableCommand {
     @Option(help: "Agents (each with a WebSocket open)") var agents = 500
     @Option(help: "Calls placed at the start, 100 a second") var prime = 2_500
     @Option(help: "New calls per second after that") var rate = 2.0
+    @Flag(help: "After the first calls, one new call for each that ends instead of --rate: the calls up stay at --prime, for the heap at one load")
+    var hold = false
     @Option(help: "Minutes to measure after the start") var minutes = 10.0
     @Option(help: "Mean talk time in seconds") var talk = 300.0
     @Option(help: "Customers to seed") var customers = 100_000
@@ -53,7 +56,9 @@ struct ScaleBench: AsyncParsableCommand {
         try await waitForHealth(port: httpPort)
 
         let record = PopRecord()
+        let ended = CallsEnded()
         await pbx.observe { message in
+            ended.count(message)
             guard message.eventName == "AgentCalled", let linked = message["Linkedid"] else { return }
             let now = ContinuousClock.now
             record.sent.withLock { $0[linked] = now }
@@ -62,6 +67,7 @@ struct ScaleBench: AsyncParsableCommand {
         let start = ContinuousClock.now
         let end = start + .seconds(minutes * 60)
         var bucketsAtSteady: [String: Int]?
+        var heap: [(at: Double, megabytes: Double)] = []
         try await withThrowingTaskGroup(of: Void.self) { group in
             for token in tokens {
                 // Each page reads on its socket's event loop, as a browser reads on its network thread:
@@ -81,13 +87,17 @@ struct ScaleBench: AsyncParsableCommand {
                 }
             }
             try await Task.sleep(for: .seconds(2))
-            let (customers, prime, rate) = (customers, prime, rate)
+            let (customers, prime, rate, hold) = (customers, prime, rate, hold)
             group.addTask {
                 var generator = SystemRandomNumberGenerator()
                 func number() -> String { "0" + String(LookupBench.mobile(Int.random(in: 0..<customers, using: &generator)).dropFirst(3)) }
                 for _ in 0..<prime {
                     pbx.placeInboundCall(callerNumber: number(), callerName: "", patience: 3_000)
                     try await Task.sleep(for: .milliseconds(10))
+                }
+                while hold, ContinuousClock.now < end {
+                    try await Task.sleep(for: .milliseconds(20))
+                    for _ in 0..<ended.take() { pbx.placeInboundCall(callerNumber: number(), callerName: "", patience: 3_000) }
                 }
                 var arrival = ContinuousClock.now
                 while ContinuousClock.now < end {
@@ -105,9 +115,10 @@ struct ScaleBench: AsyncParsableCommand {
                 let wall = ContinuousClock.now
                 let share = (cpu - cpuBefore) / (wall - wallBefore).seconds * 100
                 let live = await Self.callsLive(port: httpPort)
+                let megabytes = try ProcessFigures.residentMB(pid: process.processIdentifier)
+                if wall >= steadyFrom { heap.append(((wall - start).seconds, megabytes)) }
                 let line = String(format: "t=%4.0f s  daemon heap (RssAnon) %.1f MB  CPU %.0f%% of one core  calls up %@  pops so far %d",
-                                  (wall - start).seconds, try ProcessFigures.residentMB(pid: process.processIdentifier), share,
-                                  live, samples.list.withLock { $0.count })
+                                  (wall - start).seconds, megabytes, share, live, samples.list.withLock { $0.count })
                 Bench.say("[\(engine)] scale: \(line)")
                 (cpuBefore, wallBefore) = (cpu, wall)
                 if bucketsAtSteady == nil, wall >= steadyFrom { bucketsAtSteady = await Self.popCounts(port: httpPort) }
@@ -116,8 +127,11 @@ struct ScaleBench: AsyncParsableCommand {
         }
         let all = samples.list.withLock { $0 }
         let steady = all.filter { $0.at > start + .seconds(Double(prime) / 100 + 60) }.map(\.latency)
-        print("[\(engine)] scale: every pop of the run (\(prime) calls placed in the first \(prime / 100) s, then \(rate) a second): \(LatencySummary(samples: all.map(\.latency)))")
+        let stream = hold ? "then one for each that ended" : "then \(rate) a second"
+        print("[\(engine)] scale: every pop of the run (\(prime) calls placed in the first \(prime / 100) s, \(stream)): \(LatencySummary(samples: all.map(\.latency)))")
         if !steady.isEmpty { print("[\(engine)] scale: pops in the steady state: \(LatencySummary(samples: steady))") }
+        if heap.count >= 2 { print("[\(engine)] scale: heap (RssAnon) in the steady state: " + Self.trend(heap)) }
+        if heap.count >= 8 { print("[\(engine)] scale: heap (RssAnon) over the last half: " + Self.trend(Array(heap.suffix(heap.count / 2)))) }
         let bucketsAtEnd = await Self.popCounts(port: httpPort)
         print("[\(engine)] scale: inside the daemon (calldesk_screen_pop_seconds, cumulative), whole run: " + PopHistogram.describe(bucketsAtEnd))
         if let bucketsAtSteady {
@@ -156,6 +170,18 @@ struct ScaleBench: AsyncParsableCommand {
         throw ValidationError("the daemon did not become healthy on port \(port) within 60 s")
     }
 
+    /// First, last and least-squares slope of samples taken over time.
+    static func trend(_ samples: [(at: Double, megabytes: Double)]) -> String {
+        let meanT = samples.map(\.at).reduce(0, +) / Double(samples.count)
+        let meanM = samples.map(\.megabytes).reduce(0, +) / Double(samples.count)
+        let covariance = samples.map { ($0.at - meanT) * ($0.megabytes - meanM) }.reduce(0, +)
+        let variance = samples.map { ($0.at - meanT) * ($0.at - meanT) }.reduce(0, +)
+        let perMinute = variance > 0 ? covariance / variance * 60 : 0
+        return String(format: "%.1f MB at t=%.0f s, %.1f MB at t=%.0f s, least-squares slope %+.3f MB a minute over %d samples",
+                      samples[0].megabytes, samples[0].at, samples[samples.count - 1].megabytes, samples[samples.count - 1].at,
+                      perMinute, samples.count)
+    }
+
     /// The lines of the daemon's `/metrics`.
     static func metricLines(port: Int) async -> [Substring] {
         guard let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!) else { return [] }
@@ -177,4 +203,42 @@ struct ScaleBench: AsyncParsableCommand {
 /// Pops timed by the scale benchmark: when each arrived and how long it took.
 final class ScaleSamples: Sendable {
     let list = Mutex<[(at: ContinuousClock.Instant, latency: Duration)]>([])
+}
+
+/// Calls that ended on the simulated PBX and are not yet replaced: a call ends when the last channel
+/// of its `Linkedid` hangs up.
+final class CallsEnded: Sendable {
+    private struct State {
+        var channels: [String: Int] = [:]
+        var ended = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Counts `message` if it opens or closes a channel.
+    func count(_ message: AMIMessage) {
+        guard let linked = message["Linkedid"] else { return }
+        switch message.eventName {
+        case "Newchannel": state.withLock { $0.channels[linked, default: 0] += 1 }
+        case "Hangup":
+            state.withLock { state in
+                let left = (state.channels[linked] ?? 1) - 1
+                if left > 0 {
+                    state.channels[linked] = left
+                } else {
+                    state.channels[linked] = nil
+                    state.ended += 1
+                }
+            }
+        default: break
+        }
+    }
+
+    /// The calls ended since the last take.
+    func take() -> Int {
+        state.withLock { state in
+            defer { state.ended = 0 }
+            return state.ended
+        }
+    }
 }
