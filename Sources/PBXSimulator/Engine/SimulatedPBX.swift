@@ -40,6 +40,7 @@ public final class SimulatedPBX: @unchecked Sendable {
     public init(configuration: SimulatorConfiguration, eventLoop: any EventLoop) {
         self.configuration = configuration
         self.eventLoop = eventLoop
+        uniqueCounter = configuration.firstUniqueSequence
         let now = Int(Date().timeIntervalSince1970)
         for queue in configuration.queues {
             queues[queue.name] = SimQueue(

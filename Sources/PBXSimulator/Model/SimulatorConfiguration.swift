@@ -81,6 +81,9 @@ public struct SimulatorConfiguration: Sendable {
     public var mixMonitorReplyDelays: [Double] = []
     /// Events no AMI session receives, as manager.conf's `eventfilter=!Event: QueueMemberAdded` would hide them.
     public var hiddenEvents: Set<String> = []
+    /// The sequence number of the first channel's `Uniqueid` (`<epoch>.<n>`). Asterisk counts from 0 at
+    /// its start; one that has run a while gives longer ids (a benchmark of memory wants those from the start).
+    public var firstUniqueSequence = 0
 
     public init(users: [String: User], queues: [Queue], agents: [String: AgentBehaviour] = [:],
                 defaultAgent: AgentBehaviour = .answers(after: 0, talk: 3), customers: [String: Outcome] = [:],
