@@ -18,6 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
         let config = try await options.load()
         let store = try await options.openStore(config)
         let logger = Logger(label: "calldesk")
+        if !AllocatorSettings.fixMmapThreshold() {
+            logger.notice("the C allocator's mmap threshold was not fixed (no glibc): resident memory may creep as large buffers settle in its arenas")
+        }
         logger.info("starting", metadata: ["config": "\(config)"])
         let daemon = try CallDeskDaemon(config: config, store: store) { port in
             logger.info("HTTP API listening", metadata: ["url": "http://\(config.httpHost):\(port)"])
