@@ -23,10 +23,5 @@ import Testing
         defer { free(small) }
         #expect(!isMapped(small))
     }
-
-    @Test func aNegativeThresholdIsRefused() {
-        #expect(!AllocatorSettings.fixMmapThreshold(-1))
-        #expect(AllocatorSettings.fixMmapThreshold())
-    }
 }
 #endif

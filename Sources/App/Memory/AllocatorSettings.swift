@@ -13,14 +13,14 @@ public enum AllocatorSettings {
     /// The threshold the daemon fixes: glibc's own starting value.
     public static let mmapThreshold: Int32 = 128 * 1024
 
-    /// Fixes glibc's mmap threshold at `bytes`. `false` where there is no glibc or it refused the value.
+    /// Fixes glibc's mmap threshold at `mmapThreshold`. `false` where there is no glibc or it refused.
     @discardableResult
-    public static func fixMmapThreshold(_ bytes: Int32 = mmapThreshold) -> Bool {
+    public static func fixMmapThreshold() -> Bool {
         #if canImport(Glibc)
         // `mallopt` and `M_MMAP_THRESHOLD` (-3) are in <malloc.h>, which Swift's Glibc module leaves out.
         guard let symbol = dlsym(nil, "mallopt") else { return false }
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        return unsafeBitCast(symbol, to: Mallopt.self)(-3, bytes) == 1
+        return unsafeBitCast(symbol, to: Mallopt.self)(-3, mmapThreshold) == 1
         #else
         return false
         #endif
