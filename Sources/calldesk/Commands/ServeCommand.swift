@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try await options.openStore(config)
         let logger = Logger(label: "calldesk")
         if !AllocatorSettings.fixMmapThreshold() {
-            logger.notice("the C allocator's mmap threshold was not fixed (no glibc): resident memory may creep as large buffers settle in its arenas")
+            logger.notice("the C allocator's mmap threshold was not fixed (no glibc, or it refused): resident memory may creep as large buffers settle in its arenas")
         }
         logger.info("starting", metadata: ["config": "\(config)"])
         let daemon = try CallDeskDaemon(config: config, store: store) { port in
