@@ -135,6 +135,31 @@ struct CallCoordinatorTests {
         #expect(script.coordinator.pendingLookups == 0 && script.coordinator.calls.count == 49)
     }
 
+    @Test("a call ringing 200 agents behind a slow lookup holds every ring, then each agent gets one card")
+    func manyRingsHeldBehindOneLookup() throws {
+        var script = CoordinatorScript(agents: CoordinatorScript.team(of: 200))
+        script.newInboundCall("1.1", number: "13800138000")
+        for agent in 1001...1200 { script.ring("1.1", agent: String(agent)) }
+        #expect(script.published.isEmpty && script.coordinator.calls["1.1"]?.held.count == 200)
+        script.answer(script.lookups[0], with: .known("13800138000", customer: 7, name: "李雷"))
+        #expect(script.published.map(\.agentID) == Array(1...200) && script.published.allSatisfy { $0.pop.customers.map(\.id) == [7] })
+        #expect(script.coordinator.calls["1.1"]?.held.isEmpty == true && script.coordinator.calls.holding.isEmpty)
+    }
+
+    @Test("a call's state taken out to change in place leaves the side lists, and rejoins them when set back")
+    func takenStateLeavesAndRejoinsTheSideLists() throws {
+        var script = CoordinatorScript()
+        script.newInboundCall("1.1", number: "13800138000")
+        script.ring("1.1", agent: "1001")
+        var calls = script.coordinator.calls
+        #expect(calls.lookupsOut == 1 && calls.holding == ["1.1"])
+        let state = calls.take("1.1")
+        let taken = try #require(state)
+        #expect(calls.lookupsOut == 0 && calls.holding.isEmpty && calls["1.1"] == nil && calls.count == 0)
+        calls["1.1"] = taken
+        #expect(calls.lookupsOut == 1 && calls.holding == ["1.1"] && calls["1.1"]?.held.count == 1)
+    }
+
     @Test("a caller who hangs up while the pop waits: the pop goes out at its limit without the card, the final write still waits for the lookup and carries the customer")
     func abandonedBeforeSlowLookup() throws {
         var script = CoordinatorScript()

@@ -16,8 +16,13 @@ struct CoordinatorScript {
     var clock = ContinuousClock.now
     private var leg = 0
 
-    init(configuration: CallLogConfiguration = CallLogConfiguration()) {
-        coordinator = CallCoordinator(pbx: "main", configuration: configuration, directory: Self.agents, now: clock)
+    init(configuration: CallLogConfiguration = CallLogConfiguration(), agents: AgentDirectory = Self.agents) {
+        coordinator = CallCoordinator(pbx: "main", configuration: configuration, directory: agents, now: clock)
+    }
+
+    /// `count` agents with extensions from 1001, user ids from 1.
+    static func team(of count: Int) -> AgentDirectory {
+        AgentDirectory((1...count).map { AgentIdentity(userID: $0, name: "agent\($0)", role: .agent, extension: String(1000 + $0), devicePatterns: [], teamID: 1) })
     }
 
     struct Lookup: Hashable { let callID: String; let number: String }

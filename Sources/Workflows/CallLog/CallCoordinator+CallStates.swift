@@ -17,12 +17,26 @@ extension CallCoordinator {
             get { states[callID] }
             set {
                 let old = if let newValue { states.updateValue(newValue, forKey: callID) } else { states.removeValue(forKey: callID) }
-                lookupsOut += (newValue?.lookupPending == true ? 1 : 0) - (old?.lookupPending == true ? 1 : 0)
-                if let newValue, newValue.heldSince != nil || newValue.finalSince != nil {
-                    holding.insert(callID)
-                } else if old?.heldSince != nil || old?.finalSince != nil {
-                    holding.remove(callID)
-                }
+                account(callID, old: old, new: newValue)
+            }
+        }
+
+        /// Takes the call's state out (the call is forgotten until it is set back), so that it can be
+        /// changed in place. A copy read through the subscript shares its held pops and ringing cards
+        /// with the stored state, and the first change to them copies them all: a call holding many
+        /// pops was copied whole on every one added.
+        mutating func take(_ callID: String) -> CallState? {
+            let old = states.removeValue(forKey: callID)
+            account(callID, old: old, new: nil)
+            return old
+        }
+
+        private mutating func account(_ callID: String, old: CallState?, new: CallState?) {
+            lookupsOut += (new?.lookupPending == true ? 1 : 0) - (old?.lookupPending == true ? 1 : 0)
+            if let new, new.heldSince != nil || new.finalSince != nil {
+                holding.insert(callID)
+            } else if old?.heldSince != nil || old?.finalSince != nil {
+                holding.remove(callID)
             }
         }
 

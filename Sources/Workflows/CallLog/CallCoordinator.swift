@@ -290,7 +290,7 @@ public struct CallCoordinator: Sendable {
 
     /// Queues a pop message behind the call's lookup, or sends it now when nothing is outstanding.
     private mutating func hold(_ pop: HeldPop, for callID: String, into actions: inout [Action]) {
-        var call = calls[callID] ?? CallState()
+        var call = calls.take(callID) ?? CallState()
         if pop.isRing, let identity = call.identity, identity.cards == nil, !identity.customers.isEmpty, !call.cardsPending {
             // The lookup found the customers but could not read their cards: one more try before the pop.
             call.cardsPending = true
@@ -309,7 +309,7 @@ public struct CallCoordinator: Sendable {
     /// Sends what the call holds once nothing holds it (or `force`, or `forcePops` for the pops alone),
     /// and writes its final record then.
     private mutating func release(_ callID: String, force: Bool = false, forcePops: Bool = false, into actions: inout [Action]) {
-        guard var call = calls[callID] else { return }
+        guard var call = calls.take(callID) else { return }
         if force || forcePops || !call.waitsForIdentity {
             for pop in call.held { send(pop, call: &call, into: &actions) }
             call.held.removeAll()
