@@ -3,13 +3,15 @@ import Glibc
 import Testing
 @testable import App
 
-@Suite struct AllocatorSettingsTests {
+@Suite("Allocator settings of the daemon")
+struct AllocatorSettingsTests {
     /// glibc marks a chunk served by its own `mmap` with bit 1 of the size word just before the block.
     private func isMapped(_ block: UnsafeMutableRawPointer) -> Bool {
         (block.load(fromByteOffset: -MemoryLayout<Int>.size, as: Int.self) & 0x2) != 0
     }
 
-    @Test func aLargeBlockStaysMappedAfterAnotherIsFreed() throws {
+    @Test("with the mmap threshold fixed, a 1 MiB block is still mapped after another was freed; a small one is not")
+    func aLargeBlockStaysMappedAfterAnotherIsFreed() throws {
         #expect(AllocatorSettings.fixMmapThreshold())
         // Unfixed, freeing this block would raise the threshold past 1 MiB, and the next one would come
         // from an arena.
